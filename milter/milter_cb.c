@@ -1,0 +1,486 @@
+/*
+ * NAME
+ *	milter_cb - jubao-milter's libmilter callbacks
+ * DESCRIPTION
+ *	Mail with no reporting-mailbox recipient is accepted at DATA and
+ *	never seen again.  A report is spooled as it arrives, and at
+ *	end-of-message parsed, checked (SPF) and committed with its
+ *	acknowledgement in one store transaction; only then is it accepted,
+ *	with X-Jubao-Case and Authentication-Results added.  Every failure
+ *	before the commit answers tempfail (451 4.3.0) and is logged with the
+ *	queue ID: Postfix keeps the mail and the client retries, so no report
+ *	is lost.  Log lines carry queue IDs and case numbers, never addresses.
+ *
+ *	Contexts (OpenDKIM's model): a connection context, and inside it a
+ *	message context; msg_cleanup is called from eom, abort and close
+ *	(close may come without connect).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "evidence.h"
+#include "log.h"
+#include "milter.h"
+#include "milter_mime.h"
+#include "milter_spf.h"
+#include "store.h"
+
+struct hdr_count {
+	char	*name;		/* lower case */
+	int	 n;		/* occurrences so far */
+};
+
+struct msg_ctx {
+	char		*m_env_from;	/* envelope sender without <> */
+	int		 m_report;	/* a recipient is a reporting mailbox */
+	char		*m_spool;	/* spool file path */
+	FILE		*m_fp;		/* spool file */
+	int		 m_spool_errno;	/* first write error */
+	size_t		 m_size;	/* bytes spooled */
+	int		 m_too_big;
+	struct hdr_count *m_hdrs;	/* header counts, for removal indexes */
+	size_t		 m_nhdrs;
+	struct {
+		char	*name;
+		int	 idx;
+	}		*m_del;		/* headers to remove at eom */
+	size_t		 m_ndel;
+};
+
+struct conn_ctx {
+	struct runtime	*c_rt;		/* the configuration of this connection */
+	char		*c_addr;	/* client address, text */
+	char		*c_helo;
+	unsigned long	 c_nr;		/* SMFIP_NR_* flags negotiated */
+	struct msg_ctx	*c_msg;
+};
+
+#define NR(cc, flag)	((cc)->c_nr & (flag) ? SMFIS_NOREPLY : SMFIS_CONTINUE)
+
+/* qid - the Postfix queue ID for log lines */
+static const char *
+qid(SMFICTX *ctx)
+{
+	const char	*q = smfi_getsymval(ctx, "i");
+
+	return (q && *q ? q : "NOQUEUE");
+}
+
+/* conn_get - the connection context, created on first use */
+static struct conn_ctx *
+conn_get(SMFICTX *ctx)
+{
+	struct conn_ctx	*cc = smfi_getpriv(ctx);
+
+	if (cc == NULL) {
+		cc = xcalloc(1, sizeof(*cc));
+		cc->c_rt = runtime_get();
+		smfi_setpriv(ctx, cc);
+	}
+	return (cc);
+}
+
+/* msg_cleanup - drop the message context and its spool file */
+static void
+msg_cleanup(struct conn_ctx *cc)
+{
+	struct msg_ctx	*m;
+	size_t		 i;
+
+	if (cc == NULL || (m = cc->c_msg) == NULL)
+		return;
+	if (m->m_fp != NULL)
+		fclose(m->m_fp);
+	if (m->m_spool != NULL) {
+		unlink(m->m_spool);
+		free(m->m_spool);
+	}
+	free(m->m_env_from);
+	for (i = 0; i < m->m_nhdrs; i++)
+		free(m->m_hdrs[i].name);
+	free(m->m_hdrs);
+	for (i = 0; i < m->m_ndel; i++)
+		free(m->m_del[i].name);
+	free(m->m_del);
+	free(m);
+	cc->c_msg = NULL;
+}
+
+/* cb_negotiate - ask only for what a reporting-mailbox filter needs */
+static sfsistat
+cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+    unsigned long f2, unsigned long f3, unsigned long *pf0,
+    unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	struct conn_ctx	*cc = conn_get(ctx);
+	unsigned long	 want = SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL |
+			    SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_EOH |
+			    SMFIP_NR_BODY | SMFIP_NOUNKNOWN;
+
+	(void)f2;
+	(void)f3;
+	if ((f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS)) !=
+	    (SMFIF_ADDHDRS | SMFIF_CHGHDRS)) {
+		log_error("the MTA does not offer header changes: check "
+		    "milter_protocol (6 is needed)");
+		return (SMFIS_REJECT);
+	}
+	*pf0 = SMFIF_ADDHDRS | SMFIF_CHGHDRS;
+	cc->c_nr = f1 & want & ~SMFIP_NOUNKNOWN;
+	*pf1 = f1 & want;
+	*pf2 = 0;
+	*pf3 = 0;
+	return (SMFIS_CONTINUE);
+}
+
+/* cb_connect - remember the client address (for SPF) */
+static sfsistat
+cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
+{
+	struct conn_ctx	*cc = conn_get(ctx);
+	char		 a[INET6_ADDRSTRLEN] = "";
+
+	(void)host;
+	free(cc->c_addr);
+	cc->c_addr = NULL;
+	if (sa != NULL && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)sa)->sin_addr, a,
+		    sizeof(a));
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr, a,
+		    sizeof(a));
+	if (*a)
+		cc->c_addr = xstrdup(a);
+	return (NR(cc, SMFIP_NR_CONN));
+}
+
+/* cb_helo - remember the HELO name */
+static sfsistat
+cb_helo(SMFICTX *ctx, char *helo)
+{
+	struct conn_ctx	*cc = conn_get(ctx);
+
+	free(cc->c_helo);
+	cc->c_helo = helo ? xstrdup(helo) : NULL;
+	return (NR(cc, SMFIP_NR_HELO));
+}
+
+/* strip_angle - "<a@b>" into "a@b" (a new string) */
+static char *
+strip_angle(const char *s)
+{
+	size_t	 len = strlen(s);
+
+	if (len >= 2 && s[0] == '<' && s[len - 1] == '>')
+		return (xstrndup(s + 1, len - 2));
+	return (xstrdup(s));
+}
+
+/* cb_envfrom - a new message */
+static sfsistat
+cb_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct conn_ctx	*cc = conn_get(ctx);
+
+	msg_cleanup(cc);
+	cc->c_msg = xcalloc(1, sizeof(*cc->c_msg));
+	cc->c_msg->m_env_from = strip_angle(argv[0] ? argv[0] : "");
+	return (NR(cc, SMFIP_NR_MAIL));
+}
+
+/* cb_envrcpt - is this a reporting mailbox */
+static sfsistat
+cb_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct conn_ctx	*cc = conn_get(ctx);
+
+	if (cc->c_msg != NULL && argv[0] != NULL &&
+	    cfg_is_report_mailbox(cc->c_rt->cfg, argv[0]))
+		cc->c_msg->m_report = 1;
+	return (NR(cc, SMFIP_NR_RCPT));
+}
+
+/* cb_data - step aside for ordinary mail; open the spool for a report */
+static sfsistat
+cb_data(SMFICTX *ctx)
+{
+	struct conn_ctx	*cc = conn_get(ctx);
+	struct msg_ctx	*m = cc->c_msg;
+	int		 fd;
+
+	if (m == NULL || !m->m_report)
+		return (SMFIS_ACCEPT);
+	m->m_spool = xasprintf("%s/jubao.XXXXXX", cc->c_rt->cfg->spool_dir);
+	if ((fd = mkostemp(m->m_spool, O_CLOEXEC)) < 0 ||
+	    (m->m_fp = fdopen(fd, "w")) == NULL) {
+		m->m_spool_errno = errno;
+		log_warn("%s: cannot create a spool file in %s", qid(ctx),
+		    cc->c_rt->cfg->spool_dir);
+		if (fd >= 0)
+			close(fd);
+		free(m->m_spool);
+		m->m_spool = NULL;
+		return (SMFIS_TEMPFAIL);
+	}
+	return (SMFIS_CONTINUE);
+}
+
+/* spool_write - append to the spool, remembering the first error */
+static void
+spool_write(struct msg_ctx *m, const void *p, size_t len, long max)
+{
+	if (m->m_fp == NULL || m->m_spool_errno || m->m_too_big)
+		return;
+	if (m->m_size + len > (size_t)max) {
+		m->m_too_big = 1;
+		return;
+	}
+	if (fwrite(p, 1, len, m->m_fp) != len)
+		m->m_spool_errno = errno ? errno : EIO;
+	m->m_size += len;
+}
+
+/* count_header - how many of this header so far (1-based for chgheader) */
+static int
+count_header(struct msg_ctx *m, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->m_nhdrs; i++)
+		if (strcasecmp(m->m_hdrs[i].name, name) == 0)
+			return (++m->m_hdrs[i].n);
+	m->m_hdrs = xrealloc(m->m_hdrs, (m->m_nhdrs + 1) * sizeof(*m->m_hdrs));
+	m->m_hdrs[m->m_nhdrs].name = xstrdup(name);
+	m->m_hdrs[m->m_nhdrs].n = 1;
+	m->m_nhdrs++;
+	return (1);
+}
+
+/* mark_delete - remember a header to remove at end of message */
+static void
+mark_delete(struct msg_ctx *m, const char *name, int idx)
+{
+	m->m_del = xrealloc(m->m_del, (m->m_ndel + 1) * sizeof(*m->m_del));
+	m->m_del[m->m_ndel].name = xstrdup(name);
+	m->m_del[m->m_ndel].idx = idx;
+	m->m_ndel++;
+}
+
+/* cb_header - spool a header; note the ones we must remove */
+static sfsistat
+cb_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct conn_ctx	*cc = conn_get(ctx);
+	struct msg_ctx	*m = cc->c_msg;
+	long		 max = cc->c_rt->cfg->max_message_size;
+	int		 idx;
+	size_t		 len;
+
+	if (m == NULL || m->m_fp == NULL)
+		return (NR(cc, SMFIP_NR_HDR));
+	idx = count_header(m, name);
+	/* the sender may not speak for us: drop its X-Jubao-* headers, and
+	 * any Authentication-Results claiming our authserv-id (RFC 8601 §5) */
+	len = strlen(cc->c_rt->cfg->authserv_id);
+	if (strncasecmp(name, "X-Jubao-", 8) == 0)
+		mark_delete(m, name, idx);
+	else if (strcasecmp(name, "Authentication-Results") == 0) {
+		const char *v = value;
+
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (strncasecmp(v, cc->c_rt->cfg->authserv_id, len) == 0 &&
+		    (v[len] == ';' || v[len] == ' ' || v[len] == '\0'))
+			mark_delete(m, name, idx);
+	}
+	spool_write(m, name, strlen(name), max);
+	spool_write(m, ": ", 2, max);
+	spool_write(m, value, strlen(value), max);
+	spool_write(m, "\r\n", 2, max);
+	return (NR(cc, SMFIP_NR_HDR));
+}
+
+/* cb_eoh - the blank line after the headers */
+static sfsistat
+cb_eoh(SMFICTX *ctx)
+{
+	struct conn_ctx	*cc = conn_get(ctx);
+
+	if (cc->c_msg != NULL)
+		spool_write(cc->c_msg, "\r\n", 2, cc->c_rt->cfg->max_message_size);
+	return (NR(cc, SMFIP_NR_EOH));
+}
+
+/* cb_body - spool a body chunk (up to 64 KiB each) */
+static sfsistat
+cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct conn_ctx	*cc = conn_get(ctx);
+
+	if (cc->c_msg != NULL)
+		spool_write(cc->c_msg, chunk, len, cc->c_rt->cfg->max_message_size);
+	return (NR(cc, SMFIP_NR_BODY));
+}
+
+/* tempfail - log why and answer 451 4.3.0 */
+static sfsistat
+tempfail(SMFICTX *ctx, struct conn_ctx *cc, const char *why)
+{
+	log_error("%s: report not committed, tempfail: %s", qid(ctx), why);
+	smfi_setreply(ctx, "451", "4.3.0", "Report intake temporarily "
+	    "unavailable, please try again later");
+	msg_cleanup(cc);
+	return (SMFIS_TEMPFAIL);
+}
+
+/* cb_eom - parse, check, commit; only then accept */
+static sfsistat
+cb_eom(SMFICTX *ctx)
+{
+	struct conn_ctx		*cc = conn_get(ctx);
+	struct msg_ctx		*m = cc->c_msg;
+	const struct cfg	*cfg = cc->c_rt->cfg;
+	struct mime_opts	 o;
+	struct report		*r = NULL;
+	struct store		*st = NULL;
+	struct store_intake_result res;
+	buf			 err = { 0 };
+	char			*ar, why[1024];
+	size_t			 i;
+	sfsistat		 rc;
+
+	if (m == NULL || !m->m_report)
+		return (SMFIS_ACCEPT);
+	if (m->m_too_big) {
+		log_warnx("%s: report larger than max_message_size (%ld): "
+		    "rejected", qid(ctx), cfg->max_message_size);
+		smfi_setreply(ctx, "552", "5.3.4", "Message too big for the "
+		    "reporting mailbox");
+		msg_cleanup(cc);
+		return (SMFIS_REJECT);
+	}
+	if (m->m_spool_errno || m->m_fp == NULL || fflush(m->m_fp) != 0) {
+		snprintf(why, sizeof(why), "spool %s: %s", m->m_spool ?
+		    m->m_spool : cfg->spool_dir, strerror(m->m_spool_errno ?
+		    m->m_spool_errno : errno));
+		return (tempfail(ctx, cc, why));
+	}
+	r = report_new("email");
+	r->queue_id = xstrdup(qid(ctx));
+	r->env_from = xstrdup(m->m_env_from);
+	r->client_addr = cc->c_addr ? xstrdup(cc->c_addr) : NULL;
+	o.evidence_dir = cfg->evidence_dir;
+	o.cats = cc->c_rt->cats;
+	o.cfg = cfg;
+	buf_adds(&err, "");
+	if (mime_parse_file(m->m_spool, &o, r, &err) < 0) {
+		snprintf(why, sizeof(why), "%s", err.s);
+		goto fail;
+	}
+	for (i = 0; i < r->notes.n; i++)
+		log_warnx("%s: %s", r->queue_id, r->notes.v[i]);
+	free(r->spf);
+	r->spf = spf_check(cc->c_addr, cc->c_helo, m->m_env_from, &r->spf_domain);
+
+	err.len = 0;
+	if (store_open(cfg->store_path, cfg->store_busy_timeout, &st, &err) < 0) {
+		snprintf(why, sizeof(why), "%s", err.s);
+		goto fail;
+	}
+	if (store_intake(st, r, cfg->ack_daily_limit, ack_render, &cc->c_rt->ack,
+	    &res) < 0) {
+		snprintf(why, sizeof(why), "store: %s", store_error(st));
+		goto fail;
+	}
+	store_close(st);
+	st = NULL;
+	if (strcmp(res.ack_status, "queued") == 0)
+		outbox_kick();
+
+	/* committed: from here a failure still tempfails, and the retry
+	 * finds the same case by Message-ID and content hash */
+	for (i = 0; i < m->m_ndel; i++)
+		if (smfi_chgheader(ctx, m->m_del[i].name, m->m_del[i].idx,
+		    NULL) != MI_SUCCESS) {
+			snprintf(why, sizeof(why), "cannot remove header %s "
+			    "(case %s is committed)", m->m_del[i].name, res.case_no);
+			goto fail;
+		}
+	ar = xasprintf("%s; spf=%s smtp.mailfrom=%s", cfg->authserv_id, r->spf,
+	    r->spf_domain ? r->spf_domain : "unknown");
+	rc = smfi_insheader(ctx, 0, "Authentication-Results", ar) == MI_SUCCESS &&
+	    smfi_addheader(ctx, "X-Jubao-Case", res.case_no) == MI_SUCCESS ?
+	    SMFIS_CONTINUE : SMFIS_TEMPFAIL;
+	free(ar);
+	if (rc != SMFIS_CONTINUE) {
+		snprintf(why, sizeof(why), "cannot add headers (case %s is "
+		    "committed)", res.case_no);
+		goto fail;
+	}
+	log_info("%s: case %s %s: category %s, %zu evidence item(s), spf %s, "
+	    "acknowledgement %s", r->queue_id, res.case_no,
+	    res.duplicate ? "already committed (retry)" : res.supplement ?
+	    "supplemented" : "opened", r->category, r->nev, r->spf,
+	    res.duplicate ? "unchanged" : res.ack_status);
+	report_free(r);
+	buf_free(&err);
+	msg_cleanup(cc);
+	return (SMFIS_CONTINUE);
+fail:
+	store_close(st);
+	report_free(r);
+	buf_free(&err);
+	return (tempfail(ctx, cc, why));
+}
+
+/* cb_abort - the message is gone (RSET, or the client left) */
+static sfsistat
+cb_abort(SMFICTX *ctx)
+{
+	msg_cleanup(smfi_getpriv(ctx));
+	return (SMFIS_CONTINUE);
+}
+
+/* cb_close - the connection is gone; may come without connect */
+static sfsistat
+cb_close(SMFICTX *ctx)
+{
+	struct conn_ctx	*cc = smfi_getpriv(ctx);
+
+	if (cc == NULL)
+		return (SMFIS_CONTINUE);
+	msg_cleanup(cc);
+	runtime_put(cc->c_rt);
+	free(cc->c_addr);
+	free(cc->c_helo);
+	free(cc);
+	smfi_setpriv(ctx, NULL);
+	return (SMFIS_CONTINUE);
+}
+
+struct smfiDesc milter_desc = {
+	"jubao-milter",
+	SMFI_VERSION,
+	SMFIF_ADDHDRS | SMFIF_CHGHDRS,
+	cb_connect,
+	cb_helo,
+	cb_envfrom,
+	cb_envrcpt,
+	cb_header,
+	cb_eoh,
+	cb_body,
+	cb_eom,
+	cb_abort,
+	cb_close,
+	NULL,		/* unknown */
+	cb_data,
+	cb_negotiate,
+};

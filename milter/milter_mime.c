@@ -1,0 +1,871 @@
+/*
+ * NAME
+ *	milter_mime - a spooled message into a normalised report (GMime)
+ * DESCRIPTION
+ *	GMime does MIME, RFC 2047/2231 and transfer encodings; GLib's
+ *	g_convert (iconv) does charsets; libxml2's HTML parser turns HTML into
+ *	text.  Two repairs of our own, each cited where it is made: adjacent
+ *	RFC 2047 words are merged before decoding (GMime 3.2 loses the text
+ *	after a word split inside a multi-byte character), and Chinese charset
+ *	labels are widened to the superset mailers really use.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <gmime/gmime.h>
+#include <libxml/HTMLparser.h>
+
+#include "caseno.h"
+#include "classify.h"
+#include "evidence.h"
+#include "extract.h"
+#include "log.h"
+#include "milter_mime.h"
+
+#define MAX_DEPTH	64	/* MIME nesting we walk; deeper stays in the original */
+#define MAX_TEXT	(4 * 1024 * 1024)	/* text we keep from one message */
+
+struct walk {
+	const struct mime_opts	*o;
+	struct report		*r;
+	GMimeParserOptions	*popts;
+	buf			 plain;
+	buf			 html;
+	buf			*err;
+	int			 failed;	/* I/O: tempfail */
+	int			 nparts;
+	int			 depth_note;
+};
+
+static GMimeParserOptions *parser_options;
+
+/* mime_init - once per process, before threads: GMime and libxml2 */
+void
+mime_init(void)
+{
+	static const char *fallback[] = { "UTF-8", "GB18030", "BIG5-HKSCS", NULL };
+
+	g_mime_init();
+	xmlInitParser();
+	parser_options = g_mime_parser_options_new();
+	g_mime_parser_options_set_rfc2047_compliance_mode(parser_options,
+	    GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_address_compliance_mode(parser_options,
+	    GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_parameter_compliance_mode(parser_options,
+	    GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_fallback_charsets(parser_options, fallback);
+}
+
+/*
+ * wide_charset - the charset to decode a label with.  Mailers label GBK
+ * and GB18030 text "gb2312" and Big5-HKSCS text "big5"; decoding with the
+ * superset loses nothing when the label was right.
+ */
+static const char *
+wide_charset(const char *cs)
+{
+	static const char *const gb[] = { "gb2312", "gbk", "cp936", "x-gbk",
+	    "euc-cn", "gb_2312-80", "x-euc-cn", "csgb2312", "chinese", "ms936",
+	    "windows-936", "gb18030", NULL };
+	static const char *const big5[] = { "big5", "x-big5", "cn-big5",
+	    "big-5", "csbig5", "cp950", "big5-hkscs", NULL };
+	size_t	 i;
+
+	if (cs == NULL)
+		return (NULL);
+	for (i = 0; gb[i]; i++)
+		if (strcasecmp(cs, gb[i]) == 0)
+			return ("GB18030");
+	for (i = 0; big5[i]; i++)
+		if (strcasecmp(cs, big5[i]) == 0)
+			return ("BIG5-HKSCS");
+	return (cs);
+}
+
+/* ew - one RFC 2047 encoded word found in a header */
+struct ew {
+	const char	*start, *end;		/* the whole =?..?= */
+	char		 cs[64];
+	char		 enc;			/* 'B' or 'Q' */
+	const char	*text, *text_end;
+};
+
+/* ew_parse - an encoded word at p; 0 or -1 */
+static int
+ew_parse(const char *p, struct ew *w)
+{
+	const char	*q, *e;
+	size_t		 len;
+
+	if (p[0] != '=' || p[1] != '?')
+		return (-1);
+	q = p + 2;
+	if ((e = strchr(q, '?')) == NULL || (len = (size_t)(e - q)) == 0 ||
+	    len >= sizeof(w->cs))
+		return (-1);
+	memcpy(w->cs, q, len);
+	w->cs[len] = '\0';
+	/* RFC 2231 §5: charset*language */
+	if ((q = strchr(w->cs, '*')) != NULL)
+		*(char *)q = '\0';
+	w->enc = (char)toupper((unsigned char)e[1]);
+	if ((w->enc != 'B' && w->enc != 'Q') || e[2] != '?')
+		return (-1);
+	w->text = e + 3;
+	for (q = w->text; *q && !(q[0] == '?' && q[1] == '='); q++)
+		if (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')
+			return (-1);
+	if (*q == '\0')
+		return (-1);
+	w->text_end = q;
+	w->start = p;
+	w->end = q + 2;
+	return (0);
+}
+
+/*
+ * mime_merge_encoded_words - join runs of adjacent encoded words with the
+ * same charset and encoding into one word, and widen Chinese charset
+ * labels.  GMime 3.2 decodes each word on its own, so a GBK or Big5
+ * character split across two words (as some mailers send) loses the rest
+ * of the header (TESTING.md).  Caller frees.
+ */
+char *
+mime_merge_encoded_words(const char *raw)
+{
+	buf		 out = { 0 }, bytes = { 0 };
+	struct ew	 w, n;
+	const char	*p = raw, *q;
+	char		*chunk, *b64;
+	guchar		*dec;
+	gsize		 dlen;
+
+	buf_adds(&out, "");
+	while (*p) {
+		if (ew_parse(p, &w) < 0) {
+			buf_add(&out, p, 1);
+			p++;
+			continue;
+		}
+		bytes.len = 0;
+		q = w.end;
+		for (;;) {
+			chunk = xstrndup(w.text, (size_t)(w.text_end - w.text));
+			if (w.enc == 'B') {
+				dec = g_base64_decode(chunk, &dlen);
+				buf_add(&bytes, dec, dlen);
+				g_free(dec);
+			} else
+				buf_add(&bytes, chunk, strlen(chunk));
+			free(chunk);
+			/* RFC 2047 §6.2: white space between words is dropped */
+			while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')
+				q++;
+			if (ew_parse(q, &n) < 0 || strcasecmp(n.cs, w.cs) != 0 ||
+			    n.enc != w.enc) {
+				q = w.end;
+				break;
+			}
+			w = n;
+			q = w.end;
+		}
+		buf_printf(&out, "=?%s?%c?", wide_charset(w.cs), w.enc);
+		if (w.enc == 'B') {
+			b64 = g_base64_encode((const guchar *)(bytes.s ? bytes.s : ""),
+			    bytes.len);
+			buf_adds(&out, b64);
+			g_free(b64);
+		} else
+			buf_add(&out, bytes.s ? bytes.s : "", bytes.len);
+		buf_adds(&out, "?=");
+		p = q;
+	}
+	buf_free(&bytes);
+	return (out.s);
+}
+
+/* header_text - a header decoded to UTF-8 (merged words); NULL if absent */
+static char *
+header_text(GMimeObject *obj, const char *name)
+{
+	GMimeHeaderList	*hl = g_mime_object_get_header_list(obj);
+	GMimeHeader	*h;
+	const char	*raw;
+	char		*merged, *dec, *res, *p;
+
+	if (hl == NULL || (h = g_mime_header_list_get_header(hl, name)) == NULL)
+		return (NULL);
+	if ((raw = g_mime_header_get_raw_value(h)) == NULL)
+		return (NULL);
+	merged = mime_merge_encoded_words(raw);
+	/* unfold */
+	for (p = merged; *p; p++)
+		if (*p == '\r' || *p == '\n')
+			*p = ' ';
+	dec = g_mime_utils_header_decode_text(parser_options, merged);
+	free(merged);
+	res = xstrdup(dec ? dec : "");
+	g_free(dec);
+	/* collapse the folding white space left behind */
+	for (p = res; *p; p++)
+		if (*p == '\t')
+			*p = ' ';
+	dec = xstrdup(str_trim(res));
+	free(res);
+	return (dec);
+}
+
+/* strip_nul - drop NUL bytes (they would cut the text short in the store) */
+static size_t
+strip_nul(char *s, size_t len)
+{
+	size_t	 i, j;
+
+	for (i = j = 0; i < len; i++)
+		if (s[i] != '\0')
+			s[j++] = s[i];
+	s[j] = '\0';
+	return (j);
+}
+
+/*
+ * to_utf8 - bytes in a labelled charset into UTF-8; caller frees.  A label
+ * that does not fit the bytes (or an unknown one) is not trusted: try
+ * UTF-8, GB18030, Big5, and at worst keep what is valid, with a note.
+ */
+static char *
+to_utf8(const char *data, size_t len, const char *label, struct walk *w)
+{
+	static const char *const tries[] = { "GB18030", "BIG5-HKSCS", NULL };
+	const char	*cs = wide_charset(label);
+	gchar		*out;
+	gsize		 rd, wr;
+	size_t		 i;
+	char		*res;
+
+	if (cs != NULL && strcasecmp(cs, "utf-8") != 0 &&
+	    strcasecmp(cs, "us-ascii") != 0 && strcasecmp(cs, "utf8") != 0) {
+		out = g_convert(data, (gssize)len, "UTF-8", cs, &rd, &wr, NULL);
+		if (out != NULL) {
+			res = xstrndup(out, wr);
+			g_free(out);
+			return (res);
+		}
+	}
+	if (g_utf8_validate(data, (gssize)len, NULL)) {
+		if (cs != NULL && strcasecmp(cs, "utf-8") != 0 &&
+		    strcasecmp(cs, "us-ascii") != 0 && strcasecmp(cs, "utf8") != 0)
+			strlist_add_unique(&w->r->notes, "a charset label did not "
+			    "fit its text; decoded as UTF-8");
+		return (xstrndup(data, len));
+	}
+	for (i = 0; tries[i]; i++) {
+		out = g_convert(data, (gssize)len, "UTF-8", tries[i], &rd, &wr,
+		    NULL);
+		if (out != NULL) {
+			if (label != NULL) {
+				char	*note = xasprintf("charset label did not fit "
+				    "its text; decoded as %s", tries[i]);
+
+				strlist_add_unique(&w->r->notes, note);
+				free(note);
+			}
+			res = xstrndup(out, wr);
+			g_free(out);
+			return (res);
+		}
+	}
+	strlist_add_unique(&w->r->notes, "text in an unknown charset: "
+	    "undecodable bytes replaced");
+	out = g_utf8_make_valid(data, (gssize)len);
+	res = xstrdup(out);
+	g_free(out);
+	return (res);
+}
+
+/* is_block - HTML elements that end a line of text */
+static int
+is_block(const char *n)
+{
+	static const char *const b[] = { "p", "div", "br", "li", "tr", "h1",
+	    "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "blockquote",
+	    "pre", "hr", "dd", "dt", "section", "article", "header", "footer",
+	    NULL };
+	size_t	 i;
+
+	for (i = 0; b[i]; i++)
+		if (strcasecmp(n, b[i]) == 0)
+			return (1);
+	return (0);
+}
+
+/* html_walk - the text of an HTML tree; hrefs go to the report's urls */
+static void
+html_walk(xmlNode *n, buf *out, struct report *r, int depth)
+{
+	xmlChar	*href;
+
+	for (; n != NULL; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content)
+				buf_adds(out, (const char *)n->content);
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcasecmp((const char *)n->name, "script") == 0 ||
+		    strcasecmp((const char *)n->name, "style") == 0 ||
+		    strcasecmp((const char *)n->name, "head") == 0)
+			continue;
+		if (strcasecmp((const char *)n->name, "a") == 0 &&
+		    (href = xmlGetProp(n, (const xmlChar *)"href")) != NULL) {
+			if (strncasecmp((const char *)href, "http://", 7) == 0 ||
+			    strncasecmp((const char *)href, "https://", 8) == 0)
+				strlist_add_unique(&r->urls, (const char *)href);
+			xmlFree(href);
+		}
+		if (depth < 200)
+			html_walk(n->children, out, r, depth + 1);
+		if (is_block((const char *)n->name))
+			buf_adds(out, "\n");
+	}
+}
+
+/* html_to_text - UTF-8 HTML into plain text; caller frees */
+static char *
+html_to_text(const char *html, struct report *r)
+{
+	htmlDocPtr	 doc;
+	buf		 out = { 0 };
+	char		*p, *q;
+	int		 nl = 0, sp = 0;
+
+	buf_adds(&out, "");
+	doc = htmlReadMemory(html, (int)strlen(html), NULL, "UTF-8",
+	    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	    HTML_PARSE_NONET);
+	if (doc != NULL) {
+		html_walk(xmlDocGetRootElement(doc), &out, r, 0);
+		xmlFreeDoc(doc);
+	}
+	/* collapse runs of white space; keep at most one blank line */
+	for (p = q = out.s; *p; p++) {
+		if (*p == '\n') {
+			if (nl < 2 && q != out.s)
+				*q++ = '\n';
+			nl++;
+			sp = 0;
+		} else if (*p == ' ' || *p == '\t' || *p == '\r') {
+			sp = 1;
+		} else {
+			if (sp && nl == 0 && q != out.s)
+				*q++ = ' ';
+			sp = nl = 0;
+			*q++ = *p;
+		}
+	}
+	*q = '\0';
+	return (out.s);
+}
+
+/* part_bytes - the decoded content of a leaf part, in a new byte array */
+static GByteArray *
+part_bytes(GMimePart *part, int raw)
+{
+	GMimeDataWrapper	*w = g_mime_part_get_content(part);
+	GMimeStream		*mem = g_mime_stream_mem_new();
+	GByteArray		*ba, *copy;
+
+	if (w != NULL) {
+		if (raw)
+			g_mime_stream_write_to_stream(
+			    g_mime_data_wrapper_get_stream(w), mem);
+		else
+			g_mime_data_wrapper_write_to_stream(w, mem);
+		g_mime_stream_reset(g_mime_data_wrapper_get_stream(w));
+	}
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	copy = g_byte_array_sized_new(ba->len + 1);
+	g_byte_array_append(copy, ba->data, ba->len);
+	g_object_unref(mem);
+	return (copy);
+}
+
+/* bad_base64 - does the encoded content hold bytes base64 does not use */
+static int
+bad_base64(GMimePart *part)
+{
+	GByteArray	*raw = part_bytes(part, 1);
+	guint		 i;
+	int		 bad = 0;
+
+	for (i = 0; i < raw->len && !bad; i++) {
+		unsigned char c = raw->data[i];
+
+		if (!(isalnum(c) || c == '+' || c == '/' || c == '=' ||
+		    c == '\r' || c == '\n' || c == ' ' || c == '\t'))
+			bad = 1;
+	}
+	g_byte_array_unref(raw);
+	return (bad);
+}
+
+/* keep - store bytes as evidence (or just hash them) and record them */
+static void
+keep(struct walk *w, const char *name, const char *type, const void *data,
+    size_t len, const char *note)
+{
+	char	 sha[65];
+
+	if (w->o->evidence_dir != NULL) {
+		if (evidence_put(w->o->evidence_dir, data, len, sha, w->err) < 0) {
+			w->failed = 1;
+			return;
+		}
+	} else
+		sha256_hex(data, len, sha);
+	report_add_evidence(w->r, name, type, len, sha, note);
+}
+
+/* mime_type - "type/subtype" of an object, lower case; caller frees */
+static char *
+mime_type(GMimeObject *obj)
+{
+	GMimeContentType	*ct = g_mime_object_get_content_type(obj);
+	char			*t, *res;
+
+	if (ct == NULL)
+		return (xstrdup("application/octet-stream"));
+	t = g_mime_content_type_get_mime_type(ct);
+	res = str_lower_ascii(xstrdup(t ? t : "application/octet-stream"));
+	g_free(t);
+	return (res);
+}
+
+/* made_name - a file name for an unnamed part */
+static char *
+made_name(int n, const char *type)
+{
+	const char	*ext = "bin";
+
+	if (strcmp(type, "message/rfc822") == 0)
+		ext = "eml";
+	else if (strncmp(type, "text/", 5) == 0)
+		ext = "txt";
+	else if (strncmp(type, "image/", 6) == 0)
+		ext = type + 6;
+	else if (strcmp(type, "message/delivery-status") == 0 ||
+	    strcmp(type, "message/feedback-report") == 0)
+		ext = "txt";
+	return (xasprintf("part-%d.%s", n, ext));
+}
+
+static void walk_object(struct walk *, GMimeObject *, int depth);
+
+/* walk_message - a (forwarded) message: its text follows the main text */
+static void
+walk_message(struct walk *w, GMimeMessage *m, int depth)
+{
+	GMimeObject	*body = g_mime_message_get_mime_part(m);
+	char		*subj;
+
+	if (depth > 0) {
+		subj = header_text((GMimeObject *)m, "Subject");
+		buf_printf(&w->plain, "\n\n---------- Forwarded message ----------\n"
+		    "Subject: %s\n\n", subj ? subj : "");
+		free(subj);
+	}
+	if (body != NULL)
+		walk_object(w, body, depth + 1);
+}
+
+/* walk_part - a leaf: text for the report, or an attachment */
+static void
+walk_part(struct walk *w, GMimePart *part, int depth)
+{
+	GMimeObject		*obj = (GMimeObject *)part;
+	const char		*fname = g_mime_part_get_filename(part);
+	const char		*disp = g_mime_object_get_disposition(obj);
+	char			*type = mime_type(obj), *name, *text;
+	GByteArray		*ba;
+	int			 attachment;
+
+	(void)depth;
+	w->nparts++;
+	attachment = fname != NULL || (disp != NULL &&
+	    strcasecmp(disp, "attachment") == 0) ||
+	    (strcmp(type, "text/plain") != 0 && strcmp(type, "text/html") != 0);
+	if (g_mime_part_get_content_encoding(part) ==
+	    GMIME_CONTENT_ENCODING_BASE64 && bad_base64(part)) {
+		/* keep it as sent, with a note; a text part is also read
+		 * as well as it decodes (the invalid bytes skipped) */
+		ba = part_bytes(part, 1);
+		name = fname ? xstrdup(fname) : made_name(w->nparts, type);
+		keep(w, name, type, ba->data, ba->len,
+		    "invalid base64: kept as sent, undecoded");
+		free(name);
+		g_byte_array_unref(ba);
+		strlist_add_unique(&w->r->notes, "a part had invalid base64 "
+		    "and was kept as sent");
+		if (attachment) {
+			free(type);
+			return;
+		}
+	}
+	ba = part_bytes(part, 0);
+	if (!attachment) {
+		const char *cs = g_mime_object_get_content_type_parameter(obj,
+		    "charset");
+		size_t	 len = strip_nul((char *)ba->data, ba->len);
+
+		g_byte_array_append(ba, (const guint8 *)"", 1);
+		text = to_utf8((const char *)ba->data, len, cs, w);
+		if (strcmp(type, "text/html") == 0)
+			buf_adds(&w->html, text);
+		else {
+			if (w->plain.len > 0 && w->plain.s[w->plain.len - 1] != '\n')
+				buf_adds(&w->plain, "\n");
+			buf_adds(&w->plain, text);
+		}
+		free(text);
+	} else {
+		name = fname ? xstrdup(fname) : made_name(w->nparts, type);
+		keep(w, name, type, ba->data, ba->len, NULL);
+		free(name);
+	}
+	g_byte_array_unref(ba);
+	free(type);
+}
+
+/* walk_object - any MIME object, depth-limited */
+static void
+walk_object(struct walk *w, GMimeObject *obj, int depth)
+{
+	int	 i, n;
+
+	if (w->failed || obj == NULL)
+		return;
+	if (depth > MAX_DEPTH) {
+		if (!w->depth_note) {
+			strlist_add(&w->r->notes, "MIME nesting deeper than 64 "
+			    "levels: the rest is kept in the original message");
+			w->depth_note = 1;
+		}
+		return;
+	}
+	if (GMIME_IS_MULTIPART(obj)) {
+		n = g_mime_multipart_get_count((GMimeMultipart *)obj);
+		if (n == 0) {
+			/* no boundary found (or none given): all of the body is
+			 * the prologue; a person wrote it, so it is the text */
+			const char *pro = g_mime_multipart_get_prologue(
+			    (GMimeMultipart *)obj);
+
+			strlist_add_unique(&w->r->notes, "multipart without "
+			    "parts (boundary missing): body taken as text");
+			if (pro != NULL) {
+				char	*t = to_utf8(pro, strlen(pro), NULL, w);
+
+				buf_adds(&w->plain, t);
+				free(t);
+			}
+			return;
+		}
+		for (i = 0; i < n; i++)
+			walk_object(w, g_mime_multipart_get_part(
+			    (GMimeMultipart *)obj, i), depth + 1);
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		GMimeMessage	*m = g_mime_message_part_get_message(
+				    (GMimeMessagePart *)obj);
+		char		*type = mime_type(obj), *name;
+		const char	*fname = g_mime_object_get_content_disposition_parameter(
+				    obj, "filename");
+
+		w->nparts++;
+		if (m != NULL) {
+			char	*s = g_mime_object_to_string((GMimeObject *)m, NULL);
+
+			name = fname ? xstrdup(fname) : made_name(w->nparts, type);
+			keep(w, name, type, s, strlen(s), NULL);
+			free(name);
+			g_free(s);
+			walk_message(w, m, depth + 1);
+		}
+		free(type);
+	} else if (GMIME_IS_PART(obj))
+		walk_part(w, (GMimePart *)obj, depth);
+}
+
+/* first_mailbox - address and name of the first mailbox in a list */
+static void
+first_mailbox(InternetAddressList *l, char **addr, char **name)
+{
+	InternetAddress	*a;
+	const char	*s;
+
+	if (l == NULL || internet_address_list_length(l) == 0)
+		return;
+	a = internet_address_list_get_address(l, 0);
+	if (!INTERNET_ADDRESS_IS_MAILBOX(a))
+		return;
+	s = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
+	if (s != NULL && *s != '\0' && addr != NULL)
+		*addr = xstrdup(s);
+	s = internet_address_get_name(a);
+	if (s != NULL && *s != '\0' && name != NULL)
+		*name = xstrdup(s);
+}
+
+/* auto_reason - RFC 3834 §2 markers in the headers; NULL: none */
+static const char *
+auto_reason(GMimeMessage *m, const char *from)
+{
+	GMimeObject	*o = (GMimeObject *)m;
+	GMimeHeaderList	*hl = g_mime_object_get_header_list(o);
+	const char	*v;
+	char		*type;
+	int		 i, n;
+
+	if ((v = g_mime_object_get_header(o, "Auto-Submitted")) != NULL &&
+	    strncasecmp(str_trim((char *)v), "no", 2) != 0)
+		return ("auto-submitted");
+	if ((v = g_mime_object_get_header(o, "Precedence")) != NULL &&
+	    (strcasestr(v, "bulk") || strcasestr(v, "junk") ||
+	    strcasestr(v, "list")))
+		return ("precedence");
+	/* the de facto markers of vacation programs */
+	if (g_mime_object_get_header(o, "X-Autoreply") != NULL ||
+	    g_mime_object_get_header(o, "X-Autorespond") != NULL)
+		return ("auto-submitted");
+	n = hl ? g_mime_header_list_get_count(hl) : 0;
+	for (i = 0; i < n; i++)
+		if (strncasecmp(g_mime_header_get_name(
+		    g_mime_header_list_get_header_at(hl, i)), "List-", 5) == 0)
+			return ("list");
+	if (from != NULL && (strncasecmp(from, "mailer-daemon@", 14) == 0 ||
+	    strncasecmp(from, "postmaster@", 11) == 0))
+		return ("mailer-daemon");
+	type = mime_type(g_mime_message_get_mime_part(m) ?
+	    g_mime_message_get_mime_part(m) : o);
+	i = strcmp(type, "multipart/report") == 0;
+	free(type);
+	return (i ? "report" : NULL);
+}
+
+/* case_from_id - a case number in one of our Message-IDs */
+static int
+case_from_id(const char *id, char *out, size_t len)
+{
+	const char	*p, *e;
+
+	if (id == NULL)
+		return (-1);
+	if (*id == '<')
+		id++;
+	if (strncmp(id, "jubao.", 6) != 0)
+		return (-1);
+	p = id + 6;
+	for (e = p; isdigit((unsigned char)*e); e++)
+		;
+	if (*e != '.' || (size_t)(e - p) >= len)
+		return (-1);
+	memcpy(out, p, (size_t)(e - p));
+	out[e - p] = '\0';
+	return (caseno_valid(out) ? 0 : -1);
+}
+
+/* threading - Message-ID, In-Reply-To, References; the case they name */
+static void
+threading(GMimeMessage *m, struct report *r)
+{
+	GMimeObject		*o = (GMimeObject *)m;
+	GMimeReferences		*refs;
+	const char		*v, *id;
+	char			*d;
+	int			 i;
+
+	if ((v = g_mime_message_get_message_id(m)) != NULL && *v)
+		r->message_id = xstrdup(v);
+	if ((v = g_mime_object_get_header(o, "In-Reply-To")) != NULL &&
+	    (d = g_mime_utils_decode_message_id(v)) != NULL) {
+		r->in_reply_to = xstrdup(d);
+		g_free(d);
+	}
+	if ((v = g_mime_object_get_header(o, "References")) != NULL &&
+	    (refs = g_mime_references_parse(parser_options, v)) != NULL) {
+		for (i = 0; i < g_mime_references_length(refs); i++)
+			if ((id = g_mime_references_get_message_id(refs, i)))
+				strlist_add(&r->references, id);
+		g_mime_references_free(refs);
+	}
+	/* the subject first: "[JB 261123000014]" with a good check digit */
+	if (r->subject && caseno_find(r->subject, r->case_ref,
+	    sizeof(r->case_ref)) == 0)
+		return;
+	if (case_from_id(r->in_reply_to, r->case_ref, sizeof(r->case_ref)) == 0)
+		return;
+	for (i = (int)r->references.n - 1; i >= 0; i--)
+		if (case_from_id(r->references.v[i], r->case_ref,
+		    sizeof(r->case_ref)) == 0)
+			return;
+	r->case_ref[0] = '\0';
+}
+
+/* content_hash - SHA-256 of the Message-ID and the body as received */
+static int
+content_hash(const char *path, struct report *r)
+{
+	gchar	*data;
+	gsize	 len;
+	char	*b, *buf2;
+	size_t	 blen, idlen;
+
+	if (!g_file_get_contents(path, &data, &len, NULL))
+		return (-1);
+	b = strstr(data, "\r\n\r\n");
+	if (b == NULL || (strstr(data, "\n\n") && strstr(data, "\n\n") < b))
+		b = strstr(data, "\n\n");
+	blen = b ? len - (size_t)(b - data) : 0;
+	if (b && memchr(data, '\0', (size_t)(b - data)) != NULL)
+		blen = len, b = data;	/* NUL in headers: hash it all */
+	idlen = r->message_id ? strlen(r->message_id) : 0;
+	buf2 = xmalloc(idlen + 1 + blen);
+	if (idlen)
+		memcpy(buf2, r->message_id, idlen);
+	buf2[idlen] = '\n';
+	if (blen)
+		memcpy(buf2 + idlen + 1, b, blen);
+	sha256_hex(buf2, idlen + 1 + blen, r->content_hash);
+	free(buf2);
+	g_free(data);
+	return (0);
+}
+
+/* finish - extraction, language, category and elements */
+static void
+finish(struct report *r, const struct mime_opts *o)
+{
+	char	*all = xasprintf("%s\n%s", r->subject ? r->subject : "",
+		    r->text ? r->text : "");
+
+	extract_urls(all, &r->urls);
+	extract_accounts(r->text ? r->text : "", &r->accounts);
+	extract_phones(r->text ? r->text : "", &r->phones);
+	r->reporter_name = r->text ? extract_name(r->text) : NULL;
+	if (text_has_cjk(all))
+		r->lang = xstrdup("zh-CN");
+	else if (strlen(str_trim(all)) > 0)
+		r->lang = xstrdup("en");
+	else
+		r->lang = xstrdup(o->cfg ? o->cfg->language : "zh-CN");
+	free(all);
+	if (o->cats != NULL) {
+		const struct category *c = cat_classify(o->cats, r->subject,
+		    r->text);
+		cat_apply(c, r);
+		/* the From display name counts as a name for element (三) */
+		if (c->enterprise && r->reporter_name == NULL && r->from_name) {
+			r->reporter_name = xstrdup(r->from_name);
+			r->missing = elem_check(c, r);
+			free(r->reporter_name);
+			r->reporter_name = NULL;
+		}
+	}
+}
+
+/* mime_parse_file - see milter_mime.h */
+int
+mime_parse_file(const char *path, const struct mime_opts *o, struct report *r,
+    buf *err)
+{
+	GMimeStream	*stream;
+	GMimeParser	*parser;
+	GMimeMessage	*m;
+	struct walk	 w;
+	char		 sha[65];
+	size_t		 size;
+	int		 fd, rc = -1;
+
+	memset(&w, 0, sizeof(w));
+	w.o = o;
+	w.r = r;
+	w.err = err;
+	buf_adds(&w.plain, "");
+	buf_adds(&w.html, "");
+
+	/* the original message itself is the first evidence */
+	if (o->evidence_dir != NULL) {
+		if (evidence_put_file(o->evidence_dir, path, sha, &size, err) < 0)
+			goto out;
+	} else if (sha256_file(path, sha, &size) < 0) {
+		buf_printf(err, "read %s: %s", path, strerror(errno));
+		goto out;
+	}
+	report_add_evidence(r, "message.eml", "message/rfc822", size, sha,
+	    NULL)->original = 1;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		buf_printf(err, "open %s: %s", path, strerror(errno));
+		goto out;
+	}
+	stream = g_mime_stream_fs_new(fd);
+	parser = g_mime_parser_new_with_stream(stream);
+	m = g_mime_parser_construct_message(parser, parser_options);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	if (m == NULL) {
+		strlist_add(&r->notes, "not a parsable message: kept as sent");
+		r->subject = xstrdup("");
+		r->text = xstrdup("");
+	} else {
+		r->subject = header_text((GMimeObject *)m, "Subject");
+		if (r->subject == NULL)
+			r->subject = xstrdup("");
+		first_mailbox(g_mime_message_get_from(m), &r->from_addr,
+		    &r->from_name);
+		first_mailbox(g_mime_message_get_reply_to(m), &r->reply_to, NULL);
+		threading(m, r);
+		{
+			const char *why = auto_reason(m, r->from_addr);
+
+			if (why != NULL)
+				r->auto_reason = xstrdup(why);
+		}
+		walk_message(&w, m, 0);
+		g_object_unref(m);
+		if (w.failed)
+			goto out;
+		if (strlen(str_trim(w.plain.s)) > 0 || w.html.len == 0)
+			r->text = xstrdup(str_trim(w.plain.s));
+		else {
+			char	*t = html_to_text(w.html.s, r);
+
+			r->text = xstrdup(str_trim(t));
+			free(t);
+		}
+		if (strlen(r->text) > MAX_TEXT) {
+			size_t	 cut = MAX_TEXT;
+
+			while (cut > 0 && ((unsigned char)r->text[cut] & 0xc0) == 0x80)
+				cut--;
+			r->text[cut] = '\0';
+			strlist_add(&r->notes, "text longer than 4 MB: the rest is "
+			    "kept in the original message");
+		}
+	}
+	if (content_hash(path, r) < 0) {
+		buf_printf(err, "read %s: %s", path, strerror(errno));
+		goto out;
+	}
+	finish(r, o);
+	rc = 0;
+out:
+	buf_free(&w.plain);
+	buf_free(&w.html);
+	return (rc);
+}

@@ -1,0 +1,267 @@
+/*
+ * NAME
+ *	ack - acknowledgements: recipient, RFC 3834 suppression, rendering
+ * DESCRIPTION
+ *	RFC 3834 §2: no automatic response to a null sender, MAILER-DAEMON,
+ *	an Auto-Submitted message, a list message or bulk mail; §3.1.5:
+ *	our own responses carry Auto-Submitted: auto-replied.  We add: no
+ *	acknowledgement to a sender whose SPF check failed (the From is
+ *	probably forged, and the reporter's identity must not leak to it).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <gmime/gmime.h>
+#include <sodium.h>
+
+#include "ack.h"
+#include "log.h"
+#include "tmpl.h"
+
+static const char *const lang_dir[ACK_NLANG] = { "zh-CN", "en" };
+static const char *const kind_name[ACK_NKIND] = { "ack", "supplement" };
+
+/* vars_fill - the template variables of one acknowledgement */
+static size_t
+vars_fill(struct tmpl_var *v, const char *case_no, const char *pin,
+    const char *category, const char *received, const char *deadline,
+    const char *site, const char *urls, const char *evidence,
+    const char *missing, const char *enterprise)
+{
+	size_t	 n = 0;
+
+	v[n].name = "case"; v[n++].value = case_no;
+	v[n].name = "pin"; v[n++].value = pin;
+	v[n].name = "category"; v[n++].value = category;
+	v[n].name = "received"; v[n++].value = received;
+	v[n].name = "deadline"; v[n++].value = deadline;
+	v[n].name = "site"; v[n++].value = site;
+	v[n].name = "urls"; v[n++].value = urls;
+	v[n].name = "evidence"; v[n++].value = evidence;
+	v[n].name = "missing"; v[n++].value = missing;
+	v[n].name = "enterprise"; v[n++].value = enterprise;
+	return (n);
+}
+
+/* ack_init - load every template and render it once with sample values */
+int
+ack_init(struct ack_ctx *a, const struct cfg *cfg, const struct categories *cats,
+    buf *err)
+{
+	struct tmpl_var	 v[16];
+	size_t		 n, before = err->len;
+	int		 l, k;
+	char		*out, *subj, *body;
+
+	memset(a, 0, sizeof(*a));
+	a->cfg = cfg;
+	a->cats = cats;
+	n = vars_fill(v, "261123000017", "123456", "其他", "2026-11-23 10:00",
+	    "2026-11-30 10:00", "example", "  https://x.example/1\n", "1",
+	    "  1. x\n", "yes");
+	for (l = 0; l < ACK_NLANG; l++)
+		for (k = 0; k < ACK_NKIND; k++) {
+			size_t	 mark = err->len;
+
+			a->tmpl[l][k] = tmpl_load(cfg->template_dir, lang_dir[l],
+			    kind_name[k], err);
+			if (a->tmpl[l][k] == NULL)
+				continue;
+			if ((out = tmpl_render(a->tmpl[l][k], v, n, err)) == NULL) {
+				buf_printf(err, "(in template %s/%s/%s.txt)\n",
+				    cfg->template_dir, lang_dir[l], kind_name[k]);
+				continue;
+			}
+			if (tmpl_split(out, &subj, &body) < 0)
+				buf_printf(err, "%s/%s/%s.txt: the first line "
+				    "must be 'Subject: ...'\n", cfg->template_dir,
+				    lang_dir[l], kind_name[k]);
+			else {
+				free(subj);
+				free(body);
+			}
+			free(out);
+			(void)mark;
+		}
+	if (err->len > before) {
+		ack_free(a);
+		return (-1);
+	}
+	return (0);
+}
+
+/* ack_free - release the templates */
+void
+ack_free(struct ack_ctx *a)
+{
+	int	 l, k;
+
+	for (l = 0; l < ACK_NLANG; l++)
+		for (k = 0; k < ACK_NKIND; k++) {
+			free(a->tmpl[l][k]);
+			a->tmpl[l][k] = NULL;
+		}
+}
+
+/* ack_is_our_message_id - did we make this Message-ID (a loop) */
+int
+ack_is_our_message_id(const struct cfg *cfg, const char *id)
+{
+	const char	*at;
+
+	if (id == NULL || strncmp(id, "jubao.", 6) != 0 ||
+	    (at = strrchr(id, '@')) == NULL)
+		return (0);
+	return (strcasecmp(at + 1, cfg->message_id_domain) == 0);
+}
+
+/* local_part_is - does addr's local part equal name, ignoring case */
+static int
+local_part_is(const char *addr, const char *name)
+{
+	size_t	 len = strlen(name);
+
+	return (addr && strncasecmp(addr, name, len) == 0 && addr[len] == '@');
+}
+
+/* ack_suppress_reason - why no automatic message may go back; NULL: none */
+char *
+ack_suppress_reason(const struct cfg *cfg, const struct report *r)
+{
+	if (r->env_from != NULL && *r->env_from == '\0')
+		return (xstrdup("RFC 3834: null envelope sender"));
+	if (local_part_is(r->env_from, "mailer-daemon") ||
+	    local_part_is(r->from_addr, "mailer-daemon") ||
+	    local_part_is(r->env_from, "postmaster"))
+		return (xstrdup("RFC 3834: message from MAILER-DAEMON or postmaster"));
+	if (r->auto_reason != NULL)
+		return (xasprintf("RFC 3834: %s", r->auto_reason));
+	if (ack_is_our_message_id(cfg, r->message_id))
+		return (xstrdup("loop: the message is one of ours"));
+	if (r->spf != NULL && strcmp(r->spf, "fail") == 0)
+		return (xstrdup("SPF fail: the sender address is probably forged"));
+	return (NULL);
+}
+
+/* fmt_time - local "YYYY-MM-DD HH:MM" */
+static void
+fmt_time(time_t t, char *out, size_t len)
+{
+	struct tm	 tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%d %H:%M", &tm);
+}
+
+/*
+ * mail_build - a complete text/plain UTF-8 message (GMime encodes the
+ * headers per RFC 2047); caller frees.  NULL never: GMime aborts on OOM.
+ */
+char *
+mail_build(const char *from_name, const char *from_addr, const char *to,
+    const char *subject, const char *body, const char *message_id,
+    const char *in_reply_to, const char *auto_submitted)
+{
+	GMimeMessage	*m = g_mime_message_new(TRUE);
+	GMimeTextPart	*tp = g_mime_text_part_new_with_subtype("plain");
+	GDateTime	*now = g_date_time_new_now_local();
+	char		*s, *out, *ref;
+
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, from_name,
+	    from_addr);
+	if (to != NULL)
+		g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, NULL, to);
+	g_mime_message_set_subject(m, subject, "utf-8");
+	g_mime_message_set_message_id(m, message_id);
+	g_mime_message_set_date(m, now);
+	if (in_reply_to != NULL && *in_reply_to != '\0') {
+		ref = xasprintf("<%s>", in_reply_to);
+		g_mime_object_set_header((GMimeObject *)m, "In-Reply-To", ref, NULL);
+		g_mime_object_set_header((GMimeObject *)m, "References", ref, NULL);
+		free(ref);
+	}
+	if (auto_submitted != NULL)
+		g_mime_object_set_header((GMimeObject *)m, "Auto-Submitted",
+		    auto_submitted, NULL);
+	g_mime_text_part_set_text(tp, body);
+	g_mime_message_set_mime_part(m, (GMimeObject *)tp);
+	s = g_mime_object_to_string((GMimeObject *)m, NULL);
+	out = xstrdup(s);
+	g_free(s);
+	g_object_unref(tp);
+	g_object_unref(m);
+	g_date_time_unref(now);
+	return (out);
+}
+
+/* ack_render - store_render_fn: the acknowledgement of a report */
+int
+ack_render(void *arg, const struct report *r, const char *case_no,
+    const char *pin, time_t deadline, unsigned missing, struct store_msg *out)
+{
+	struct ack_ctx		*a = arg;
+	const struct cfg	*cfg = a->cfg;
+	const struct category	*cat;
+	struct tmpl_var		 v[16];
+	int			 l, k;
+	size_t			 n, i, nev = 0;
+	char			 received[32], due[32], nevs[16], rnd[9];
+	char			*text, *subj = NULL, *body = NULL;
+	const char		*to;
+	unsigned		 bit;
+	buf			 urls = { 0 }, miss = { 0 }, err = { 0 };
+
+	l = r->lang && strcmp(r->lang, "en") == 0 ? ACK_LANG_EN : ACK_LANG_ZH;
+	k = strcmp(out->kind, "supplement") == 0 ? ACK_KIND_SUPPLEMENT :
+	    ACK_KIND_ACK;
+	cat = cat_find(a->cats, r->category ? r->category : "other");
+	fmt_time(r->received_at, received, sizeof(received));
+	fmt_time(deadline, due, sizeof(due));
+	buf_adds(&urls, "");
+	buf_adds(&miss, "");
+	for (i = 0; i < r->urls.n && i < 20; i++)
+		buf_printf(&urls, "    %s\n", r->urls.v[i]);
+	for (i = 0; i < r->accounts.n && i < 20; i++)
+		buf_printf(&urls, "    @%s\n", r->accounts.v[i]);
+	for (bit = 1, i = 1; bit <= ELEM_GUARANTEE; bit <<= 1)
+		if (missing & bit)
+			buf_printf(&miss, "  %zu. %s\n", i++, elem_describe(bit,
+			    lang_dir[l]));
+	for (i = 0; i < r->nev; i++)
+		if (!r->ev[i].original)
+			nev++;
+	snprintf(nevs, sizeof(nevs), "%zu", nev);
+	n = vars_fill(v, case_no, pin, cat ? cat_name(cat, lang_dir[l]) :
+	    r->category, received, due, cfg->site_name, urls.s,
+	    nev ? nevs : "", miss.s, r->enterprise ? "yes" : "");
+	text = tmpl_render(a->tmpl[l][k], v, n, &err);
+	buf_free(&urls);
+	buf_free(&miss);
+	if (text == NULL || tmpl_split(text, &subj, &body) < 0) {
+		log_error("case %s: template %s/%s: %s", case_no, lang_dir[l],
+		    kind_name[k], err.s ? err.s : "no Subject line");
+		free(text);
+		buf_free(&err);
+		return (-1);
+	}
+	free(text);
+	buf_free(&err);
+
+	to = r->reply_to ? r->reply_to : r->from_addr ? r->from_addr :
+	    (r->env_from && *r->env_from ? r->env_from : NULL);
+	out->recipient = to ? str_lower_ascii(xstrdup(to)) : NULL;
+	out->suppress = ack_suppress_reason(cfg, r);
+	out->env_from = xstrdup("");
+	for (i = 0; i < 8; i++)
+		rnd[i] = "0123456789abcdef"[randombytes_uniform(16)];
+	rnd[8] = '\0';
+	out->message_id = xasprintf("jubao.%s.%s.%s@%s", case_no, out->kind,
+	    rnd, cfg->message_id_domain);
+	out->message = mail_build(cfg->ack_from_name, cfg->ack_from,
+	    out->recipient, subj, body, out->message_id, r->message_id,
+	    "auto-replied");
+	free(subj);
+	free(body);
+	return (0);
+}

@@ -1,0 +1,65 @@
+/*
+ * NAME
+ *	cfg - jubao.conf: one table of parameters, defaults and bounds
+ * DESCRIPTION
+ *	Every parameter is defined once, in cfg_table[] (cfg.c): its name,
+ *	type, default and bounds.  cfg_load returns an immutable snapshot;
+ *	programs swap snapshots on SIGHUP and a live connection keeps the one
+ *	it started with (cfg_ref/cfg_unref).  Unknown keys, bad values and
+ *	values out of bounds are errors, each reported with file, line and key.
+ */
+#ifndef JUBAO_CFG_H
+#define JUBAO_CFG_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "util.h"
+
+#define CFG_DEFAULT_PATH	"/etc/jubao/jubao.conf"
+
+struct cfg {
+	/* store */
+	char	*store_path;
+	long	 store_busy_timeout;	/* seconds */
+	char	*evidence_dir;
+	char	*spool_dir;
+	/* milter */
+	char	*milter_socket;
+	strlist	 report_mailboxes;
+	long	 max_message_size;	/* bytes */
+	long	 milter_timeout;	/* seconds */
+	char	*authserv_id;
+	/* classification and templates */
+	char	*categories_file;
+	char	*template_dir;
+	char	*language;
+	char	*site_name;
+	/* acknowledgements and the outbox */
+	char	*ack_from;
+	char	*ack_from_name;
+	long	 ack_daily_limit;
+	char	*message_id_domain;
+	char	*delivery_method;
+	char	*sendmail_path;
+	char	*smtp_relay;
+	long	 outbox_interval;	/* seconds */
+	long	 outbox_lease;		/* seconds */
+	long	 outbox_backoff_min;	/* seconds */
+	long	 outbox_backoff_max;	/* seconds */
+	long	 outbox_max_age;	/* seconds */
+	/* logging */
+	char	*log_facility;
+
+	char	*path;			/* the file it came from */
+	int	 refs;
+};
+
+struct cfg	*cfg_load(const char *path, buf *err);
+struct cfg	*cfg_defaults(void);
+struct cfg	*cfg_ref(struct cfg *);
+void		 cfg_unref(struct cfg *);
+int		 cfg_check_program(const struct cfg *, const char *prog, buf *err);
+void		 cfg_dump(const struct cfg *, FILE *, int nondefault_only);
+int		 cfg_is_report_mailbox(const struct cfg *, const char *addr);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * NAME
+ *	extract - what a report's text names: addresses, accounts, phones, name
+ * DESCRIPTION
+ *	Works on UTF-8 text.  Found items are appended (without duplicates) to
+ *	the caller's lists; the caller owns them.  Chinese text puts full-width
+ *	punctuation straight after an address, so an address ends at the
+ *	first character outside printable ASCII.
+ */
+#ifndef JUBAO_EXTRACT_H
+#define JUBAO_EXTRACT_H
+
+#include "util.h"
+
+void	 extract_urls(const char *text, strlist *out);
+void	 extract_accounts(const char *text, strlist *out);
+void	 extract_phones(const char *text, strlist *out);
+char	*extract_name(const char *text);
+char	*extract_labelled(const char *text, const char *const *labels);
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * NAME
+ *	outbox - deliver queued messages: sendmail(1) or SMTP (libcurl)
+ * DESCRIPTION
+ *	sendmail(1) exit codes follow sysexits(3): EX_TEMPFAIL and friends
+ *	defer, EX_NOUSER / EX_NOHOST / EX_DATAERR fail for good.  Over SMTP a
+ *	5xx reply fails, anything else (connection refused, 4xx) defers.
+ *	Log lines name the case and outbox row, never the recipient.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <sysexits.h>
+#include <unistd.h>
+#include <curl/curl.h>
+
+#include "log.h"
+#include "outbox.h"
+
+/* outbox_backoff - when to try again after attempts failures */
+time_t
+outbox_backoff(const struct cfg *cfg, int attempts, time_t now)
+{
+	long	 d = cfg->outbox_backoff_min;
+	int	 i;
+
+	for (i = 1; i < attempts && d < cfg->outbox_backoff_max; i++)
+		d *= 2;
+	if (d > cfg->outbox_backoff_max)
+		d = cfg->outbox_backoff_max;
+	return (now + d);
+}
+
+/* send_sendmail - pipe the message to sendmail(1) */
+static enum outbox_result
+send_sendmail(const struct cfg *cfg, const struct outbox_item *it, char *why,
+    size_t len)
+{
+	int		 fd[2], status;
+	pid_t		 pid;
+	const char	*p = it->message;
+	size_t		 left = strlen(it->message);
+	ssize_t		 n;
+	const char	*sender = it->env_from && *it->env_from ? it->env_from : "<>";
+	void		(*old)(int);
+
+	if (pipe(fd) < 0) {
+		snprintf(why, len, "pipe: %s", strerror(errno));
+		return (OUTBOX_DEFER);
+	}
+	switch ((pid = fork())) {
+	case -1:
+		snprintf(why, len, "fork: %s", strerror(errno));
+		close(fd[0]);
+		close(fd[1]);
+		return (OUTBOX_DEFER);
+	case 0:
+		dup2(fd[0], 0);
+		close(fd[0]);
+		close(fd[1]);
+		execl(cfg->sendmail_path, "sendmail", "-i", "-f", sender, "--",
+		    it->recipient, (char *)NULL);
+		_exit(EX_OSERR);
+	}
+	close(fd[0]);
+	old = signal(SIGPIPE, SIG_IGN);
+	while (left > 0) {
+		if ((n = write(fd[1], p, left)) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	close(fd[1]);
+	signal(SIGPIPE, old);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			snprintf(why, len, "waitpid: %s", strerror(errno));
+			return (OUTBOX_DEFER);
+		}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && left == 0)
+		return (OUTBOX_SENT);
+	if (WIFEXITED(status)) {
+		snprintf(why, len, "%s exited with status %d", cfg->sendmail_path,
+		    WEXITSTATUS(status));
+		switch (WEXITSTATUS(status)) {
+		case EX_NOUSER: case EX_NOHOST: case EX_DATAERR:
+		case EX_USAGE: case EX_NOPERM:
+			return (OUTBOX_FAIL);
+		}
+	} else
+		snprintf(why, len, "%s killed by signal %d", cfg->sendmail_path,
+		    WTERMSIG(status));
+	return (OUTBOX_DEFER);
+}
+
+struct reader {
+	const char	*p;
+	size_t		 left;
+};
+
+/* curl_read - feed the message to libcurl */
+static size_t
+curl_read(char *b, size_t size, size_t nmemb, void *arg)
+{
+	struct reader	*r = arg;
+	size_t		 n = size * nmemb;
+
+	if (n > r->left)
+		n = r->left;
+	memcpy(b, r->p, n);
+	r->p += n;
+	r->left -= n;
+	return (n);
+}
+
+/* send_smtp - hand the message to smtp_relay with libcurl */
+static enum outbox_result
+send_smtp(const struct cfg *cfg, const struct outbox_item *it, char *why,
+    size_t len)
+{
+	CURL			*c;
+	CURLcode		 rc;
+	struct curl_slist	*rcpt = NULL;
+	struct reader		 rd = { it->message, strlen(it->message) };
+	char			*url, *from, errbuf[CURL_ERROR_SIZE] = "";
+	long			 code = 0;
+	enum outbox_result	 res;
+
+	if ((c = curl_easy_init()) == NULL) {
+		snprintf(why, len, "curl_easy_init failed");
+		return (OUTBOX_DEFER);
+	}
+	url = xasprintf("smtp://%s", cfg->smtp_relay);
+	from = xasprintf("<%s>", it->env_from ? it->env_from : "");
+	rcpt = curl_slist_append(rcpt, it->recipient);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, curl_read);
+	curl_easy_setopt(c, CURLOPT_READDATA, &rd);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_CRLF, 1L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 300L);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	if (rc == CURLE_OK)
+		res = OUTBOX_SENT;
+	else {
+		snprintf(why, len, "smtp %s: %s (reply %ld)", cfg->smtp_relay,
+		    *errbuf ? errbuf : curl_easy_strerror(rc), code);
+		res = code >= 500 && code < 600 ? OUTBOX_FAIL : OUTBOX_DEFER;
+	}
+	curl_slist_free_all(rcpt);
+	curl_easy_cleanup(c);
+	free(url);
+	free(from);
+	return (res);
+}
+
+/* outbox_send - deliver one message by the configured method */
+enum outbox_result
+outbox_send(const struct cfg *cfg, const struct outbox_item *it, char *why,
+    size_t len)
+{
+	why[0] = '\0';
+	if (it->recipient == NULL || it->message == NULL) {
+		snprintf(why, len, "no recipient or no message");
+		return (OUTBOX_FAIL);
+	}
+	if (strcmp(cfg->delivery_method, "smtp") == 0)
+		return (send_smtp(cfg, it, why, len));
+	return (send_sendmail(cfg, it, why, len));
+}
+
+/*
+ * outbox_run - deliver up to max due messages (0: all that are due);
+ * 0, or -1 when the store failed (rows stay leased until the lease ends,
+ * then another run takes them).
+ */
+int
+outbox_run(struct store *st, const struct cfg *cfg, const char *owner, int max,
+    struct outbox_stats *stats)
+{
+	struct outbox_item	 it;
+	enum outbox_result	 res;
+	char			 why[512];
+	int			 found, done = 0, rc;
+	time_t			 now;
+
+	memset(stats, 0, sizeof(*stats));
+	for (;;) {
+		if (max > 0 && done >= max)
+			return (0);
+		now = time(NULL);
+		if (store_outbox_claim(st, owner, now, cfg->outbox_lease, &it,
+		    &found) < 0) {
+			log_warnx("outbox: %s", store_error(st));
+			return (-1);
+		}
+		if (!found)
+			return (0);
+		done++;
+		res = outbox_send(cfg, &it, why, sizeof(why));
+		if (res == OUTBOX_DEFER && now - it.created_at > cfg->outbox_max_age) {
+			char	 tmp[sizeof(why)];
+
+			memcpy(tmp, why, sizeof(tmp));
+			tmp[200] = '\0';
+			snprintf(why, sizeof(why), "gave up after %d attempts: %.200s",
+			    it.attempts, tmp);
+			res = OUTBOX_FAIL;
+		}
+		switch (res) {
+		case OUTBOX_SENT:
+			rc = store_outbox_sent(st, it.id, time(NULL));
+			stats->sent++;
+			log_info("case %s: %s #%ld sent", it.case_no, it.kind, it.id);
+			break;
+		case OUTBOX_DEFER:
+			rc = store_outbox_retry(st, it.id,
+			    outbox_backoff(cfg, it.attempts, time(NULL)), why);
+			stats->deferred++;
+			log_warnx("case %s: %s #%ld deferred: %s", it.case_no,
+			    it.kind, it.id, why);
+			break;
+		default:
+			rc = store_outbox_failed(st, it.id, why);
+			stats->failed++;
+			log_warnx("case %s: %s #%ld failed: %s", it.case_no,
+			    it.kind, it.id, why);
+			break;
+		}
+		if (rc < 0)
+			log_warnx("outbox: case %s: recording the result of "
+			    "#%ld: %s", it.case_no, it.id, store_error(st));
+		outbox_item_clear(&it);
+		if (rc < 0)
+			return (-1);
+	}
+}

@@ -1,0 +1,152 @@
+/*
+ * NAME
+ *	report - the normalised report: allocation and element names
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* report_new - an empty report for a channel */
+struct report *
+report_new(const char *channel)
+{
+	struct report	*r = xcalloc(1, sizeof(*r));
+
+	r->channel = xstrdup(channel);
+	r->received_at = time(NULL);
+	r->spf = xstrdup("none");
+	return (r);
+}
+
+/* report_free - release the report and all it owns */
+void
+report_free(struct report *r)
+{
+	size_t	 i;
+
+	if (r == NULL)
+		return;
+	free(r->channel);
+	free(r->queue_id);
+	free(r->subject);
+	free(r->text);
+	free(r->lang);
+	free(r->from_addr);
+	free(r->from_name);
+	free(r->reply_to);
+	free(r->env_from);
+	free(r->client_addr);
+	free(r->reporter_name);
+	strlist_free(&r->phones);
+	free(r->message_id);
+	free(r->in_reply_to);
+	strlist_free(&r->references);
+	free(r->auto_reason);
+	strlist_free(&r->urls);
+	strlist_free(&r->accounts);
+	free(r->category);
+	free(r->spf);
+	free(r->spf_domain);
+	for (i = 0; i < r->nev; i++) {
+		free(r->ev[i].name);
+		free(r->ev[i].type);
+		free(r->ev[i].note);
+	}
+	free(r->ev);
+	strlist_free(&r->notes);
+	free(r);
+}
+
+/* report_add_evidence - append an evidence record; returns it */
+struct evidence *
+report_add_evidence(struct report *r, const char *name, const char *type,
+    size_t size, const char *sha256, const char *note)
+{
+	struct evidence	*e;
+
+	r->ev = xrealloc(r->ev, (r->nev + 1) * sizeof(*r->ev));
+	e = &r->ev[r->nev++];
+	memset(e, 0, sizeof(*e));
+	e->name = xstrdup(name);
+	e->type = xstrdup(type);
+	e->size = size;
+	snprintf(e->sha256, sizeof(e->sha256), "%s", sha256);
+	e->note = note ? xstrdup(note) : NULL;
+	return (e);
+}
+
+static const struct {
+	unsigned	 bit;
+	const char	*key, *zh, *en;
+} elems[] = {
+	{ ELEM_STATEMENT, "statement",
+	  "能够充分陈述举报事项、阐明举报理由的文字说明",
+	  "a written statement of the matter and the reasons" },
+	{ ELEM_STANDING, "standing",
+	  "权利主体资格证明（营业执照、组织机构代码证或企业家身份证明；委托举报的，另附代理人身份证明和授权委托书）",
+	  "proof of standing (business licence, organisation code certificate or the entrepreneur's ID; for an agent, also the agent's ID and a power of attorney)" },
+	{ ELEM_CONTACT, "contact",
+	  "举报人姓名和联系方式",
+	  "the reporter's name and contact details" },
+	{ ELEM_ADDRESS, "address",
+	  "被举报内容的具体网络地址（网址、账号）",
+	  "the exact network address of the content (URL, account)" },
+	{ ELEM_EVIDENCE, "evidence",
+	  "能够证明侵权的初步证据材料（如截图）",
+	  "preliminary evidence of the infringement (e.g. screenshots)" },
+	{ ELEM_GUARANTEE, "guarantee",
+	  "申明举报内容真实、合法的文字保证",
+	  "a written guarantee that the report is true and lawful" },
+};
+
+/* elem_key - the stable key of one element bit, or NULL */
+const char *
+elem_key(unsigned bit)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(elems) / sizeof(elems[0]); i++)
+		if (elems[i].bit == bit)
+			return (elems[i].key);
+	return (NULL);
+}
+
+/* elem_describe - what the element asks for, in the reporter's language */
+const char *
+elem_describe(unsigned bit, const char *lang)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(elems) / sizeof(elems[0]); i++)
+		if (elems[i].bit == bit)
+			return (lang && strcmp(lang, "en") == 0 ?
+			    elems[i].en : elems[i].zh);
+	return ("");
+}
+
+/* text_has_cjk - 1 when the UTF-8 text holds a CJK ideograph */
+int
+text_has_cjk(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	unsigned		 cp;
+
+	while (p && *p) {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if ((*p & 0xf0) == 0xe0 && p[1] && p[2]) {
+			cp = ((p[0] & 0x0fu) << 12) | ((p[1] & 0x3fu) << 6) |
+			    (p[2] & 0x3fu);
+			if ((cp >= 0x4e00 && cp <= 0x9fff) ||
+			    (cp >= 0x3400 && cp <= 0x4dbf))
+				return (1);
+			p += 3;
+		} else
+			p++;
+	}
+	return (0);
+}

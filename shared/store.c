@@ -1,0 +1,1166 @@
+/*
+ * NAME
+ *	store - the intake store: the only module with SQL
+ * DESCRIPTION
+ *	Keep the SQL portable (no SQLite-only syntax outside store_open's
+ *	pragmas) so that a PostgreSQL backend can take the same statements.
+ *	Reporter identity lives in its own table (reporters) and is read only
+ *	by store_case_show with reveal set, which records an event.
+ *	Times are stored as Unix seconds; JSON shows them as RFC 3339.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sqlite3.h>
+
+#include "log.h"
+#include "store.h"
+
+struct store {
+	sqlite3	*db;
+	char	 err[512];
+	int	 busy;
+};
+
+/* Migrations: entry i takes the schema from version i to i + 1. */
+static const char *const migrations[] = {
+	/* 0 -> 1: the intake */
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE case_seq (day TEXT PRIMARY KEY, n INTEGER NOT NULL);"
+	"CREATE TABLE cases ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_no TEXT NOT NULL UNIQUE,"
+	"  channel TEXT NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  category TEXT NOT NULL,"
+	"  priority INTEGER NOT NULL,"
+	"  enterprise INTEGER NOT NULL DEFAULT 0,"
+	"  received_at INTEGER NOT NULL,"
+	"  deadline INTEGER NOT NULL,"
+	"  subject TEXT NOT NULL DEFAULT '',"
+	"  body TEXT NOT NULL DEFAULT '',"
+	"  lang TEXT NOT NULL DEFAULT 'zh-CN',"
+	"  spf TEXT NOT NULL DEFAULT 'none',"
+	"  spf_domain TEXT,"
+	"  missing INTEGER NOT NULL DEFAULT 0,"
+	"  pin TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE INDEX cases_received ON cases (received_at);"
+	"CREATE INDEX cases_status ON cases (status, deadline);"
+	"CREATE TABLE reporters ("
+	"  case_id INTEGER PRIMARY KEY REFERENCES cases (id),"
+	"  address TEXT, name TEXT, phone TEXT, client_addr TEXT);"
+	"CREATE TABLE messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases (id),"
+	"  kind TEXT NOT NULL,"
+	"  message_id TEXT NOT NULL DEFAULT '',"
+	"  content_hash TEXT NOT NULL,"
+	"  queue_id TEXT,"
+	"  subject TEXT NOT NULL DEFAULT '',"
+	"  body TEXT NOT NULL DEFAULT '',"
+	"  auto_reason TEXT,"
+	"  received_at INTEGER NOT NULL);"
+	"CREATE INDEX messages_dedupe ON messages (content_hash, message_id);"
+	"CREATE INDEX messages_case ON messages (case_id);"
+	"CREATE TABLE evidence ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases (id),"
+	"  message INTEGER REFERENCES messages (id),"
+	"  name TEXT NOT NULL, type TEXT NOT NULL, size INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL, note TEXT,"
+	"  original INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX evidence_case ON evidence (case_id);"
+	"CREATE TABLE targets ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases (id),"
+	"  kind TEXT NOT NULL, value TEXT NOT NULL);"
+	"CREATE INDEX targets_case ON targets (case_id);"
+	"CREATE INDEX targets_value ON targets (value);"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases (id),"
+	"  at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
+	"  detail TEXT);"
+	"CREATE INDEX events_case ON events (case_id);"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases (id),"
+	"  kind TEXT NOT NULL, channel TEXT NOT NULL,"
+	"  recipient TEXT, env_from TEXT, message_id TEXT, message TEXT,"
+	"  status TEXT NOT NULL, reason TEXT,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER NOT NULL, lease_until INTEGER NOT NULL DEFAULT 0,"
+	"  lease_owner TEXT,"
+	"  created_at INTEGER NOT NULL, sent_at INTEGER, last_error TEXT);"
+	"CREATE INDEX outbox_due ON outbox (status, next_at);"
+	"CREATE INDEX outbox_rcpt ON outbox (recipient, created_at);"
+	"CREATE INDEX outbox_case ON outbox (case_id);",
+};
+#define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+/* fail - remember an SQLite failure; always returns -1 */
+static int
+fail(struct store *st, const char *what)
+{
+	int	 code = sqlite3_extended_errcode(st->db) & 0xff;
+
+	snprintf(st->err, sizeof(st->err), "%s: %s", what, sqlite3_errmsg(st->db));
+	st->busy = (code == SQLITE_BUSY || code == SQLITE_LOCKED ||
+	    code == SQLITE_IOERR || code == SQLITE_FULL ||
+	    code == SQLITE_READONLY || code == SQLITE_CANTOPEN ||
+	    code == SQLITE_PROTOCOL || code == SQLITE_NOMEM);
+	return (-1);
+}
+
+/* refuse - a logical refusal (unknown case); always returns -1 */
+static int
+refuse(struct store *st, const char *fmt, const char *arg)
+    __attribute__((format(printf, 2, 0)));
+static int
+refuse(struct store *st, const char *fmt, const char *arg)
+{
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	snprintf(st->err, sizeof(st->err), fmt, arg);
+#pragma GCC diagnostic pop
+	st->busy = 0;
+	return (-1);
+}
+
+/* store_error - why the last call failed */
+const char *
+store_error(const struct store *st)
+{
+	return (st->err);
+}
+
+/* store_busy - was the last failure temporary (lock, I/O, full, read-only) */
+int
+store_busy(const struct store *st)
+{
+	return (st->busy);
+}
+
+/* exec - run statements without results */
+static int
+exec(struct store *st, const char *sql)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return (fail(st, "exec"));
+	return (0);
+}
+
+/* prep - prepare one statement; NULL after fail() */
+static sqlite3_stmt *
+prep(struct store *st, const char *sql)
+{
+	sqlite3_stmt	*s = NULL;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		fail(st, "prepare");
+		return (NULL);
+	}
+	return (s);
+}
+
+/* bind_text - bind a string or NULL */
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+/* step_done - step a statement that returns no row, then finalize it */
+static int
+step_done(struct store *st, sqlite3_stmt *s)
+{
+	int	 rc;
+
+	if (s == NULL)
+		return (-1);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		fail(st, "step");
+		sqlite3_finalize(s);
+		return (-1);
+	}
+	sqlite3_finalize(s);
+	return (0);
+}
+
+/* schema_version - the version recorded in meta, 0 for a new file */
+static int
+schema_version(struct store *st, int *v)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*v = 0;
+	if ((s = prep(st, "SELECT count(*) FROM sqlite_master "
+	    "WHERE type = 'table' AND name = 'meta'")) == NULL)
+		return (-1);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return (fail(st, "schema"));
+	}
+	rc = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (rc == 0)
+		return (0);
+	if ((s = prep(st, "SELECT value FROM meta WHERE key = 'schema_version'")) == NULL)
+		return (-1);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*v = atoi((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "schema"));
+}
+
+/* migrate - bring the schema up to SCHEMA_VERSION in one transaction */
+static int
+migrate(struct store *st)
+{
+	int	 v, i;
+	char	 sql[128];
+
+	if (schema_version(st, &v) < 0)
+		return (-1);
+	if (v == SCHEMA_VERSION)
+		return (0);
+	if (v > SCHEMA_VERSION)
+		return (refuse(st, "the store's schema is newer than this "
+		    "program (version %s): upgrade jubao", ""));
+	if (exec(st, "BEGIN IMMEDIATE") < 0)
+		return (-1);
+	/* another process may have migrated while we waited for the lock */
+	if (schema_version(st, &v) < 0)
+		goto rollback;
+	for (i = v; i < SCHEMA_VERSION; i++)
+		if (exec(st, migrations[i]) < 0)
+			goto rollback;
+	snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta (key, value) "
+	    "VALUES ('schema_version', '%d')", SCHEMA_VERSION);
+	if (exec(st, sql) < 0 || exec(st, "COMMIT") < 0)
+		goto rollback;
+	return (0);
+rollback:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return (-1);
+}
+
+/*
+ * store_open - open (creating if needed) and migrate; 0, or -1 with a
+ * message in err and *out NULL.  The caller closes it with store_close.
+ */
+int
+store_open(const char *path, long busy_timeout, struct store **out, buf *err)
+{
+	struct store	*st = xcalloc(1, sizeof(*st));
+	char		 pragma[96];
+
+	*out = NULL;
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		buf_printf(err, "store %s: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, (int)(busy_timeout * 1000));
+	snprintf(pragma, sizeof(pragma), "PRAGMA busy_timeout = %ld",
+	    busy_timeout * 1000);
+	/* WAL: readers (jubaoctl) never block the writers; FULL: a commit
+	 * that returned is on disk, since Postfix deletes its copy after it. */
+	if (exec(st, pragma) < 0 ||
+	    exec(st, "PRAGMA journal_mode = WAL") < 0 ||
+	    exec(st, "PRAGMA synchronous = FULL") < 0 ||
+	    exec(st, "PRAGMA foreign_keys = ON") < 0 ||
+	    migrate(st) < 0) {
+		buf_printf(err, "store %s: %s", path, st->err);
+		goto fail;
+	}
+	*out = st;
+	return (0);
+fail:
+	sqlite3_close(st->db);
+	free(st);
+	return (-1);
+}
+
+/* store_close - close the handle */
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_close(st->db);
+	free(st);
+}
+
+/* store_schema_version - the schema version this file has; -1 on error */
+int
+store_schema_version(struct store *st)
+{
+	int	 v;
+
+	return (schema_version(st, &v) < 0 ? -1 : v);
+}
+
+/* add_event - append to the ledger */
+static int
+add_event(struct store *st, long long case_id, time_t at, const char *actor,
+    const char *action, const char *detail)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = prep(st, "INSERT INTO events (case_id, at, actor, action, "
+	    "detail) VALUES (?, ?, ?, ?, ?)")) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, at);
+	bind_text(s, 3, actor);
+	bind_text(s, 4, action);
+	bind_text(s, 5, detail);
+	return (step_done(st, s));
+}
+
+/* find_duplicate - the case a message with this hash and ID went to */
+static int
+find_duplicate(struct store *st, const struct report *r, char *case_no,
+    size_t len)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	case_no[0] = '\0';
+	if ((s = prep(st, "SELECT c.case_no FROM messages m JOIN cases c "
+	    "ON c.id = m.case_id WHERE m.content_hash = ? AND m.message_id = ?")) == NULL)
+		return (-1);
+	bind_text(s, 1, r->content_hash);
+	bind_text(s, 2, r->message_id ? r->message_id : "");
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		snprintf(case_no, len, "%s", sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "dedupe"));
+}
+
+/* find_case - id, status and missing elements of a case; id 0 if none */
+static int
+find_case(struct store *st, const char *case_no, long long *id, char *status,
+    size_t slen, unsigned *missing)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*id = 0;
+	if ((s = prep(st, "SELECT id, status, missing FROM cases "
+	    "WHERE case_no = ?")) == NULL)
+		return (-1);
+	bind_text(s, 1, case_no);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		if (status)
+			snprintf(status, slen, "%s", sqlite3_column_text(s, 1));
+		if (missing)
+			*missing = (unsigned)sqlite3_column_int(s, 2);
+	}
+	sqlite3_finalize(s);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "case"));
+}
+
+/* next_case_no - allocate today's next number inside the transaction */
+static int
+next_case_no(struct store *st, time_t now, char *out, size_t len)
+{
+	sqlite3_stmt	*s;
+	struct tm	 tm;
+	char		 day[16];
+	long		 n;
+
+	localtime_r(&now, &tm);
+	strftime(day, sizeof(day), "%Y%m%d", &tm);
+	if ((s = prep(st, "INSERT INTO case_seq (day, n) VALUES (?, 1) "
+	    "ON CONFLICT (day) DO UPDATE SET n = case_seq.n + 1")) == NULL)
+		return (-1);
+	bind_text(s, 1, day);
+	if (step_done(st, s) < 0)
+		return (-1);
+	if ((s = prep(st, "SELECT n FROM case_seq WHERE day = ?")) == NULL)
+		return (-1);
+	bind_text(s, 1, day);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return (fail(st, "case_seq"));
+	}
+	n = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (caseno_format(out, len, now, n) < 0)
+		return (refuse(st, "cannot format case number%s", ""));
+	return (0);
+}
+
+/* add_message - record the message (for dedupe and reading); its row id */
+static int
+add_message(struct store *st, long long case_id, const char *kind,
+    const struct report *r, long long *msg_id)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = prep(st, "INSERT INTO messages (case_id, kind, message_id, "
+	    "content_hash, queue_id, subject, body, auto_reason, received_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, kind);
+	bind_text(s, 3, r->message_id ? r->message_id : "");
+	bind_text(s, 4, r->content_hash);
+	bind_text(s, 5, r->queue_id);
+	bind_text(s, 6, r->subject ? r->subject : "");
+	bind_text(s, 7, r->text ? r->text : "");
+	bind_text(s, 8, r->auto_reason);
+	sqlite3_bind_int64(s, 9, r->received_at);
+	if (step_done(st, s) < 0)
+		return (-1);
+	*msg_id = sqlite3_last_insert_rowid(st->db);
+	return (0);
+}
+
+/* add_parts - evidence and targets of one message */
+static int
+add_parts(struct store *st, long long case_id, long long msg_id,
+    const struct report *r)
+{
+	sqlite3_stmt	*s;
+	size_t		 i;
+
+	for (i = 0; i < r->nev; i++) {
+		if ((s = prep(st, "INSERT INTO evidence (case_id, message, name, "
+		    "type, size, sha256, note, original) "
+		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
+			return (-1);
+		sqlite3_bind_int64(s, 1, case_id);
+		sqlite3_bind_int64(s, 2, msg_id);
+		bind_text(s, 3, r->ev[i].name);
+		bind_text(s, 4, r->ev[i].type);
+		sqlite3_bind_int64(s, 5, (sqlite3_int64)r->ev[i].size);
+		bind_text(s, 6, r->ev[i].sha256);
+		bind_text(s, 7, r->ev[i].note);
+		sqlite3_bind_int(s, 8, r->ev[i].original);
+		if (step_done(st, s) < 0)
+			return (-1);
+	}
+	for (i = 0; i < r->urls.n + r->accounts.n; i++) {
+		int	 is_url = i < r->urls.n;
+
+		if ((s = prep(st, "INSERT INTO targets (case_id, kind, value) "
+		    "VALUES (?, ?, ?)")) == NULL)
+			return (-1);
+		sqlite3_bind_int64(s, 1, case_id);
+		bind_text(s, 2, is_url ? "url" : "account");
+		bind_text(s, 3, is_url ? r->urls.v[i] :
+		    r->accounts.v[i - r->urls.n]);
+		if (step_done(st, s) < 0)
+			return (-1);
+	}
+	return (0);
+}
+
+/* missing_detail - "statement, contact" for the ledger */
+static void
+missing_detail(unsigned missing, char *out, size_t len)
+{
+	unsigned	 bit;
+	size_t		 used = 0;
+
+	out[0] = '\0';
+	for (bit = 1; bit <= ELEM_GUARANTEE; bit <<= 1)
+		if ((missing & bit) && used < len)
+			used += (size_t)snprintf(out + used, len - used, "%s%s",
+			    used ? ", " : "", elem_key(bit));
+}
+
+/* acks_today - acknowledgements queued or sent to one recipient in 24 h */
+static int
+acks_today(struct store *st, const char *rcpt, time_t now, long *n)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = prep(st, "SELECT count(*) FROM outbox WHERE recipient = ? "
+	    "AND created_at >= ? AND kind IN ('ack', 'supplement') "
+	    "AND status IN ('queued', 'sent')")) == NULL)
+		return (-1);
+	bind_text(s, 1, rcpt);
+	sqlite3_bind_int64(s, 2, now - 86400);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return (fail(st, "rate"));
+	}
+	*n = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return (0);
+}
+
+/* queue_msg - insert an outbox row, queued or suppressed, and its event */
+static int
+queue_msg(struct store *st, long long case_id, struct store_msg *m,
+    long daily_limit, time_t now, const char *actor, char *status, size_t slen)
+{
+	sqlite3_stmt	*s;
+	long		 sent = 0;
+	char		 why[128];
+
+	if (m->recipient == NULL && m->suppress == NULL)
+		m->suppress = xstrdup("no address to reply to");
+	if (m->suppress == NULL && daily_limit > 0) {
+		if (acks_today(st, m->recipient, now, &sent) < 0)
+			return (-1);
+		if (sent >= daily_limit) {
+			snprintf(why, sizeof(why), "rate limit: %ld "
+			    "acknowledgements to this reporter in 24 hours",
+			    sent);
+			m->suppress = xstrdup(why);
+		}
+	}
+	if ((s = prep(st, "INSERT INTO outbox (case_id, kind, channel, "
+	    "recipient, env_from, message_id, message, status, reason, "
+	    "next_at, created_at) VALUES (?, ?, 'email', ?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, m->kind);
+	bind_text(s, 3, m->recipient);
+	bind_text(s, 4, m->env_from ? m->env_from : "");
+	bind_text(s, 5, m->message_id);
+	bind_text(s, 6, m->message);
+	bind_text(s, 7, m->suppress ? "suppressed" : "queued");
+	bind_text(s, 8, m->suppress);
+	sqlite3_bind_int64(s, 9, now);
+	sqlite3_bind_int64(s, 10, now);
+	if (step_done(st, s) < 0)
+		return (-1);
+	snprintf(status, slen, "%s", m->suppress ? "suppressed" : "queued");
+	snprintf(why, sizeof(why), "%s_%s", m->kind,
+	    m->suppress ? "suppressed" : "queued");
+	return (add_event(st, case_id, now, actor, why, m->suppress));
+}
+
+/* store_msg_clear - release what a render callback filled in */
+static void
+store_msg_clear(struct store_msg *m)
+{
+	free(m->recipient);
+	free(m->env_from);
+	free(m->message_id);
+	free(m->message);
+	free(m->suppress);
+	memset(m, 0, sizeof(*m));
+}
+
+/* new_case - insert a case, its reporter, message, parts and events */
+static int
+new_case(struct store *st, struct report *r, const char *actor,
+    char *case_no, size_t len, const char *pin, long long *case_id)
+{
+	sqlite3_stmt	*s;
+	long long	 msg_id;
+	char		 detail[256];
+	const char	*status;
+	size_t		 i;
+	buf		 phones = { 0 };
+
+	if (next_case_no(st, r->received_at, case_no, len) < 0)
+		return (-1);
+	status = r->enterprise && r->missing ? "awaiting_materials" : "received";
+	if ((s = prep(st, "INSERT INTO cases (case_no, channel, status, "
+	    "category, priority, enterprise, received_at, deadline, subject, "
+	    "body, lang, spf, spf_domain, missing, pin, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
+		return (-1);
+	bind_text(s, 1, case_no);
+	bind_text(s, 2, r->channel);
+	bind_text(s, 3, status);
+	bind_text(s, 4, r->category ? r->category : "other");
+	sqlite3_bind_int(s, 5, r->priority);
+	sqlite3_bind_int(s, 6, r->enterprise);
+	sqlite3_bind_int64(s, 7, r->received_at);
+	sqlite3_bind_int64(s, 8, r->received_at + r->deadline_secs);
+	bind_text(s, 9, r->subject ? r->subject : "");
+	bind_text(s, 10, r->text ? r->text : "");
+	bind_text(s, 11, r->lang ? r->lang : "zh-CN");
+	bind_text(s, 12, r->spf);
+	bind_text(s, 13, r->spf_domain);
+	sqlite3_bind_int(s, 14, (int)r->missing);
+	bind_text(s, 15, pin);
+	sqlite3_bind_int64(s, 16, r->received_at);
+	if (step_done(st, s) < 0)
+		return (-1);
+	*case_id = sqlite3_last_insert_rowid(st->db);
+
+	for (i = 0; i < r->phones.n; i++)
+		buf_printf(&phones, "%s%s", i ? ", " : "", r->phones.v[i]);
+	if ((s = prep(st, "INSERT INTO reporters (case_id, address, name, "
+	    "phone, client_addr) VALUES (?, ?, ?, ?, ?)")) == NULL) {
+		buf_free(&phones);
+		return (-1);
+	}
+	sqlite3_bind_int64(s, 1, *case_id);
+	bind_text(s, 2, r->from_addr);
+	bind_text(s, 3, r->reporter_name ? r->reporter_name : r->from_name);
+	bind_text(s, 4, phones.s);
+	bind_text(s, 5, r->client_addr);
+	buf_free(&phones);
+	if (step_done(st, s) < 0)
+		return (-1);
+
+	if (add_message(st, *case_id, "report", r, &msg_id) < 0 ||
+	    add_parts(st, *case_id, msg_id, r) < 0)
+		return (-1);
+	snprintf(detail, sizeof(detail), "channel %s, category %s, %zu "
+	    "evidence item(s), spf %s%s%s", r->channel, r->category, r->nev,
+	    r->spf, r->queue_id ? ", queue id " : "",
+	    r->queue_id ? r->queue_id : "");
+	if (add_event(st, *case_id, r->received_at, actor, "received", detail) < 0)
+		return (-1);
+	if (r->enterprise && r->missing) {
+		missing_detail(r->missing, detail, sizeof(detail));
+		if (add_event(st, *case_id, r->received_at, actor,
+		    "materials_missing", detail) < 0)
+			return (-1);
+	}
+	for (i = 0; i < r->notes.n; i++)
+		if (add_event(st, *case_id, r->received_at, actor, "parse_note",
+		    r->notes.v[i]) < 0)
+			return (-1);
+	return (0);
+}
+
+/* supplement - join a report to its case; re-check the elements */
+static int
+supplement(struct store *st, struct report *r, const char *actor,
+    long long case_id, const char *status, unsigned old_missing,
+    unsigned *missing)
+{
+	sqlite3_stmt	*s;
+	long long	 msg_id;
+	char		 detail[256];
+	size_t		 i;
+
+	if (add_message(st, case_id, "supplement", r, &msg_id) < 0 ||
+	    add_parts(st, case_id, msg_id, r) < 0)
+		return (-1);
+	/* an element present in either the case or the supplement is there */
+	*missing = old_missing & (r->enterprise ? r->missing : old_missing);
+	snprintf(detail, sizeof(detail), "%zu evidence item(s)%s%s", r->nev,
+	    r->queue_id ? ", queue id " : "", r->queue_id ? r->queue_id : "");
+	if (add_event(st, case_id, r->received_at, actor, "supplement", detail) < 0)
+		return (-1);
+	for (i = 0; i < r->notes.n; i++)
+		if (add_event(st, case_id, r->received_at, actor, "parse_note",
+		    r->notes.v[i]) < 0)
+			return (-1);
+	if (*missing != old_missing) {
+		missing_detail(*missing, detail, sizeof(detail));
+		if (add_event(st, case_id, r->received_at, actor,
+		    *missing ? "materials_missing" : "materials_complete",
+		    *missing ? detail : NULL) < 0)
+			return (-1);
+	}
+	if ((s = prep(st, "UPDATE cases SET missing = ?, status = ?, "
+	    "updated_at = ? WHERE id = ?")) == NULL)
+		return (-1);
+	sqlite3_bind_int(s, 1, (int)*missing);
+	bind_text(s, 2, strcmp(status, "awaiting_materials") == 0 &&
+	    *missing == 0 ? "received" : status);
+	sqlite3_bind_int64(s, 3, r->received_at);
+	sqlite3_bind_int64(s, 4, case_id);
+	return (step_done(st, s));
+}
+
+/*
+ * store_intake - commit a report in one transaction: a new case (number,
+ * PIN, reporter, message, evidence, targets, events) or a supplement to the
+ * case it names, and the acknowledgement render() builds.  A message
+ * committed before (same content hash and Message-ID: a client retrying
+ * after a tempfail) commits nothing and returns its case.  0 or -1.
+ */
+int
+store_intake(struct store *st, struct report *r, long daily_limit,
+    store_render_fn render, void *arg, struct store_intake_result *res)
+{
+	long long	 case_id = 0;
+	char		 status[32], pin[PIN_LEN + 1];
+	unsigned	 old_missing = 0, missing;
+	struct store_msg m = { 0 };
+	sqlite3_stmt	*s;
+	const char	*actor = strcmp(r->channel, "hotline") == 0 ?
+			    "jubao-sipd" : "jubao-milter";
+	time_t		 deadline;
+
+	memset(res, 0, sizeof(*res));
+	snprintf(res->ack_status, sizeof(res->ack_status), "none");
+	if (exec(st, "BEGIN IMMEDIATE") < 0)
+		return (-1);
+	if (find_duplicate(st, r, res->case_no, sizeof(res->case_no)) < 0)
+		goto rollback;
+	if (res->case_no[0] != '\0') {
+		res->duplicate = 1;
+		return (exec(st, "COMMIT") < 0 ? -1 : 0);
+	}
+	if (r->case_ref[0] != '\0' && find_case(st, r->case_ref, &case_id,
+	    status, sizeof(status), &old_missing) < 0)
+		goto rollback;
+	if (case_id != 0) {
+		res->supplement = 1;
+		snprintf(res->case_no, sizeof(res->case_no), "%s", r->case_ref);
+		if (supplement(st, r, actor, case_id, status, old_missing,
+		    &missing) < 0)
+			goto rollback;
+		if ((s = prep(st, "SELECT pin, deadline FROM cases WHERE id = ?")) == NULL)
+			goto rollback;
+		sqlite3_bind_int64(s, 1, case_id);
+		if (sqlite3_step(s) != SQLITE_ROW) {
+			sqlite3_finalize(s);
+			fail(st, "case");
+			goto rollback;
+		}
+		snprintf(pin, sizeof(pin), "%s", sqlite3_column_text(s, 0));
+		deadline = (time_t)sqlite3_column_int64(s, 1);
+		sqlite3_finalize(s);
+		m.kind = "supplement";
+	} else {
+		if (pin_generate(pin, sizeof(pin)) < 0) {
+			refuse(st, "cannot generate a PIN%s", "");
+			st->busy = 1;
+			goto rollback;
+		}
+		if (new_case(st, r, actor, res->case_no, sizeof(res->case_no),
+		    pin, &case_id) < 0)
+			goto rollback;
+		if (r->case_ref[0] != '\0' && add_event(st, case_id,
+		    r->received_at, actor, "note",
+		    "the message named a case that does not exist") < 0)
+			goto rollback;
+		missing = r->enterprise ? r->missing : 0;
+		deadline = r->received_at + r->deadline_secs;
+		m.kind = "ack";
+	}
+	if (render != NULL) {
+		if (render(arg, r, res->case_no, pin, deadline, missing, &m) < 0) {
+			refuse(st, "cannot render the acknowledgement%s", "");
+			st->busy = 1;
+			goto rollback;
+		}
+		if (queue_msg(st, case_id, &m, daily_limit, r->received_at,
+		    actor, res->ack_status, sizeof(res->ack_status)) < 0)
+			goto rollback;
+	}
+	if (exec(st, "COMMIT") < 0)
+		goto rollback;
+	store_msg_clear(&m);
+	return (0);
+rollback:
+	{
+		int	 busy = st->busy;
+		char	 err[sizeof(st->err)];
+
+		memcpy(err, st->err, sizeof(err));
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		st->busy = busy;
+		memcpy(st->err, err, sizeof(err));
+	}
+	store_msg_clear(&m);
+	return (-1);
+}
+
+/* outbox_item_clear - release a claimed item */
+void
+outbox_item_clear(struct outbox_item *it)
+{
+	free(it->kind);
+	free(it->recipient);
+	free(it->env_from);
+	free(it->message);
+	memset(it, 0, sizeof(*it));
+}
+
+/* col_dup - a text column, copied, or NULL */
+static char *
+col_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return (t ? xstrdup((const char *)t) : NULL);
+}
+
+/*
+ * store_outbox_claim - lease the next due message (queued, next_at passed,
+ * no live lease) to owner until now + lease.  *found 0 when none is due.
+ */
+int
+store_outbox_claim(struct store *st, const char *owner, time_t now, long lease,
+    struct outbox_item *it, int *found)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*found = 0;
+	memset(it, 0, sizeof(*it));
+	if (exec(st, "BEGIN IMMEDIATE") < 0)
+		return (-1);
+	if ((s = prep(st, "SELECT o.id, c.case_no, o.kind, o.recipient, "
+	    "o.env_from, o.message, o.attempts, o.created_at FROM outbox o "
+	    "JOIN cases c ON c.id = o.case_id WHERE o.status = 'queued' "
+	    "AND o.next_at <= ? AND o.lease_until <= ? "
+	    "ORDER BY o.next_at, o.id LIMIT 1")) == NULL)
+		goto rollback;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, now);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		it->id = (long)sqlite3_column_int64(s, 0);
+		snprintf(it->case_no, sizeof(it->case_no), "%s",
+		    sqlite3_column_text(s, 1));
+		it->kind = col_dup(s, 2);
+		it->recipient = col_dup(s, 3);
+		it->env_from = col_dup(s, 4);
+		it->message = col_dup(s, 5);
+		it->attempts = sqlite3_column_int(s, 6);
+		it->created_at = (time_t)sqlite3_column_int64(s, 7);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		fail(st, "claim");
+		goto rollback;
+	}
+	if (rc == SQLITE_ROW) {
+		if ((s = prep(st, "UPDATE outbox SET lease_until = ?, "
+		    "lease_owner = ?, attempts = attempts + 1 WHERE id = ?")) == NULL)
+			goto rollback;
+		sqlite3_bind_int64(s, 1, now + lease);
+		bind_text(s, 2, owner);
+		sqlite3_bind_int64(s, 3, it->id);
+		if (step_done(st, s) < 0)
+			goto rollback;
+		it->attempts++;
+		*found = 1;
+	}
+	if (exec(st, "COMMIT") < 0)
+		goto rollback;
+	return (0);
+rollback:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	outbox_item_clear(it);
+	*found = 0;
+	return (-1);
+}
+
+/* outbox_finish - set a row's state and log the event, in one transaction */
+static int
+outbox_finish(struct store *st, long id, const char *status, time_t next_at,
+    const char *error, const char *action)
+{
+	sqlite3_stmt	*s;
+	time_t		 now = time(NULL);
+
+	if (exec(st, "BEGIN IMMEDIATE") < 0)
+		return (-1);
+	if ((s = prep(st, "UPDATE outbox SET status = ?, next_at = ?, "
+	    "lease_until = 0, last_error = ?, reason = COALESCE(?, reason), "
+	    "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END "
+	    "WHERE id = ?")) == NULL)
+		goto rollback;
+	bind_text(s, 1, status);
+	sqlite3_bind_int64(s, 2, next_at);
+	bind_text(s, 3, error);
+	bind_text(s, 4, strcmp(status, "failed") == 0 ? error : NULL);
+	bind_text(s, 5, status);
+	sqlite3_bind_int64(s, 6, now);
+	sqlite3_bind_int64(s, 7, id);
+	if (step_done(st, s) < 0)
+		goto rollback;
+	if (action != NULL) {
+		if ((s = prep(st, "INSERT INTO events (case_id, at, actor, "
+		    "action, detail) SELECT case_id, ?, 'outbox', kind || ?, ? "
+		    "FROM outbox WHERE id = ?")) == NULL)
+			goto rollback;
+		sqlite3_bind_int64(s, 1, now);
+		bind_text(s, 2, action);
+		bind_text(s, 3, error);
+		sqlite3_bind_int64(s, 4, id);
+		if (step_done(st, s) < 0)
+			goto rollback;
+	}
+	if (exec(st, "COMMIT") < 0)
+		goto rollback;
+	return (0);
+rollback:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return (-1);
+}
+
+/* store_outbox_sent - the message was handed to the MTA */
+int
+store_outbox_sent(struct store *st, long id, time_t now)
+{
+	return (outbox_finish(st, id, "sent", now, NULL, "_sent"));
+}
+
+/* store_outbox_retry - a temporary failure: try again at next_at */
+int
+store_outbox_retry(struct store *st, long id, time_t next_at, const char *error)
+{
+	return (outbox_finish(st, id, "queued", next_at, error, "_deferred"));
+}
+
+/* store_outbox_failed - give up on the message, keeping the reason */
+int
+store_outbox_failed(struct store *st, long id, const char *error)
+{
+	return (outbox_finish(st, id, "failed", 0, error, "_failed"));
+}
+
+/* rfc3339 - Unix seconds as local RFC 3339 */
+static json_t *
+rfc3339(time_t t)
+{
+	struct tm	 tm;
+	char		 s[40], z[8];
+
+	localtime_r(&t, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(z, sizeof(z), "%z", &tm);	/* +0800 -> +08:00 */
+	snprintf(s + strlen(s), sizeof(s) - strlen(s), "%.3s:%s", z, z + 3);
+	return (json_string(s));
+}
+
+/* is_time_col - columns shown as RFC 3339 */
+static int
+is_time_col(const char *name)
+{
+	static const char *const cols[] = { "received_at", "deadline", "at",
+	    "created_at", "sent_at", "next_at", "updated_at", NULL };
+	size_t	 i;
+
+	for (i = 0; cols[i]; i++)
+		if (strcmp(cols[i], name) == 0)
+			return (1);
+	return (0);
+}
+
+/* row_json - one result row as an object keyed by column name */
+static json_t *
+row_json(sqlite3_stmt *s)
+{
+	json_t		*o = json_object();
+	int		 i, n = sqlite3_column_count(s);
+	const char	*name;
+
+	for (i = 0; i < n; i++) {
+		name = sqlite3_column_name(s, i);
+		switch (sqlite3_column_type(s, i)) {
+		case SQLITE_NULL:
+			json_object_set_new(o, name, json_null());
+			break;
+		case SQLITE_INTEGER:
+			if (is_time_col(name))
+				json_object_set_new(o, name,
+				    sqlite3_column_int64(s, i) ?
+				    rfc3339((time_t)sqlite3_column_int64(s, i)) :
+				    json_null());
+			else
+				json_object_set_new(o, name,
+				    json_integer(sqlite3_column_int64(s, i)));
+			break;
+		default:
+			json_object_set_new(o, name, json_string(
+			    (const char *)sqlite3_column_text(s, i)));
+			break;
+		}
+	}
+	return (o);
+}
+
+/* query_json - every row of a prepared statement into an array */
+static int
+query_json(struct store *st, sqlite3_stmt *s, json_t **out)
+{
+	int	 rc;
+
+	*out = json_array();
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		json_array_append_new(*out, row_json(s));
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		json_decref(*out);
+		*out = NULL;
+		return (fail(st, "query"));
+	}
+	return (0);
+}
+
+/* missing_json - element bits as an array of keys */
+static json_t *
+missing_json(unsigned missing)
+{
+	json_t		*a = json_array();
+	unsigned	 bit;
+
+	for (bit = 1; bit <= ELEM_GUARANTEE; bit <<= 1)
+		if (missing & bit)
+			json_array_append_new(a, json_string(elem_key(bit)));
+	return (a);
+}
+
+/* store_case_list - cases, newest first, optionally of one status */
+int
+store_case_list(struct store *st, const char *status, json_t **out)
+{
+	sqlite3_stmt	*s;
+	size_t		 i;
+	json_t		*o;
+
+	if ((s = prep(st, "SELECT case_no AS \"case\", channel, status, "
+	    "category, priority, received_at, deadline, subject, spf, missing "
+	    "FROM cases WHERE (? IS NULL OR status = ?) "
+	    "ORDER BY received_at DESC, id DESC")) == NULL)
+		return (-1);
+	bind_text(s, 1, status);
+	bind_text(s, 2, status);
+	if (query_json(st, s, out) < 0)
+		return (-1);
+	json_array_foreach(*out, i, o)
+		json_object_set_new(o, "missing_elements", missing_json(
+		    (unsigned)json_integer_value(json_object_get(o, "missing"))));
+	json_array_foreach(*out, i, o)
+		json_object_del(o, "missing");
+	return (0);
+}
+
+/* sub_query - one list of a case, bound by case id, under key */
+static int
+sub_query(struct store *st, json_t *c, long long id, const char *key,
+    const char *sql)
+{
+	sqlite3_stmt	*s;
+	json_t		*a;
+
+	if ((s = prep(st, sql)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	if (query_json(st, s, &a) < 0)
+		return (-1);
+	json_object_set_new(c, key, a);
+	return (0);
+}
+
+/*
+ * store_case_show - one case as a JSON object (DESIGN.md's fields); the
+ * reporter's identity only with reveal, which is recorded as an event by
+ * actor.  -1 with store_busy() 0 when there is no such case.
+ */
+int
+store_case_show(struct store *st, const char *case_no, int reveal,
+    const char *actor, json_t **out)
+{
+	sqlite3_stmt	*s;
+	json_t		*c = NULL, *a, *v;
+	long long	 id;
+	size_t		 i;
+	int		 rc;
+
+	*out = NULL;
+	if ((s = prep(st, "SELECT id, case_no AS \"case\", channel, status, "
+	    "category, priority, enterprise, received_at, deadline, subject, "
+	    "body AS text, lang, spf, spf_domain, missing, updated_at "
+	    "FROM cases WHERE case_no = ?")) == NULL)
+		return (-1);
+	bind_text(s, 1, case_no);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		c = row_json(s);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE)
+		return (refuse(st, "no case %s", case_no));
+	if (rc != SQLITE_ROW)
+		return (fail(st, "show"));
+	id = json_integer_value(json_object_get(c, "id"));
+	json_object_set_new(c, "missing_elements", missing_json(
+	    (unsigned)json_integer_value(json_object_get(c, "missing"))));
+	json_object_del(c, "missing");
+	json_object_set_new(c, "enterprise", json_boolean(
+	    json_integer_value(json_object_get(c, "enterprise"))));
+
+	if (reveal) {
+		if (exec(st, "BEGIN IMMEDIATE") < 0)
+			goto fail;
+		if (add_event(st, id, time(NULL), actor, "reveal",
+		    "reporter identity shown") < 0 || exec(st, "COMMIT") < 0) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			goto fail;
+		}
+		if (sub_query(st, c, id, "reporter", "SELECT address, name, "
+		    "phone, client_addr FROM reporters WHERE case_id = ?") < 0)
+			goto fail;
+		a = json_object_get(c, "reporter");
+		v = json_array_size(a) ? json_incref(json_array_get(a, 0)) :
+		    json_object();
+		json_object_set_new(c, "reporter", v);
+	}
+	if (sub_query(st, c, id, "targets", "SELECT kind, value FROM targets "
+	    "WHERE case_id = ? ORDER BY id") < 0 ||
+	    sub_query(st, c, id, "evidence", "SELECT name, type, size, sha256, "
+	    "note, original FROM evidence WHERE case_id = ? ORDER BY id") < 0 ||
+	    sub_query(st, c, id, "reports", "SELECT kind, message_id, queue_id, "
+	    "subject, received_at, auto_reason FROM messages WHERE case_id = ? "
+	    "ORDER BY id") < 0 ||
+	    sub_query(st, c, id, "events", "SELECT at, actor, action, detail "
+	    "FROM events WHERE case_id = ? ORDER BY id") < 0 ||
+	    sub_query(st, c, id, "messages", "SELECT id, kind, channel, status, "
+	    "reason, attempts, created_at, sent_at, last_error, message_id "
+	    "FROM outbox WHERE case_id = ? ORDER BY id") < 0)
+		goto fail;
+	/* urls and accounts as plain lists, as scripts expect */
+	a = json_array();
+	v = json_array();
+	{
+		json_t	*t;
+
+		json_array_foreach(json_object_get(c, "targets"), i, t)
+			json_array_append(strcmp(json_string_value(
+			    json_object_get(t, "kind")), "url") == 0 ? a : v,
+			    json_object_get(t, "value"));
+	}
+	json_object_set_new(c, "urls", a);
+	json_object_set_new(c, "accounts", v);
+	json_object_del(c, "targets");
+	json_object_del(c, "id");
+	*out = c;
+	return (0);
+fail:
+	json_decref(c);
+	return (-1);
+}
+
+/* store_message_get - the text of an outbox message; NULL if none */
+int
+store_message_get(struct store *st, long id, char **message)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*message = NULL;
+	if ((s = prep(st, "SELECT message FROM outbox WHERE id = ?")) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*message = col_dup(s, 0);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE)
+		return (refuse(st, "no message %s", ""));
+	return (rc == SQLITE_ROW ? 0 : fail(st, "message"));
+}

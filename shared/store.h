@@ -1,0 +1,79 @@
+/*
+ * NAME
+ *	store - the intake store: the only module with SQL
+ * DESCRIPTION
+ *	SQLite in WAL mode with a busy timeout, shared by jubao-milter,
+ *	jubao-sipd and jubaoctl.  Every write is one short transaction
+ *	(BEGIN IMMEDIATE, so two writers never deadlock on a lock upgrade).
+ *	The schema carries its version in meta; store_open applies the
+ *	migrations it lacks.  Functions return 0 or -1; after -1,
+ *	store_error() says why and store_busy() whether it was a lock or an
+ *	I/O condition that may pass (a caller answers "try again": tempfail,
+ *	exit 75).  Results handed out are owned by the caller.
+ */
+#ifndef JUBAO_STORE_H
+#define JUBAO_STORE_H
+
+#include <jansson.h>
+#include <time.h>
+
+#include "caseno.h"
+#include "report.h"
+
+struct store;
+
+/* what the intake queues with a case: the acknowledgement */
+struct store_msg {
+	const char	*kind;		/* "ack", "supplement" */
+	char		*recipient;	/* NULL: nobody to tell */
+	char		*env_from;	/* "" null sender */
+	char		*message_id;
+	char		*message;	/* the whole RFC 5322 message */
+	char		*suppress;	/* RFC 3834 etc.: why it is not sent */
+};
+
+typedef int (*store_render_fn)(void *arg, const struct report *,
+    const char *case_no, const char *pin, time_t deadline, unsigned missing,
+    struct store_msg *out);
+
+struct store_intake_result {
+	char	 case_no[CASENO_MAX];
+	int	 duplicate;	/* the same message was committed before */
+	int	 supplement;	/* joined an existing case */
+	char	 ack_status[16];	/* queued, suppressed, none */
+};
+
+struct outbox_item {
+	long	 id;
+	char	 case_no[CASENO_MAX];
+	char	*kind;
+	char	*recipient;
+	char	*env_from;
+	char	*message;
+	int	 attempts;
+	time_t	 created_at;
+};
+
+int	 store_open(const char *path, long busy_timeout, struct store **, buf *err);
+void	 store_close(struct store *);
+const char *store_error(const struct store *);
+int	 store_busy(const struct store *);
+int	 store_schema_version(struct store *);
+
+int	 store_intake(struct store *, struct report *, long daily_limit,
+	    store_render_fn, void *arg, struct store_intake_result *);
+
+int	 store_outbox_claim(struct store *, const char *owner, time_t now,
+	    long lease, struct outbox_item *, int *found);
+int	 store_outbox_sent(struct store *, long id, time_t now);
+int	 store_outbox_retry(struct store *, long id, time_t next_at,
+	    const char *error);
+int	 store_outbox_failed(struct store *, long id, const char *error);
+void	 outbox_item_clear(struct outbox_item *);
+
+int	 store_case_list(struct store *, const char *status, json_t **out);
+int	 store_case_show(struct store *, const char *case_no, int reveal,
+	    const char *actor, json_t **out);
+int	 store_message_get(struct store *, long id, char **message);
+
+#endif

@@ -1,0 +1,56 @@
+#!/bin/sh
+# run.sh - run every test suite; the last line is "N passed, N failed"
+#
+# usage: tests/run.sh [SUITE ...]   (run from anywhere; default: all)
+#
+# A suite is an executable that prints "ok - ..." / "not ok - ..." lines and
+# ends with its own "N passed, N failed".  Each suite's output goes to
+# $JUBAO_TEST_TMP/logs/NAME.log and is shown in full when it fails.  A suite
+# that dies without its summary line counts as one failure.
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+export JUBAO_TEST_TMP="${JUBAO_TEST_TMP:-/tmp/jubao-test}"
+logs="$JUBAO_TEST_TMP/logs"
+mkdir -p "$logs"
+
+if [ $# -gt 0 ]; then
+	suites="$*"
+else
+	suites="tests/unit/t_unit tests/t-golden.sh tests/t-conf.sh"
+	for f in tests/milter/t-*.sh tests/e2e/t-*.sh; do
+		[ -f "$f" ] && suites="$suites $f"
+	done
+fi
+
+total_pass=0
+total_fail=0
+for s in $suites; do
+	name=$(basename "$s" .sh)
+	log="$logs/$name.log"
+	start=$(date +%s)
+	if [ -x "$s" ]; then "./$s" >"$log" 2>&1; else sh "$s" >"$log" 2>&1; fi
+	rc=$?
+	secs=$(( $(date +%s) - start ))
+	summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -n "$summary" ]; then
+		p=$(echo "$summary" | sed 's/ passed.*//')
+		f=$(echo "$summary" | sed 's/.* passed, \([0-9]*\) failed.*/\1/')
+	else
+		p=0
+		f=1
+	fi
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	if [ "$f" -ne 0 ]; then
+		echo "== $name: FAILED (exit $rc, ${secs}s): $summary"
+		sed 's/^/    /' "$log" | tail -n 80
+	else
+		echo "== $name: $p ok (${secs}s)"
+	fi
+done
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

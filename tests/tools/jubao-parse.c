@@ -1,0 +1,102 @@
+/*
+ * NAME
+ *	jubao-parse - print what jubao-milter's parser makes of a message
+ * SYNOPSIS
+ *	jubao-parse [-c file] message.eml
+ * DESCRIPTION
+ *	The golden tests' view of the parser (tests/golden.sh): the same
+ *	mime_parse_file the milter calls, without the store, evidence kept
+ *	nowhere (hashed only).  One field a line; the text last.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "classify.h"
+#include "log.h"
+#include "milter_mime.h"
+
+int
+main(int argc, char **argv)
+{
+	const char		*path = "conf/jubao.conf";
+	struct cfg		*cfg;
+	struct categories	*cats;
+	struct mime_opts	 o;
+	struct report		*r;
+	buf			 err = { 0 };
+	size_t			 i;
+	unsigned		 bit;
+	int			 ch;
+
+	while ((ch = getopt(argc, argv, "c:")) != -1)
+		switch (ch) {
+		case 'c': path = optarg; break;
+		default: goto usage;
+		}
+	if (optind + 1 != argc)
+		goto usage;
+	log_init("jubao-parse", 1, NULL);
+	buf_adds(&err, "");
+	if ((cfg = cfg_load(path, &err)) == NULL ||
+	    (cats = cat_load(cfg->categories_file, &err)) == NULL) {
+		fprintf(stderr, "%s", err.s);
+		return (1);
+	}
+	mime_init();
+	o.evidence_dir = NULL;
+	o.cats = cats;
+	o.cfg = cfg;
+	r = report_new("email");
+	if (mime_parse_file(argv[optind], &o, r, &err) < 0) {
+		fprintf(stderr, "jubao-parse: %s\n", err.s);
+		return (1);
+	}
+	printf("subject: %s\n", r->subject);
+	printf("from: %s\n", r->from_addr ? r->from_addr : "");
+	printf("from_name: %s\n", r->from_name ? r->from_name : "");
+	printf("message_id: %s\n", r->message_id ? r->message_id : "");
+	printf("in_reply_to: %s\n", r->in_reply_to ? r->in_reply_to : "");
+	for (i = 0; i < r->references.n; i++)
+		printf("reference: %s\n", r->references.v[i]);
+	if (r->auto_reason)
+		printf("auto: %s\n", r->auto_reason);
+	if (r->case_ref[0])
+		printf("case_ref: %s\n", r->case_ref);
+	printf("category: %s\n", r->category);
+	printf("priority: %d\n", r->priority);
+	printf("lang: %s\n", r->lang);
+	for (i = 0; i < r->urls.n; i++)
+		printf("url: %s\n", r->urls.v[i]);
+	for (i = 0; i < r->accounts.n; i++)
+		printf("account: %s\n", r->accounts.v[i]);
+	for (i = 0; i < r->phones.n; i++)
+		printf("phone: %s\n", r->phones.v[i]);
+	if (r->reporter_name)
+		printf("reporter_name: %s\n", r->reporter_name);
+	for (i = 0; i < r->nev; i++)
+		if (!r->ev[i].original)
+			printf("evidence: %s|%s|%zu|%s|%s\n", r->ev[i].name,
+			    r->ev[i].type, r->ev[i].size, r->ev[i].sha256,
+			    r->ev[i].note ? r->ev[i].note : "");
+	if (r->enterprise) {
+		if (r->missing == 0)
+			printf("missing: none\n");
+		for (bit = 1; bit <= ELEM_GUARANTEE; bit <<= 1)
+			if (r->missing & bit)
+				printf("missing: %s\n", elem_key(bit));
+	}
+	for (i = 0; i < r->notes.n; i++)
+		printf("note: %s\n", r->notes.v[i]);
+	printf("text:\n%s\n", r->text);
+	report_free(r);
+	cat_free(cats);
+	cfg_unref(cfg);
+	buf_free(&err);
+	return (0);
+usage:
+	fprintf(stderr, "usage: jubao-parse [-c file] message.eml\n");
+	return (2);
+}

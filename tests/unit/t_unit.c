@@ -1,0 +1,439 @@
+/*
+ * NAME
+ *	t_unit - table-driven unit tests of shared/
+ * DESCRIPTION
+ *	Case numbers and check digits, configuration, templates,
+ *	classification, the element check, URL, account, phone and name
+ *	extraction.  Run from the top of the source tree.  Prints "ok - X" or
+ *	"not ok - X" per check and ends with "N passed, N failed".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "caseno.h"
+#include "cfg.h"
+#include "classify.h"
+#include "extract.h"
+#include "log.h"
+#include "report.h"
+#include "tmpl.h"
+
+static int	 npass, nfail;
+
+/* check - record one result */
+static void
+check(int ok, const char *fmt, const char *a, const char *b)
+{
+	char	 msg[1024];
+
+	char	*q;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	snprintf(msg, sizeof(msg), fmt, a ? a : "(null)", b ? b : "(null)");
+#pragma GCC diagnostic pop
+	for (q = msg; *q; q++)
+		if (*q == '\n')
+			*q = ' ';
+	printf("%s - %s\n", ok ? "ok" : "not ok", msg);
+	if (ok)
+		npass++;
+	else
+		nfail++;
+}
+
+/* write_file - a scratch file with content; its path (static) */
+static const char *
+write_file(const char *content)
+{
+	static char	 path[64];
+	FILE		*fp;
+
+	snprintf(path, sizeof(path), "/tmp/jubao-t_unit.%ld.conf", (long)getpid());
+	fp = fopen(path, "w");
+	fputs(content, fp);
+	fclose(fp);
+	return (path);
+}
+
+static void
+test_caseno(void)
+{
+	static const struct { const char *s; int valid; } t[] = {
+		{ "261123000017", 1 }, { "261123000014", 0 },
+		{ "261123000071", 0 },	/* transposition of the last two */
+		{ "261125000038", 1 }, { "26112300001", 0 }, { "", 0 },
+		{ "2611230000a7", 0 }, { "123456789012345678901", 0 },
+	};
+	char	 buf[CASENO_MAX], pin[PIN_LEN + 1], all[64];
+	size_t	 i;
+	time_t	 day = 1795400000;	/* 2026-11-23 (UTC+0..+8) */
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		check(caseno_valid(t[i].s) == t[i].valid,
+		    "caseno_valid(%s) is %s", t[i].s, t[i].valid ? "1" : "0");
+	/* every single-digit error and adjacent transposition is caught */
+	{
+		const char	*good = "261123000017";
+		int		 caught = 1;
+		size_t		 k;
+
+		for (k = 0; k < strlen(good); k++) {
+			for (char d = '0'; d <= '9'; d++) {
+				if (d == good[k])
+					continue;
+				snprintf(buf, sizeof(buf), "%s", good);
+				buf[k] = d;
+				if (caseno_valid(buf))
+					caught = 0;
+			}
+			if (k + 1 < strlen(good) && good[k] != good[k + 1]) {
+				snprintf(buf, sizeof(buf), "%s", good);
+				buf[k] = good[k + 1];
+				buf[k + 1] = good[k];
+				if (caseno_valid(buf))
+					caught = 0;
+			}
+		}
+		check(caught, "every one-digit error and transposition of %s "
+		    "is caught%s", good, "");
+	}
+	check(caseno_format(buf, sizeof(buf), day, 42) == 0 &&
+	    strlen(buf) == 12 && caseno_valid(buf) &&
+	    strncmp(buf + 6, "00042", 5) == 0, "caseno_format(day, 42) = %s%s",
+	    buf, "");
+	check(caseno_format(buf, sizeof(buf), day, 123456) == 0 &&
+	    strlen(buf) == 13 && caseno_valid(buf),
+	    "a sequence past 99999 widens: %s%s", buf, "");
+	check(caseno_format(buf, sizeof(buf), day, 0) < 0,
+	    "sequence 0 is refused%s%s", "", "");
+	check(caseno_find("Re: [JB 261123000017] 补充材料", buf, sizeof(buf)) == 0 &&
+	    strcmp(buf, "261123000017") == 0, "caseno_find in a subject: %s%s",
+	    buf, "");
+	check(caseno_find("电话 13812345678，编号 261123000014", buf,
+	    sizeof(buf)) < 0, "caseno_find skips a bad check digit%s%s", "", "");
+	check(caseno_find("x261123000017", buf, sizeof(buf)) < 0,
+	    "caseno_find needs a word boundary%s%s", "", "");
+	check(pin_generate(pin, sizeof(pin)) == 0 && strlen(pin) == PIN_LEN &&
+	    strspn(pin, "0123456789") == PIN_LEN, "pin_generate: %s%s", pin, "");
+	snprintf(all, sizeof(all), "%s", pin);
+	pin_generate(pin, sizeof(pin));
+	pin_generate(buf, sizeof(buf));
+	check(strcmp(all, pin) != 0 || strcmp(pin, buf) != 0,
+	    "PINs differ (%s, %s)", all, pin);
+}
+
+static void
+test_cfg(void)
+{
+	static const struct { const char *text, *want_err; } bad[] = {
+		{ "nosuch = 1\n", "1: unknown parameter 'nosuch'" },
+		{ "ack_daily_limit = -3\n", "ack_daily_limit: bad number" },
+		{ "ack_daily_limit = 99999\n", "out of bounds" },
+		{ "store_busy_timeout = 5x\n", "bad time" },
+		{ "max_message_size = 1k\n", "out of bounds" },
+		{ "language = fr\n", "'fr' is not one of zh-CN|en" },
+		{ "# c\n\nstore_path\n", "3: expected 'name = value'" },
+		{ "outbox_backoff_min = 2h\noutbox_backoff_max = 1h\n",
+		  "outbox_backoff_min is larger" },
+	};
+	struct cfg	*c;
+	buf		 err = { 0 };
+	size_t		 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err.len = 0;
+		buf_adds(&err, "");
+		c = cfg_load(write_file(bad[i].text), &err);
+		check(c == NULL && strstr(err.s, bad[i].want_err) != NULL,
+		    "bad config is refused with '%s' (got: %s)", bad[i].want_err,
+		    err.s);
+		if (c)
+			cfg_unref(c);
+	}
+	err.len = 0;
+	c = cfg_load(write_file("store_busy_timeout = 1s\nstore_busy_timeout = 2m\nmax_message_size = 10m\n"
+	    "report_mailboxes = A@x.cn,\n  b@y.cn\nlanguage = EN\n"), &err);
+	check(c != NULL && c->store_busy_timeout == 120 &&
+	    c->max_message_size == 10 * 1024 * 1024 &&
+	    c->report_mailboxes.n == 2 && strcmp(c->language, "en") == 0,
+	    "units, continuation lines, enum case, last value wins: %s%s", err.s, "");
+	if (c) {
+		check(cfg_is_report_mailbox(c, "<a@X.CN>") &&
+		    cfg_is_report_mailbox(c, "a+weibo@x.cn") &&
+		    !cfg_is_report_mailbox(c, "ab@x.cn") &&
+		    !cfg_is_report_mailbox(c, "a@x.cn.evil") &&
+		    cfg_is_report_mailbox(c, "B@y.cn"),
+		    "report mailbox matching (case, +detail)%s%s", "", "");
+		cfg_unref(c);
+	}
+	err.len = 0;
+	c = cfg_load("conf/jubao.conf", &err);
+	check(c != NULL, "the sample conf/jubao.conf loads: %s%s", err.s, "");
+	if (c)
+		cfg_unref(c);
+	buf_free(&err);
+}
+
+static void
+test_tmpl(void)
+{
+	struct tmpl_var	 v[] = { { "case", "261123000017" }, { "missing", "" },
+	    { "urls", "  u\n" } };
+	static const struct { const char *in, *out, *err; } t[] = {
+		{ "案件 {{case}}。", "案件 261123000017。", NULL },
+		{ "a{{#missing}}X{{/missing}}b", "ab", NULL },
+		{ "a{{^missing}}none{{/missing}}b", "anoneb", NULL },
+		{ "{{#urls}}\nURLs:\n{{urls}}{{/urls}}\nend", "URLs:\n  u\nend", NULL },
+		{ "{{nosuch}}", NULL, "unknown variable 'nosuch'" },
+		{ "{{#missing}}x", NULL, "not closed" },
+		{ "{{case", NULL, "unclosed" },
+		{ "{{#missing}}{{typo}}{{/missing}}", NULL, "unknown variable 'typo'" },
+	};
+	buf	 err = { 0 };
+	char	*out, *subj, *body;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		err.len = 0;
+		buf_adds(&err, "");
+		out = tmpl_render(t[i].in, v, 3, &err);
+		if (t[i].out)
+			check(out && strcmp(out, t[i].out) == 0,
+			    "tmpl_render -> '%s' (got '%s')", t[i].out, out);
+		else
+			check(out == NULL && strstr(err.s, t[i].err),
+			    "tmpl_render refuses: %s (got %s)", t[i].err, err.s);
+		free(out);
+	}
+	check(tmpl_split("Subject: 您好 [JB 1]\n\nbody\n", &subj, &body) == 0 &&
+	    strcmp(subj, "您好 [JB 1]") == 0 && strcmp(body, "body\n") == 0,
+	    "tmpl_split subject '%s'%s", subj, "");
+	free(subj);
+	free(body);
+	buf_free(&err);
+}
+
+static void
+test_classify(void)
+{
+	static const struct { const char *subj, *text, *want; } t[] = {
+		{ "举报人肉搜索", "有人把我的照片发到论坛，人肉我的住址", "cyberviolence" },
+		{ "", "有人在群里传播未成年人不良视频，涉及中学生", "minors" },
+		{ "举报赌博网站", "该网站提供百家乐下注", "gambling" },
+		{ "", "冒充客服诈骗，骗钱三千元，是钓鱼网站", "fraud" },
+		{ "", "某账号发布色情低俗直播", "porn" },
+		{ "", "有人声称付费删帖，有偿删帖每条五百", "extortion" },
+		{ "公司被造谣", "我公司被人造谣，发布不实信息诋毁产品质量，附营业执照", "ent_rumour" },
+		{ "", "有人造谣说地震要来了，传谣", "rumour" },
+		{ "Report: scam", "This is a phishing scam site", "fraud" },
+		{ "", "类别：谣言\n有人诈骗诈骗诈骗", "rumour" },
+		{ "", "Category: minors\nsomething", "minors" },
+		{ "你好", "没有任何关键词的内容", "other" },
+		{ "", "我的身份证号和家庭住址被泄露", "privacy" },
+		{ "", "我们董事长（企业家）的家庭住址和手机号被泄露", "ent_privacy" },
+	};
+	struct categories	*c;
+	const struct category	*k;
+	buf			 err = { 0 };
+	size_t			 i;
+
+	buf_adds(&err, "");
+	c = cat_load("conf/categories.conf", &err);
+	check(c != NULL, "conf/categories.conf loads: %s%s", err.s, "");
+	if (c == NULL)
+		return;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		k = cat_classify(c, t[i].subj, t[i].text);
+		check(strcmp(k->key, t[i].want) == 0, "classify as %s (got %s)",
+		    t[i].want, k->key);
+	}
+	k = cat_find(c, "cyberviolence");
+	check(k && k->fast && k->deadline == 12 * 3600 && k->priority == 1,
+	    "cyberviolence is the fast channel, 12h%s%s", "", "");
+	check(cat_by_dtmf(c, 1) == k, "key 1 selects cyberviolence%s%s", "", "");
+	check(cat_find(c, "网络暴力") == k, "find by Chinese name%s%s", "", "");
+	cat_free(c);
+
+	static const struct { const char *text, *want; } bad[] = {
+		{ "[a]\nname = x\npriority = 0\n", "priority: '0' is not 1..9" },
+		{ "[a]\nname = x\ndeadline = 3w\n", "deadline: '3w'" },
+		{ "[a]\nname = x\nfast = maybe\n", "'maybe' is not yes or no" },
+		{ "[a]\nname = x\nfoo = 1\n", "unknown key 'foo' in [a]" },
+		{ "name = x\n", "outside a [category]" },
+		{ "[a]\npriority = 1\n", "[a] has no name" },
+		{ "[a]\nname = x\n[a]\nname = y\n", "defined twice" },
+	};
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err.len = 0;
+		c = cat_load(write_file(bad[i].text), &err);
+		check(c == NULL && strstr(err.s, bad[i].want),
+		    "bad categories refused: %s (got %s)", bad[i].want, err.s);
+		cat_free(c);
+	}
+	buf_free(&err);
+}
+
+/* rep - a report with text and n attachments named by names */
+static struct report *
+rep(const char *text, const char *from, const char *const *att)
+{
+	struct report	*r = report_new("email");
+
+	r->text = xstrdup(text);
+	r->subject = xstrdup("");
+	r->from_addr = from ? xstrdup(from) : NULL;
+	extract_urls(text, &r->urls);
+	extract_accounts(text, &r->accounts);
+	extract_phones(text, &r->phones);
+	r->reporter_name = extract_name(text);
+	for (; att && *att; att++)
+		report_add_evidence(r, *att, "image/png", 10, "00", NULL);
+	return (r);
+}
+
+static void
+test_elements(void)
+{
+	static const char *const both[] = { "营业执照.jpg", "截图.png", NULL };
+	static const char *const lic[] = { "营业执照.jpg", NULL };
+	static const char *const shot[] = { "截图.png", NULL };
+	static const char *const full =
+	    "我公司被人恶意造谣，称产品不合格，已严重影响经营，请删除相关内容。"
+	    "地址：https://weibo.com/1/2\n附营业执照。\n姓名：张三\n电话：13812345678\n"
+	    "本人保证所举报内容真实、合法。";
+	static const struct {
+		const char	*text;
+		const char *const *att;
+		const char	*cat;
+		unsigned	 want;
+	} t[] = {
+		{ NULL, both, "ent_rumour", 0 },
+		{ NULL, lic, "ent_rumour", ELEM_EVIDENCE },
+		{ NULL, lic, "ent_impersonation", 0 },	/* 第七条 */
+		{ NULL, shot, "ent_rumour", 0 },	/* 附营业执照 in the text */
+		{ "短", NULL, "ent_rumour", ELEM_ALL },
+		{ "我公司被人恶意造谣，称产品不合格，已严重影响经营，请删除相关内容。"
+		  "我是代理人，受委托举报，附营业执照。https://x.cn/1 姓名：李四 电话：13812345678 "
+		  "本人保证举报内容真实合法。", both, "ent_rumour", ELEM_STANDING },
+	};
+	struct categories	*c;
+	struct report		*r;
+	buf			 err = { 0 };
+	size_t			 i;
+	unsigned		 got;
+	char			 w[16], g[16];
+
+	buf_adds(&err, "");
+	if ((c = cat_load("conf/categories.conf", &err)) == NULL)
+		return;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		r = rep(t[i].text ? t[i].text : full, "a@b.cn", t[i].att);
+		got = elem_check(cat_find(c, t[i].cat), r);
+		snprintf(w, sizeof(w), "%#x", t[i].want);
+		snprintf(g, sizeof(g), "%#x", got);
+		check(got == t[i].want, "elements missing %s (got %s)", w, g);
+		report_free(r);
+	}
+	cat_free(c);
+	buf_free(&err);
+}
+
+/* joined - a list as "a|b|c" (static buffer) */
+static const char *
+joined(const strlist *l)
+{
+	static char	 b[1024];
+	size_t		 i, n = 0;
+
+	b[0] = '\0';
+	for (i = 0; i < l->n && n < sizeof(b); i++)
+		n += (size_t)snprintf(b + n, sizeof(b) - n, "%s%s", i ? "|" : "",
+		    l->v[i]);
+	return (b);
+}
+
+static void
+test_extract(void)
+{
+	static const struct { const char *text, *urls; } u[] = {
+		{ "见 https://t.cn/abc。谢谢", "https://t.cn/abc" },
+		{ "（http://x.cn/1）和 www.example.cn/a/b，", "http://x.cn/1|www.example.cn/a/b" },
+		{ "(see https://en.wikipedia.org/wiki/A_(b)).", "https://en.wikipedia.org/wiki/A_(b)" },
+		{ "bare weibo.com/u/123 here", "weibo.com/u/123" },
+		{ "mail me at a@example.cn please", "" },
+		{ "version 1.2.3 and file.txt", "" },
+		{ "HTTPS://X.CN/Q?a=1&b=2;", "HTTPS://X.CN/Q?a=1&b=2" },
+		{ "地址：www.bad.example.com。", "www.bad.example.com" },
+	};
+	static const struct { const char *text, *acc; } a[] = {
+		{ "发帖人 @某某某 说", "某某某" },
+		{ "账号：abc123，", "abc123" },
+		{ "微博账号: @xyz_9", "xyz_9" },
+		{ "用户名: foo_bar\n", "foo_bar" },
+		{ "write to a@b.cn", "" },
+		{ "Account: chen.meiling.official.", "chen.meiling.official" },
+	};
+	static const struct { const char *text, *phones; } p[] = {
+		{ "电话：13812345678", "13812345678" },
+		{ "手机: 139-1234-5678。", "13912345678" },
+		{ "Phone: +86 10 6552 1234", "+861065521234" },
+		{ "座机 010-65521234", "01065521234" },
+		{ "案件 261123000017 与 weibo.com/u/13812345678", "" },
+		{ "日期 2026-11-23", "" },
+		{ "(852) 9123 4567", "85291234567" },
+	};
+	static const struct { const char *text, *name; } n[] = {
+		{ "姓名：张三\n", "张三" },
+		{ "联系人：林小红（公司法务）", "林小红" },
+		{ "姓名：王五 电话：13800000000", "王五" },
+		{ "Name: John Smith, phone 1", "John Smith" },
+		{ "没有名字", NULL },
+	};
+	strlist	 l = { 0 };
+	char	*s;
+	size_t	 i;
+
+	for (i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+		extract_urls(u[i].text, &l);
+		check(strcmp(joined(&l), u[i].urls) == 0, "urls '%s' (got '%s')",
+		    u[i].urls, joined(&l));
+		strlist_free(&l);
+	}
+	for (i = 0; i < sizeof(a) / sizeof(a[0]); i++) {
+		extract_accounts(a[i].text, &l);
+		check(strcmp(joined(&l), a[i].acc) == 0, "accounts '%s' (got '%s')",
+		    a[i].acc, joined(&l));
+		strlist_free(&l);
+	}
+	for (i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+		extract_phones(p[i].text, &l);
+		check(strcmp(joined(&l), p[i].phones) == 0, "phones '%s' (got '%s')",
+		    p[i].phones, joined(&l));
+		strlist_free(&l);
+	}
+	for (i = 0; i < sizeof(n) / sizeof(n[0]); i++) {
+		s = extract_name(n[i].text);
+		check((s == NULL && n[i].name == NULL) ||
+		    (s && n[i].name && strcmp(s, n[i].name) == 0),
+		    "name '%s' (got '%s')", n[i].name, s);
+		free(s);
+	}
+}
+
+int
+main(void)
+{
+	log_init("t_unit", 1, NULL);
+	test_caseno();
+	test_cfg();
+	test_tmpl();
+	test_classify();
+	test_elements();
+	test_extract();
+	unlink(write_file(""));
+	printf("%d passed, %d failed\n", npass, nfail);
+	return (nfail ? 1 : 0);
+}
