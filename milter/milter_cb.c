@@ -395,6 +395,19 @@ cb_eom(SMFICTX *ctx)
 		snprintf(why, sizeof(why), "%s", err.s);
 		goto fail;
 	}
+	/* a supplement is checked against its case's category: the elements
+	 * it brings complete those the case lacks */
+	if (r->case_ref[0] != '\0') {
+		char			 key[64];
+		const struct category	*cat;
+
+		if (store_case_category(st, r->case_ref, key, sizeof(key)) < 0) {
+			snprintf(why, sizeof(why), "store: %s", store_error(st));
+			goto fail;
+		}
+		if (*key && (cat = cat_find(cc->c_rt->cats, key)) != NULL)
+			cat_apply(cat, r);
+	}
 	if (store_intake(st, r, cfg->ack_daily_limit, ack_render, &cc->c_rt->ack,
 	    &res) < 0) {
 		snprintf(why, sizeof(why), "store: %s", store_error(st));

@@ -1164,3 +1164,22 @@ store_message_get(struct store *st, long id, char **message)
 		return (refuse(st, "no message %s", ""));
 	return (rc == SQLITE_ROW ? 0 : fail(st, "message"));
 }
+
+/* store_case_category - the category key of a case; "" when no such case */
+int
+store_case_category(struct store *st, const char *case_no, char *out,
+    size_t len)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	out[0] = '\0';
+	if ((s = prep(st, "SELECT category FROM cases WHERE case_no = ?")) == NULL)
+		return (-1);
+	bind_text(s, 1, case_no);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		snprintf(out, len, "%s", sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "category"));
+}

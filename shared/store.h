@@ -74,6 +74,8 @@ void	 outbox_item_clear(struct outbox_item *);
 int	 store_case_list(struct store *, const char *status, json_t **out);
 int	 store_case_show(struct store *, const char *case_no, int reveal,
 	    const char *actor, json_t **out);
+int	 store_case_category(struct store *, const char *case_no, char *out,
+	    size_t len);
 int	 store_message_get(struct store *, long id, char **message);
 
 #endif

@@ -267,11 +267,16 @@ sink_start() {
 	printf '%s\n' "$pid" >"$dir/.smtp-sink.pid"
 	SINK_DIR=$dir
 	on_exit "sink_stop $(printf '%q' "$dir")"
-	if ! wait_for -t 10 port_owned_by "$port" "$pid"; then
+	if ! wait_for -t 10 sink_listening "$port" "$pid" || ! pid_alive "$pid"; then
 		diag "sink_start: smtp-sink (pid $pid) does not listen on 127.0.0.1:$port"
 		diag <"$dir/.smtp-sink.log"
 		return 1
 	fi
+}
+
+# sink_listening - sink_listening PORT PID: true if PID listens on PORT or is dead (stop waiting)
+sink_listening() {
+	port_owned_by "$1" "$2" || ! pid_alive "$2"
 }
 
 # sink_pid - sink_pid [DIR]: print the PID of the smtp-sink capturing into DIR; false if not running

@@ -1,0 +1,227 @@
+#!/bin/bash
+# t-email.sh - email intake end to end through a real Postfix
+#
+# smtp client (swaks) -> Postfix 127.0.0.1 with smtpd_milters = jubao-milter
+# -> smtp-sink.  jubao's acknowledgements go out by SMTP through the same
+# Postfix and land in the same smtp-sink.  Checks what a mail administrator,
+# a handler (jubaoctl show --json) and a reporter (the acknowledgement) see.
+cd "$(dirname "$0")/../.." || exit 2
+. tests/lib/common.sh
+. tests/lib/postfix.sh
+. tests/lib/jubao.sh
+
+M=tests/data/mail
+dir=$(mktestdir e2e)
+sink="$dir/sink"
+mkdir -p "$sink"; chown postfix "$sink"
+smtp_port=$(free_port); sink_port=$(free_port); milter_port=$(free_port)
+JB_CONF=$(jb_conf "$dir/jubao" "$milter_port" "delivery_method = smtp" \
+    "smtp_relay = 127.0.0.1:$smtp_port" "outbox_interval = 1s" \
+    "outbox_backoff_min = 1s")
+jb_milter_start "$JB_CONF" || { fail "jubao-milter did not start"; finish; }
+sink_start "$sink" "$sink_port" || { fail "smtp-sink did not start"; finish; }
+pf_start "$dir/pf" "$smtp_port" "$sink_port" "inet:127.0.0.1:$milter_port" ||
+	{ fail "postfix did not start"; finish; }
+
+# send - send FROM TO FILE: one message through Postfix; swaks' exit status
+send() {
+	swaks --server "127.0.0.1:$smtp_port" --from "$1" --to "$2" \
+	    --data "@$3" --silent 2 >>"$dir/swaks.log" 2>&1
+}
+# find - find COND...: the captured messages that match (tests/lib/mail.py)
+find_mail() {
+	python3 tests/lib/mail.py find "$sink" "$@"
+}
+# has_mail - has_mail COND...: true when a captured message matches
+has_mail() {
+	[ -n "$(find_mail "$@")" ]
+}
+# case_of - the X-Jubao-Case of the copy delivered to RCPT with SUBJECT
+case_of() {
+	local f
+	f=$(find_mail "rcpt=$1" "subject~=$2" header=X-Jubao-Case | head -n 1)
+	[ -n "$f" ] && python3 tests/lib/mail.py show "$f" | sed -n 's/^X-Jubao-Case: //p'
+}
+# json - json CASE EXPR: evaluate a Python expression over "show --json" (c)
+json() {
+	jb_ctl show --json "$1" | python3 -c "import json,sys; c=json.load(sys.stdin); print($2)"
+}
+
+# 1. a complete enterprise report, GB18030 attachment names and all
+check "a complete enterprise report is accepted by Postfix" \
+    send legal@xinghe-food.example.cn jubao@example.cn "$M/36-ent-complete.eml"
+# 2. an incomplete one
+check "an incomplete enterprise report is accepted" \
+    send pr@huadong-energy.example.cn report@example.cn "$M/37-ent-missing-evidence-guarantee.eml"
+# 3. ordinary mail, to someone else
+check "ordinary mail is accepted" \
+    send friend@example.org someone@example.org "$M/01-utf8-plain.eml"
+# 4. an auto-reply to the reporting mailbox (bulk, from a vacation program)
+check "an auto-reply is accepted" \
+    send vacation@example.com jubao@example.cn "$M/24-x-autoreply-precedence.eml"
+# 5. an English report
+check "an English report is accepted" \
+    send john.smith@example.com jubao@example.cn "$M/42-english-fraud.eml"
+
+# four reports and ordinary mail relayed, three acknowledgements
+sink_wait "$sink" 8 30 || diag "only $(sink_count "$sink") messages captured"
+wait_for -t 20 has_mail rcpt=john.smith@example.com
+wait_for -t 20 has_mail rcpt=pr@huadong-energy.example.cn
+
+c1=$(case_of jubao@example.cn "星河食品")
+c1=${c1:-$(case_of jubao@example.cn "涉企举报")}
+c2=$(case_of report@example.cn "")
+[ -n "$c1" ] && pass "the delivered report carries X-Jubao-Case: $c1" ||
+	fail "no X-Jubao-Case on the delivered report"
+f=$(find_mail rcpt=jubao@example.cn header=X-Jubao-Case header=Authentication-Results | head -n 1)
+[ -n "$f" ] && python3 tests/lib/mail.py show "$f" | grep -q "^Authentication-Results: mx.test.example; spf=" &&
+	pass "and Authentication-Results with our authserv-id" ||
+	fail "no Authentication-Results on the delivered report"
+o=$(find_mail rcpt=someone@example.org)
+[ -n "$o" ] && [ -z "$(find_mail rcpt=someone@example.org header=X-Jubao-Case)" ] &&
+	pass "ordinary mail arrives without X-Jubao-Case" || fail "ordinary mail: '$o'"
+# the ordinary message's body arrives as sent
+if [ -n "$o" ]; then
+	python3 - "$o" "$M/01-utf8-plain.eml" <<'PY' && pass "ordinary mail's body is untouched" || fail "ordinary mail's body changed"
+import re, sys
+got = open(sys.argv[1], "rb").read()
+want = re.split(rb"\r?\n\r?\n", open(sys.argv[2], "rb").read(), 1)[1]
+sys.exit(0 if want.replace(b"\r\n", b"\n").strip() in got else 1)
+PY
+fi
+n=$(jb_sql "SELECT count(*) FROM cases")
+[ "$n" = 4 ] && pass "four cases (ordinary mail made none)" || fail "$n cases, want 4"
+
+# the handler's view
+if [ -n "$c1" ]; then
+	[ "$(json "$c1" 'c["category"], c["status"], c["missing_elements"], c["channel"]')" = \
+	    "ent_rumour received [] email" ] && pass "case $c1: ent_rumour, received, nothing missing" ||
+		fail "case $c1: $(json "$c1" 'c["category"], c["status"], c["missing_elements"]')"
+	[ "$(json "$c1" 'sorted(e["name"] for e in c["evidence"] if not e["original"])')" = \
+	    "['screenshot.png', '营业执照.jpg']" ] && pass "case $c1 keeps both attachments as evidence" ||
+		fail "evidence: $(json "$c1" 'c["evidence"]')"
+	json "$c1" 'c["urls"]' | grep -q "https://weibo.com/u/5566778899" &&
+		pass "case $c1 names the reported URL" || fail "urls: $(json "$c1" 'c["urls"]')"
+	# the evidence files are really there, with their hashes
+	json "$c1" '"\n".join(e["sha256"] for e in c["evidence"])' | while read -r h; do
+		f="$dir/jubao/evidence/${h:0:2}/$h"
+		[ "$(sha256sum <"$f" | cut -d' ' -f1)" = "$h" ] || echo "bad $h"
+	done >"$dir/ev.check"
+	[ ! -s "$dir/ev.check" ] && pass "every evidence file is stored under its SHA-256" ||
+		fail "evidence files: $(cat "$dir/ev.check")"
+	json "$c1" 'c.get("reporter")' | grep -q None &&
+		pass "show without --reveal shows no reporter" || fail "reporter shown without --reveal"
+	json "$c1" 'c["deadline"] > c["received_at"]' | grep -q True &&
+		pass "the deadline follows receipt (RFC 3339)" || fail "deadline"
+fi
+if [ -n "$c2" ]; then
+	[ "$(json "$c2" 'c["status"], sorted(c["missing_elements"])')" = \
+	    "awaiting_materials ['evidence', 'guarantee']" ] &&
+		pass "case $c2 awaits evidence and guarantee" ||
+		fail "case $c2: $(json "$c2" 'c["status"], c["missing_elements"]')"
+fi
+
+# the reporter's view: acknowledgements
+ack1=$(find_mail rcpt=legal@xinghe-food.example.cn "subject~=[JB $c1]" | head -n 1)
+if [ -n "$ack1" ]; then
+	python3 tests/lib/mail.py show "$ack1" >"$dir/ack1.txt"
+	pass "the reporter got an acknowledgement for $c1"
+	grep -q '^Envelope-From: <>$' "$dir/ack1.txt" && pass "with a null envelope sender" ||
+		fail "envelope sender: $(grep Envelope-From "$dir/ack1.txt")"
+	grep -q '^Auto-Submitted: auto-replied$' "$dir/ack1.txt" && pass "marked Auto-Submitted: auto-replied" ||
+		fail "no Auto-Submitted"
+	grep -q '^In-Reply-To: <36.ent-complete@mail.example.com>$' "$dir/ack1.txt" &&
+		pass "threaded to the report (In-Reply-To)" || fail "In-Reply-To: $(grep -i in-reply "$dir/ack1.txt")"
+	grep -q "^Subject: \[JB $c1\] 您的举报已收到" "$dir/ack1.txt" && pass "subject in Chinese with the case number" ||
+		fail "subject: $(grep ^Subject "$dir/ack1.txt")"
+	pin=$(jb_sql "SELECT pin FROM cases WHERE case_no = '$c1'")
+	grep -q "查询密码：$pin" "$dir/ack1.txt" && grep -q "案件编号：$c1" "$dir/ack1.txt" &&
+		pass "the body gives the case number and receipt PIN" || fail "body: $(cat "$dir/ack1.txt")"
+	grep -q "涉企侵权-谣言性信息" "$dir/ack1.txt" && pass "and the category by name" || fail "no category name"
+	! grep -q "尚缺少以下材料" "$dir/ack1.txt" && pass "a complete report is not asked for more" ||
+		fail "a complete report was asked for materials"
+else
+	fail "no acknowledgement for $c1"
+fi
+ack2=$(find_mail rcpt=pr@huadong-energy.example.cn "subject~=[JB $c2]" | head -n 1)
+if [ -n "$ack2" ]; then
+	python3 tests/lib/mail.py show "$ack2" >"$dir/ack2.txt"
+	grep -q "尚缺少以下材料" "$dir/ack2.txt" && grep -q "初步证据材料" "$dir/ack2.txt" &&
+	    grep -q "文字保证" "$dir/ack2.txt" && ! grep -q "举报人姓名和联系方式" "$dir/ack2.txt" &&
+		pass "the incomplete report's acknowledgement lists exactly what is missing" ||
+		fail "ack2: $(cat "$dir/ack2.txt")"
+	grep -q "保留邮件主题中的“\[JB $c2\]”" "$dir/ack2.txt" && pass "and how to supply it" ||
+		fail "no instruction to reply"
+else
+	fail "no acknowledgement for the incomplete report"
+fi
+c5=$(jb_sql "SELECT case_no FROM cases WHERE lang = 'en'")
+ack5=$(find_mail rcpt=john.smith@example.com "subject~=[JB $c5] Your report has been received" | head -n 1)
+[ -n "$c5" ] && [ -n "$ack5" ] && pass "the English report is acknowledged in English" ||
+	fail "English acknowledgement (case '$c5')"
+# RFC 3834: nothing goes back to an auto-reply
+c4=$(jb_sql "SELECT c.case_no FROM cases c JOIN messages m ON m.case_id = c.id WHERE m.auto_reason IS NOT NULL")
+[ -n "$c4" ] && [ "$(json "$c4" '[(m["status"], m["reason"]) for m in c["messages"]]')" = \
+    "[('suppressed', 'RFC 3834: precedence')]" ] &&
+	pass "the auto-reply became case $c4, its acknowledgement suppressed with the reason" ||
+	fail "auto-reply case '$c4': $(json "$c4" 'c["messages"]' 2>&1)"
+[ -z "$(find_mail rcpt=vacation@example.com)" ] && pass "nothing was sent to the auto-replier" ||
+	fail "something was sent to the auto-replier"
+
+# 6. a supplement: a reply keeping [JB case] in the subject, with evidence
+if [ -n "$c2" ]; then
+	cat >"$dir/supp.eml" <<SUPP
+From: pr@huadong-energy.example.cn
+To: report@example.cn
+Subject: Re: [JB $c2] 您的举报已收到
+Message-ID: <supp-$c2@example.com>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b1"
+
+--b1
+Content-Type: text/plain; charset=utf-8
+
+补充截图作为证据。本人保证所举报内容真实、合法。
+
+--b1
+Content-Type: image/png
+Content-Disposition: attachment; filename="证据截图.png"
+Content-Transfer-Encoding: base64
+
+iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==
+--b1--
+SUPP
+	check "the supplement is accepted" send pr@huadong-energy.example.cn report@example.cn "$dir/supp.eml"
+	wait_for -t 20 has_mail rcpt=pr@huadong-energy.example.cn 'subject~=补充材料已收到'
+	n=$(jb_sql "SELECT count(*) FROM cases")
+	[ "$n" = 4 ] && pass "the supplement opened no new case" || fail "$n cases after the supplement"
+	[ "$(json "$c2" 'c["status"], c["missing_elements"], len(c["reports"])')" = "received [] 2" ] &&
+		pass "case $c2 now has everything and two reports" ||
+		fail "case $c2 after supplement: $(json "$c2" 'c["status"], c["missing_elements"], c["reports"]')"
+	json "$c2" '[e["name"] for e in c["evidence"]]' | grep -q "证据截图.png" &&
+		pass "the supplement's attachment joined case $c2" || fail "no supplement evidence"
+	f=$(find_mail rcpt=pr@huadong-energy.example.cn 'subject~=补充材料已收到' | head -n 1)
+	[ -n "$f" ] && python3 tests/lib/mail.py show "$f" | grep -q "受理所需的材料已齐全" &&
+		pass "the reporter is told the materials are complete" || fail "no supplement acknowledgement"
+fi
+
+# 7. the same message again (a client retrying after a lost reply) is one case
+check "a resent message is accepted" \
+    send legal@xinghe-food.example.cn jubao@example.cn "$M/36-ent-complete.eml"
+sleep 1
+n=$(jb_sql "SELECT count(*) FROM cases")
+[ "$n" = 4 ] && pass "a resent message is recognised (Message-ID and content hash)" ||
+	fail "$n cases after resending"
+
+# the logs: queue IDs and case numbers, no reporter identity
+grep -Eq '^[^ ]+ jubao-milter: [0-9A-Za-z]+: case [0-9]{12} opened' "$dir/jubao/milter.log" &&
+	pass "milter log lines start with the queue ID" || fail "milter log: $(head -3 "$dir/jubao/milter.log")"
+if grep -Eq 'xinghe-food|ceo-office|victim@|13812345678|林小红' "$dir/jubao/milter.log"; then
+	fail "the milter log names a reporter"
+else
+	pass "the milter log names no reporter"
+fi
+[ "$(jb_sql "SELECT count(*) FROM outbox WHERE status = 'queued'")" = 0 ] &&
+	pass "the outbox is empty: everything was delivered or suppressed" ||
+	fail "outbox: $(jb_sql "SELECT id, kind, status, last_error FROM outbox")"
+finish
