@@ -185,6 +185,9 @@ mail_build(const char *from_name, const char *from_addr, const char *to,
 		g_mime_object_set_header((GMimeObject *)m, "Auto-Submitted",
 		    auto_submitted, NULL);
 	g_mime_text_part_set_text(tp, body);
+	/* 8-bit text may meet a relay without 8BITMIME: base64 travels anywhere */
+	g_mime_part_set_content_encoding((GMimePart *)tp,
+	    GMIME_CONTENT_ENCODING_BASE64);
 	g_mime_message_set_mime_part(m, (GMimeObject *)tp);
 	s = g_mime_object_to_string((GMimeObject *)m, NULL);
 	out = xstrdup(s);

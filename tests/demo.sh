@@ -1,0 +1,66 @@
+#!/bin/bash
+# demo.sh - the whole email flow on loopback, for a newcomer ("make demo")
+#
+# Starts a throw-away Postfix on 127.0.0.1 with jubao-milter in front and an
+# smtp-sink catching what leaves, sends sample reports from tests/data/mail,
+# shows the cases (jubaoctl list) and one acknowledgement as the reporter
+# gets it, then stops everything it started.  Needs root (Postfix).
+cd "$(dirname "$0")/.." || exit 2
+export JUBAO_KEEP_TMP=${JUBAO_KEEP_TMP:-}
+. tests/lib/common.sh
+. tests/lib/postfix.sh
+. tests/lib/jubao.sh
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+dir=$(mktestdir demo)
+sink="$dir/sink"
+mkdir -p "$sink"; chown postfix "$sink"
+smtp_port=$(free_port); sink_port=$(free_port); milter_port=$(free_port)
+JB_CONF=$(jb_conf "$dir/jubao" "$milter_port" "delivery_method = smtp" \
+    "smtp_relay = 127.0.0.1:$smtp_port" "outbox_interval = 1s")
+
+say "Starting jubao-milter, smtp-sink and a private Postfix on 127.0.0.1"
+jb_milter_start "$JB_CONF" || exit 1
+sink_start "$sink" "$sink_port" || exit 1
+pf_start "$dir/pf" "$smtp_port" "$sink_port" "inet:127.0.0.1:$milter_port" || exit 1
+echo "Postfix: 127.0.0.1:$smtp_port (smtpd_milters = inet:127.0.0.1:$milter_port)"
+echo "smtp-sink: 127.0.0.1:$sink_port, store: $dir/jubao/jubao.db"
+
+say "Sending sample reports through Postfix (swaks)"
+n=0
+for f in 36-ent-complete 37-ent-missing-evidence-guarantee 03-gb2312-label-gbk-chars \
+    09-rfc2047-gbk-split 11-html-only 42-english-fraud 43-english-harassment 24-x-autoreply-precedence; do
+	from=$(python3 -c 'import email,sys,email.utils as u; m=email.message_from_binary_file(open(sys.argv[1],"rb")); print(u.parseaddr(str(m["From"]))[1] or "someone@example.com")' "tests/data/mail/$f.eml" 2>/dev/null)
+	printf '  %-42s ' "$f.eml"
+	if swaks --server "127.0.0.1:$smtp_port" --from "$from" --to jubao@example.cn \
+	    --data "@tests/data/mail/$f.eml" --silent 2 >/dev/null 2>&1; then
+		echo "250 accepted"
+		n=$((n + 1))
+	else
+		echo "refused"
+	fi
+done
+printf '  %-42s ' "(ordinary mail to someone@example.org)"
+swaks --server "127.0.0.1:$smtp_port" --from a@example.org --to someone@example.org \
+    --data "@tests/data/mail/01-utf8-plain.eml" --silent 2 >/dev/null 2>&1 && echo "250 accepted, untouched"
+
+ackd() { [ "$(jb_sql "SELECT count(*) FROM outbox WHERE status IN ('sent','suppressed','failed')")" -ge "$n" ]; }
+wait_for -t 30 ackd
+sink_wait "$sink" $((2 * n)) 20 >/dev/null 2>&1
+
+say "The cases (jubaoctl list)"
+jb_ctl list
+
+c=$(jb_sql "SELECT case_no FROM cases WHERE status = 'awaiting_materials' LIMIT 1")
+say "One case as a handler sees it (jubaoctl show $c)"
+jb_ctl show "$c" | sed -n '1,/^text:/p'
+
+f=$(python3 tests/lib/mail.py find "$sink" "subject~=[JB $c]" | head -n 1)
+say "The acknowledgement the reporter received (decoded from smtp-sink)"
+[ -n "$f" ] && python3 tests/lib/mail.py show "$f" | grep -v '^Received:\|^X-' || echo "(none captured)"
+
+say "What was sent or suppressed"
+jb_sql "SELECT c.case_no, o.kind, o.status, COALESCE(o.reason, '') FROM outbox o JOIN cases c ON c.id = o.case_id ORDER BY o.id" | tr '|' '\t'
+
+say "Stopping everything the demo started"
