@@ -32,6 +32,16 @@ python3 tests/lib/sendmany.py "127.0.0.1:$front_port" "$N" 4 kill9 >"$dir/send.l
 sender=$!
 on_exit "kill $sender 2>/dev/null || true"
 
+# handlers read while the milter writes: jubaoctl list --json in a loop
+( ok=0; bad=0
+  while [ ! -e "$dir/stop-readers" ]; do
+	if jb_ctl list --json 2>>"$dir/reader.err" | python3 -c 'import json,sys; json.load(sys.stdin)'; then
+		ok=$((ok + 1)); else bad=$((bad + 1)); fi
+	sleep 0.2
+  done; echo "$ok $bad" >"$dir/readers" ) &
+reader=$!
+on_exit "touch $dir/stop-readers; wait $reader 2>/dev/null || true"
+
 # kill the milter three times while cases are being committed
 cases() { jb_sql "SELECT count(*) FROM cases" 2>/dev/null || echo 0; }
 cases_at_least() { [ "$(cases)" -ge "$1" ]; }
@@ -56,6 +66,11 @@ tempfails=$(grep -c "status=deferred" "$dir/front/maillog")
 [ "$tempfails" -gt 0 ] && pass "the front MTA was told to retry $tempfails time(s) and did" ||
 	fail "no deferral at the front MTA: the kills did not hit the stream"
 
+touch "$dir/stop-readers"; wait "$reader"
+read -r rok rbad <"$dir/readers"
+[ "$rbad" = 0 ] && [ "$rok" -gt 10 ] &&
+	pass "jubaoctl list --json worked $rok times while the milter wrote" ||
+	fail "jubaoctl list during writes: $rok ok, $rbad failed: $(head -3 "$dir/reader.err")"
 n=$(cases)
 [ "$n" = "$N" ] && pass "exactly $N cases" || fail "$n cases for $N reports"
 d=$(jb_sql "SELECT count(*) FROM (SELECT message_id FROM messages GROUP BY message_id HAVING count(*) > 1)")
