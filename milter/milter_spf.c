@@ -4,8 +4,9 @@
  * DESCRIPTION
  *	One SPF server per check: reports are few, and libspf2's server is
  *	not documented as safe to share between threads.  libspf2 reports a
- *	DNS failure as SPF_E_DNS_ERROR with result "invalid": that is a
- *	temperror (RFC 7208 §2.6.6), mapped here.
+ *	DNS failure as result "invalid" with SPF_E_DNS_ERROR as the return code
+ *	of the query (not in the response): that is a temperror (RFC 7208
+ *	§2.6.6), mapped here.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@ spf_check(const char *client_addr, const char *helo, const char *env_from,
 	SPF_request_t	*req;
 	SPF_response_t	*resp = NULL;
 	const char	*res = "none", *at;
+	SPF_errcode_t	 qerr;
 	char		*sender;
 	int		 v6;
 
@@ -58,7 +60,8 @@ spf_check(const char *client_addr, const char *helo, const char *env_from,
 		res = "permerror";
 		goto out;
 	}
-	SPF_request_query_mailfrom(req, &resp);
+	/* a DNS failure shows in the call's return code, not in resp */
+	qerr = SPF_request_query_mailfrom(req, &resp);
 	if (resp == NULL) {
 		res = "temperror";
 		goto out;
@@ -72,13 +75,11 @@ spf_check(const char *client_addr, const char *helo, const char *env_from,
 	case SPF_RESULT_TEMPERROR:	res = "temperror"; break;
 	case SPF_RESULT_PERMERROR:	res = "permerror"; break;
 	default:
-		res = SPF_response_errcode(resp) == SPF_E_DNS_ERROR ?
+		res = qerr == SPF_E_DNS_ERROR ||
+		    SPF_response_errcode(resp) == SPF_E_DNS_ERROR ?
 		    "temperror" : "permerror";
 		break;
 	}
-	if (SPF_response_errcode(resp) == SPF_E_DNS_ERROR &&
-	    strcmp(res, "pass") != 0 && strcmp(res, "fail") != 0)
-		res = "temperror";
 out:
 	if (resp != NULL)
 		SPF_response_free(resp);

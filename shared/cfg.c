@@ -65,6 +65,28 @@ static const struct cfg_param cfg_table[] = {
 	{ "outbox_max_age",	T(outbox_max_age),	"5d",		60,	2592000, NULL },
 	{ "log_facility",	E(log_facility),	"mail",		0,	0,
 	    "mail|daemon|user|local0|local1|local2|local3|local4|local5|local6|local7" },
+	{ "sip_listen",		L(sip_listen),		"sip:0.0.0.0:5060", 0,	0,	NULL },
+	{ "sip_hotline_users",	L(sip_hotline_users),	"12377",	0,	0,	NULL },
+	{ "sip_max_calls",	I(sip_max_calls),	"60",		1,	10000,	NULL },
+	{ "sip_invite_rate",	I(sip_invite_rate),	"60",		0,	100000,	NULL },
+	{ "sip_max_call_length", T(sip_max_call_length), "15m",		60,	86400,	NULL },
+	{ "sip_rtp_address",	S(sip_rtp_address),	"",		0,	0,	NULL },
+	{ "sip_rtp_port_min",	I(sip_rtp_port_min),	"20000",	1024,	65534,	NULL },
+	{ "sip_rtp_port_max",	I(sip_rtp_port_max),	"30000",	1025,	65535,	NULL },
+	{ "sip_rtp_sources",	L(sip_rtp_sources),	"",		0,	0,	NULL },
+	{ "sip_record_max",	T(sip_record_max),	"5m",		10,	3600,	NULL },
+	{ "sip_record_min",	T(sip_record_min),	"2s",		0,	60,	NULL },
+	{ "sip_silence_timeout", T(sip_silence_timeout), "10s",		1,	300,	NULL },
+	{ "sip_menu_timeout",	T(sip_menu_timeout),	"8s",		1,	120,	NULL },
+	{ "sip_recordings_dir",	S(sip_recordings_dir),	"/var/spool/jubao/recordings", 0, 0, NULL },
+	{ "sip_prompt_dir",	S(sip_prompt_dir),	"/etc/jubao/prompts/zh", 0, 0,	NULL },
+	{ "sip_trusted_peers",	L(sip_trusted_peers),	"",		0,	0,	NULL },
+	{ "sip_sms_gateway",	S(sip_sms_gateway),	"",		0,	0,	NULL },
+	{ "sip_staff_mailbox",	S(sip_staff_mailbox),	"",		0,	0,	NULL },
+	{ "sip_register_registrar", S(sip_register_registrar), "",	0,	0,	NULL },
+	{ "sip_register_user",	S(sip_register_user),	"",		0,	0,	NULL },
+	{ "sip_register_password", S(sip_register_password), "",	0,	0,	NULL },
+	{ "sip_register_expires", T(sip_register_expires), "1h",	60,	86400,	NULL },
 };
 #define NPARAM	(sizeof(cfg_table) / sizeof(cfg_table[0]))
 
@@ -283,6 +305,50 @@ cfg_check_program(const struct cfg *c, const char *prog, buf *err)
 			conffile_error(err, c->path, 0,
 			    "milter_socket: '%s' is not unix:PATH, inet:PORT@HOST or inet6:PORT@HOST",
 			    c->milter_socket);
+			rc = -1;
+		}
+	}
+	if (strcmp(prog, "jubao-sipd") == 0) {
+		if (c->sip_listen.n == 0) {
+			conffile_error(err, c->path, 0,
+			    "sip_listen: no address to listen on");
+			rc = -1;
+		}
+		for (i = 0; i < c->sip_listen.n; i++)
+			if (strncmp(c->sip_listen.v[i], "sip:", 4) != 0) {
+				conffile_error(err, c->path, 0,
+				    "sip_listen: '%s' is not a sip: URI "
+				    "(sip:ADDRESS:PORT)", c->sip_listen.v[i]);
+				rc = -1;
+			}
+		if (c->sip_hotline_users.n == 0) {
+			conffile_error(err, c->path, 0,
+			    "sip_hotline_users: no hotline number configured");
+			rc = -1;
+		}
+		if (c->sip_rtp_port_min >= c->sip_rtp_port_max) {
+			conffile_error(err, c->path, 0,
+			    "sip_rtp_port_min is not below sip_rtp_port_max");
+			rc = -1;
+		}
+		if (c->sip_record_min >= c->sip_record_max) {
+			conffile_error(err, c->path, 0,
+			    "sip_record_min is not below sip_record_max");
+			rc = -1;
+		}
+		if (*c->sip_register_registrar != '\0' &&
+		    (strncmp(c->sip_register_registrar, "sip:", 4) != 0 ||
+		    *c->sip_register_user == '\0')) {
+			conffile_error(err, c->path, 0,
+			    "sip_register_registrar needs a sip: URI and "
+			    "sip_register_user");
+			rc = -1;
+		}
+		if (*c->sip_staff_mailbox != '\0' &&
+		    strchr(c->sip_staff_mailbox, '@') == NULL) {
+			conffile_error(err, c->path, 0,
+			    "sip_staff_mailbox: '%s' is not an address",
+			    c->sip_staff_mailbox);
 			rc = -1;
 		}
 	}

@@ -49,6 +49,29 @@ struct cfg {
 	long	 outbox_max_age;	/* seconds */
 	/* logging */
 	char	*log_facility;
+	/* the hotline bridge (jubao-sipd) */
+	strlist	 sip_listen;
+	strlist	 sip_hotline_users;
+	long	 sip_max_calls;
+	long	 sip_invite_rate;	/* INVITEs a minute from one address */
+	long	 sip_max_call_length;	/* seconds */
+	char	*sip_rtp_address;
+	long	 sip_rtp_port_min;
+	long	 sip_rtp_port_max;
+	strlist	 sip_rtp_sources;
+	long	 sip_record_max;	/* seconds */
+	long	 sip_record_min;	/* seconds */
+	long	 sip_silence_timeout;	/* seconds */
+	long	 sip_menu_timeout;	/* seconds */
+	char	*sip_recordings_dir;
+	char	*sip_prompt_dir;
+	strlist	 sip_trusted_peers;
+	char	*sip_sms_gateway;
+	char	*sip_staff_mailbox;
+	char	*sip_register_registrar;
+	char	*sip_register_user;
+	char	*sip_register_password;
+	long	 sip_register_expires;	/* seconds */
 
 	char	*path;			/* the file it came from */
 	int	 refs;

@@ -15,6 +15,7 @@
  */
 #include <getopt.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +223,7 @@ cmd_deliver(struct store *st, const struct cfg *cfg, int argc)
 	if (argc != 1)
 		usage();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	signal(SIGPIPE, SIG_IGN);
 	snprintf(owner, sizeof(owner), "jubaoctl[%ld]", (long)getpid());
 	if (outbox_run(st, cfg, owner, 0, &s) < 0)
 		return (store_fail(st));

@@ -5,7 +5,8 @@
  *	sendmail(1) exit codes follow sysexits(3): EX_TEMPFAIL and friends
  *	defer, EX_NOUSER / EX_NOHOST / EX_DATAERR fail for good.  Over SMTP a
  *	5xx reply fails, anything else (connection refused, 4xx) defers.
- *	Log lines name the case and outbox row, never the recipient.
+ *	Log lines name the case and outbox row, never the recipient.  The
+ *	calling program ignores SIGPIPE (a sendmail that exits early).
  */
 #include <errno.h>
 #include <signal.h>
@@ -45,7 +46,6 @@ send_sendmail(const struct cfg *cfg, const struct outbox_item *it, char *why,
 	size_t		 left = strlen(it->message);
 	ssize_t		 n;
 	const char	*sender = it->env_from && *it->env_from ? it->env_from : "<>";
-	void		(*old)(int);
 
 	if (pipe(fd) < 0) {
 		snprintf(why, len, "pipe: %s", strerror(errno));
@@ -66,7 +66,6 @@ send_sendmail(const struct cfg *cfg, const struct outbox_item *it, char *why,
 		_exit(EX_OSERR);
 	}
 	close(fd[0]);
-	old = signal(SIGPIPE, SIG_IGN);
 	while (left > 0) {
 		if ((n = write(fd[1], p, left)) < 0) {
 			if (errno == EINTR)
@@ -77,7 +76,6 @@ send_sendmail(const struct cfg *cfg, const struct outbox_item *it, char *why,
 		left -= (size_t)n;
 	}
 	close(fd[1]);
-	signal(SIGPIPE, old);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
 			snprintf(why, len, "waitpid: %s", strerror(errno));

@@ -98,6 +98,19 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbox_due ON outbox (status, next_at);"
 	"CREATE INDEX outbox_rcpt ON outbox (recipient, created_at);"
 	"CREATE INDEX outbox_case ON outbox (case_id);",
+	/* 1 -> 2: the hotline's call ledger (a call may end without a case) */
+	"CREATE TABLE calls ("
+	"  id INTEGER PRIMARY KEY,"
+	"  call_id TEXT NOT NULL,"
+	"  started_at INTEGER NOT NULL,"
+	"  ended_at INTEGER NOT NULL,"
+	"  outcome TEXT NOT NULL,"
+	"  case_id INTEGER REFERENCES cases (id),"
+	"  keys TEXT NOT NULL DEFAULT '',"
+	"  recorded_ms INTEGER NOT NULL DEFAULT 0,"
+	"  detail TEXT);"
+	"CREATE INDEX calls_started ON calls (started_at);"
+	"CREATE INDEX calls_call_id ON calls (call_id);",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -804,6 +817,20 @@ int
 store_outbox_claim(struct store *st, const char *owner, time_t now, long lease,
     struct outbox_item *it, int *found)
 {
+	/* outbox_run delivers by mail: it claims only the email rows */
+	return (store_outbox_claim_channel(st, "email", owner, now, lease, it,
+	    found));
+}
+
+/*
+ * store_outbox_claim_channel - store_outbox_claim for the rows of one
+ * channel ("email", or "sip": the SIP MESSAGEs jubao-sipd sends).
+ */
+int
+store_outbox_claim_channel(struct store *st, const char *channel,
+    const char *owner, time_t now, long lease, struct outbox_item *it,
+    int *found)
+{
 	sqlite3_stmt	*s;
 	int		 rc;
 
@@ -814,11 +841,12 @@ store_outbox_claim(struct store *st, const char *owner, time_t now, long lease,
 	if ((s = prep(st, "SELECT o.id, c.case_no, o.kind, o.recipient, "
 	    "o.env_from, o.message, o.attempts, o.created_at FROM outbox o "
 	    "JOIN cases c ON c.id = o.case_id WHERE o.status = 'queued' "
-	    "AND o.next_at <= ? AND o.lease_until <= ? "
+	    "AND o.next_at <= ? AND o.lease_until <= ? AND o.channel = ? "
 	    "ORDER BY o.next_at, o.id LIMIT 1")) == NULL)
 		goto rollback;
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_int64(s, 2, now);
+	bind_text(s, 3, channel);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		it->id = (long)sqlite3_column_int64(s, 0);
@@ -1182,4 +1210,90 @@ store_case_category(struct store *st, const char *case_no, char *out,
 		snprintf(out, len, "%s", sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
 	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "category"));
+}
+
+/*
+ * store_outbox_add - queue (or record as suppressed, when suppress is not
+ * NULL) one more message of a case on a channel ("email", "sip"), with
+ * its event, in one transaction.  0 or -1.
+ */
+int
+store_outbox_add(struct store *st, const char *case_no, const char *kind,
+    const char *channel, const char *recipient, const char *message,
+    const char *suppress, const char *actor)
+{
+	sqlite3_stmt	*s;
+	long long	 case_id;
+	time_t		 now = time(NULL);
+	char		 why[128];
+
+	if (exec(st, "BEGIN IMMEDIATE") < 0)
+		return (-1);
+	if (find_case(st, case_no, &case_id, NULL, 0, NULL) < 0)
+		goto rollback;
+	if (case_id == 0) {
+		refuse(st, "no case %s", case_no);
+		goto rollback;
+	}
+	if (recipient == NULL && suppress == NULL)
+		suppress = "no address to send to";
+	if ((s = prep(st, "INSERT INTO outbox (case_id, kind, channel, "
+	    "recipient, env_from, message_id, message, status, reason, "
+	    "next_at, created_at) VALUES (?, ?, ?, ?, '', '', ?, ?, ?, ?, ?)")) == NULL)
+		goto rollback;
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, kind);
+	bind_text(s, 3, channel);
+	bind_text(s, 4, recipient);
+	bind_text(s, 5, message);
+	bind_text(s, 6, suppress ? "suppressed" : "queued");
+	bind_text(s, 7, suppress);
+	sqlite3_bind_int64(s, 8, now);
+	sqlite3_bind_int64(s, 9, now);
+	if (step_done(st, s) < 0)
+		goto rollback;
+	snprintf(why, sizeof(why), "%s_%s", kind,
+	    suppress ? "suppressed" : "queued");
+	if (add_event(st, case_id, now, actor, why, suppress) < 0 ||
+	    exec(st, "COMMIT") < 0)
+		goto rollback;
+	return (0);
+rollback:
+	{
+		int	 busy = st->busy;
+		char	 err[sizeof(st->err)];
+
+		memcpy(err, st->err, sizeof(err));
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		st->busy = busy;
+		memcpy(st->err, err, sizeof(err));
+	}
+	return (-1);
+}
+
+/*
+ * store_call_log - one row of the hotline's call ledger: every call that
+ * was answered, whether it made a case (case_no) or not (outcome
+ * "abandoned", "too_short", ...).  No caller identity here.  0 or -1.
+ */
+int
+store_call_log(struct store *st, const char *call_id, time_t started,
+    time_t ended, const char *outcome, const char *case_no, const char *keys,
+    long recorded_ms, const char *detail)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = prep(st, "INSERT INTO calls (call_id, started_at, ended_at, "
+	    "outcome, case_id, keys, recorded_ms, detail) VALUES (?, ?, ?, ?, "
+	    "(SELECT id FROM cases WHERE case_no = ?), ?, ?, ?)")) == NULL)
+		return (-1);
+	bind_text(s, 1, call_id);
+	sqlite3_bind_int64(s, 2, started);
+	sqlite3_bind_int64(s, 3, ended);
+	bind_text(s, 4, outcome);
+	bind_text(s, 5, case_no);
+	bind_text(s, 6, keys ? keys : "");
+	sqlite3_bind_int64(s, 7, recorded_ms);
+	bind_text(s, 8, detail);
+	return (step_done(st, s));
 }

@@ -78,4 +78,15 @@ int	 store_case_category(struct store *, const char *case_no, char *out,
 	    size_t len);
 int	 store_message_get(struct store *, long id, char **message);
 
+/* the hotline (jubao-sipd): other channels' outbox rows, the call ledger */
+int	 store_outbox_claim_channel(struct store *, const char *channel,
+	    const char *owner, time_t now, long lease, struct outbox_item *,
+	    int *found);
+int	 store_outbox_add(struct store *, const char *case_no,
+	    const char *kind, const char *channel, const char *recipient,
+	    const char *message, const char *suppress, const char *actor);
+int	 store_call_log(struct store *, const char *call_id, time_t started,
+	    time_t ended, const char *outcome, const char *case_no,
+	    const char *keys, long recorded_ms, const char *detail);
+
 #endif

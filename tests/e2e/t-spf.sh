@@ -23,6 +23,7 @@ dnsmasq --no-resolv --no-hosts --local=/example/ --listen-address="$dns_ip" \
     --txt-record=soft.example,"v=spf1 ip4:192.0.2.1 ~all" \
     --txt-record=neutral.example,"v=spf1 ?all" \
     --txt-record=broken.example,"v=spf1 ip4:300.1.2.3 -all" \
+    --server=/slow.example/127.0.0.1#9 \
     --log-facility="$dir/dnsmasq.log" --log-queries
 wait_for -t 5 test -s "$dir/dnsmasq.pid" || { fail "dnsmasq did not start"; finish; }
 on_exit "kill $(cat "$dir/dnsmasq.pid") 2>/dev/null || true"
@@ -70,6 +71,7 @@ done <<'LIST'
 203.0.113.5 a@neutral.example neutral
 203.0.113.5 a@nospf.example none
 203.0.113.5 a@broken.example permerror
+203.0.113.5 a@slow.example temperror
 IPV6:2001:db8::5 a@good.example pass
 IPV6:2001:db8::5 a@forged.example fail
 LIST
