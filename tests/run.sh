@@ -52,5 +52,16 @@ for s in $suites; do
 		echo "== $name: $p ok (${secs}s)"
 	fi
 done
+# nothing a test started may outlive it
+sleep 1
+left=$(ps -eo pid=,args= | grep -F "$JUBAO_TEST_TMP/" | grep -v grep)
+if [ -n "$left" ]; then
+	echo "== leftovers: FAILED: processes started by the tests are still running:"
+	echo "$left" | sed 's/^/    /'
+	total_fail=$((total_fail + 1))
+else
+	echo "== leftovers: none"
+	total_pass=$((total_pass + 1))
+fi
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -5,14 +5,17 @@
 # messages with swaks (one with a UTF-8 body), checks that each reaches the
 # sink with the right envelope and an intact body, then stops everything and
 # checks by PID that no daemon of this test is left.  Needs root.
+# shellcheck source-path=SCRIPTDIR disable=SC2317 # helpers are called through check
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../lib/common.sh
 . "$here/../lib/common.sh"
+# shellcheck source=../lib/postfix.sh
 . "$here/../lib/postfix.sh"
 
 # ms_now - print the current time in milliseconds
 ms_now() {
-	echo $(($(date +%s%N) / 1000000))
+	echo $(($(now_us) / 1000))
 }
 
 # send - send N BODY [swaks options...]: send message N through the test Postfix

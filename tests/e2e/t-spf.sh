@@ -31,7 +31,7 @@ echo "nameserver $dns_ip" >"$dir/resolv.conf"
 echo "options timeout:1 attempts:1" >>"$dir/resolv.conf"
 
 # the namespace sees our resolv.conf; the check is made from inside it
-ns() { unshare -m sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$dir/resolv.conf" "$@"; }
+ns() { exec unshare -m sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$dir/resolv.conf" "$@"; }
 r=$(ns spfquery.libspf2 --ip 203.0.113.5 --sender a@forged.example 2>/dev/null | head -n 1)
 [ "$r" = fail ] && pass "spfquery in the namespace sees the test's DNS (fail)" ||
 	fail "spfquery says '$r'"

@@ -1,4 +1,5 @@
 # common.sh - shared helpers for jubao's shell tests (source it, bash only)
+# shellcheck shell=bash
 #
 #   . "$(dirname "$0")/../lib/common.sh"
 #
@@ -125,13 +126,29 @@ mktestdir() {
 	printf '%s\n' "$d"
 }
 
+# now_us - print the current time in microseconds
+now_us() {
+	local t=${EPOCHREALTIME:-}
+	if [ -n "$t" ]; then
+		t=${t/[.,]/}
+		printf '%s\n' "$((10#$t))"
+	else
+		printf '%s\n' "$(($(date +%s%N) / 1000))"
+	fi
+}
+
 # wait_for - wait_for [-t SECONDS] CMD...: poll CMD every 0.1 s until it succeeds (default 10 s)
+#
+# SECONDS may have a fraction (0.5).  Returns 1 if CMD never succeeded in time.
 wait_for() {
-	local t=10 deadline
+	local t=10 whole frac deadline
 	if [ "${1:-}" = -t ]; then t=$2; shift 2; fi
-	deadline=$(($(date +%s%N) + t * 1000000000))
+	whole=${t%%.*}
+	frac=000000
+	case $t in *.*) frac=${t#*.}000000 ;; esac
+	deadline=$(($(now_us) + 10#${whole:-0} * 1000000 + 10#${frac:0:6}))
 	until "$@"; do
-		[ "$(date +%s%N)" -ge "$deadline" ] && return 1
+		[ "$(now_us)" -ge "$deadline" ] && return 1
 		sleep 0.1
 	done
 	return 0

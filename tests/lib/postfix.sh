@@ -1,4 +1,5 @@
 # postfix.sh - throw-away Postfix instances and smtp-sink on loopback (source after common.sh)
+# shellcheck shell=bash
 #
 # Needs root (Postfix refuses to start otherwise).  The system Postfix and
 # /etc/postfix/main.cf are never used or touched: each instance lives in its
@@ -39,6 +40,7 @@
 #     " BODY=8BITMIME" to X-Mail-Args only when it knows the body is 8-bit.
 
 PF_HOSTNAME=${PF_HOSTNAME:-mx.test.example}
+PF_DAEMON_DIR=${PF_DAEMON_DIR:-/usr/lib/postfix/sbin}
 
 # pf_abs - pf_abs DIR: print DIR as an absolute path
 pf_abs() {
@@ -144,17 +146,32 @@ pf_backdate() {
 }
 
 # pf_set - pf_set DIR 'name = value'...: change main.cf parameters; reloads a running instance
+#
+# After a reload the master replaces its daemons (idle ones exit at once, busy
+# ones after their current client); pf_set waits until all daemons that ran
+# before are gone (at most 5 s), so the next connection sees the new settings.
 pf_set() {
-	local dir
+	local dir pid old
 	dir=$(pf_abs "${1:?pf_set DIR 'name = value'...}")
 	shift
 	postconf -c "$dir/etc" -e "$@" || return 1
 	pf_backdate "$dir"
-	if pf_master_pid "$dir" >/dev/null; then
-		postfix -c "$dir/etc" reload >/dev/null 2>&1 || return 1
-		# running daemons finish their current client with the old settings
-		sleep 1
-	fi
+	pid=$(pf_master_pid "$dir") || return 0
+	old=$(pf_group_pids "$pid" | grep -vx -- "$pid")
+	postfix -c "$dir/etc" reload >/dev/null 2>&1 || return 1
+	# shellcheck disable=SC2086 # one argument per PID
+	wait_for -t 5 pf_pids_gone $old ||
+		diag "pf_set: old daemons of $dir still running 5 s after reload"
+	return 0
+}
+
+# pf_pids_gone - pf_pids_gone PID...: true when none of the PIDs is alive
+pf_pids_gone() {
+	local p
+	for p in "$@"; do
+		pid_alive "$p" && return 1
+	done
+	return 0
 }
 
 # pf_run - pf_run DIR: start an instance written by pf_init; wait until smtpd listens
@@ -191,7 +208,7 @@ pf_master_pid() {
 	pid=$(tr -dc '0-9' <"$dir/queue/pid/master.pid" 2>/dev/null)
 	[ -n "$pid" ] && pid_alive "$pid" || return 1
 	# make sure the PID was not reused: it must be a master of this queue
-	[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = /usr/lib/postfix/sbin/master ] || return 1
+	[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$PF_DAEMON_DIR/master" ] || return 1
 	tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "queue_directory=$dir/queue" || return 1
 	printf '%s\n' "$pid"
 }
@@ -216,7 +233,7 @@ pf_stop() {
 	local dir pid
 	dir=$(pf_abs "${1:?pf_stop DIR}")
 	pid=$(pf_master_pid "$dir") || return 0
-	postfix -c "$dir/etc" stop >/dev/null 2>&1
+	postfix -c "$dir/etc" stop >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null
 	wait_for -t 15 pf_group_gone "$pid" && return 0
 	diag "pf_stop: master $pid still running after 15 s, killing its process group"
 	kill -KILL -- "-$pid" 2>/dev/null
@@ -305,7 +322,7 @@ sink_files() {
 	dir=$(pf_abs "${1:?sink_files DIR}")
 	# list first, then drop the files smtp-sink still holds open (a
 	# transaction in progress); a file closed by now is complete
-	files=$(cd "$dir" 2>/dev/null && ls -1tr -- 2>/dev/null | grep -v '^\.')
+	files=$(cd "$dir" 2>/dev/null && ls -1tr 2>/dev/null)	# no dotfiles
 	[ -n "$files" ] || return 0
 	open=
 	if pid=$(sink_pid "$dir"); then

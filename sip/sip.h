@@ -1,0 +1,203 @@
+/*
+ * NAME
+ *	sip.h - jubao-sipd, the hotline bridge: what its files share
+ * DESCRIPTION
+ *	One thread (the su_root loop) owns every call: SIP (sofia-sip nua),
+ *	RTP sockets and the 20 ms media tick.  A worker thread commits
+ *	finished calls to the store (evidence, case, outbox) so that no fsync
+ *	holds the loop; its results come back through a pipe.  A second
+ *	thread delivers the email outbox (shared/outbox.c); SIP MESSAGE rows
+ *	(channel "sip") are sent from the loop, since they need nua.
+ *
+ *	Files: sip_main.c (start-up, runtime, recovery, threads), sip_ua.c
+ *	(nua: admission, SDP, INFO, REGISTER, MESSAGE), sip_media.c (RTP,
+ *	G.711, jitter-tolerant recording, RFC 4733), sip_call.c (the call's
+ *	state machine, the report), sip_prompt.c (prompt and WAV files).
+ */
+#ifndef JUBAO_SIP_H
+#define JUBAO_SIP_H
+
+#include <netinet/in.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "cfg.h"
+#include "classify.h"
+#include "store.h"
+
+#define SIP_RATE	8000	/* G.711 */
+#define SIP_PTIME	20	/* ms a packet */
+#define SIP_FRAME	160	/* samples a packet */
+#define SIP_MAXKEYS	64
+
+/* the prompts, in conf/prompts/zh/NAME.wav */
+enum prompt_id {
+	PR_GREETING, PR_MENU, PR_RECORD, PR_BEEP, PR_CASENO, PR_PIN,
+	PR_REPEAT, PR_GOODBYE, PR_TOOSHORT, PR_FAILED, PR_BUSY,
+	PR_DIGIT0, PR_N = PR_DIGIT0 + 10
+};
+
+struct prompt {
+	int16_t		*pcm;
+	size_t		 n;	/* samples, a multiple of SIP_FRAME */
+	uint8_t		*ulaw;	/* n bytes each, encoded once at load */
+	uint8_t		*alaw;
+};
+
+struct prompts {
+	struct prompt	 p[PR_N];
+};
+
+/* what the process runs with; swapped on SIGHUP, calls keep theirs */
+struct runtime {
+	struct cfg		*cfg;
+	struct categories	*cats;
+	struct prompts		*prompts;
+	int			 refs;
+};
+
+enum call_state {
+	CS_NEW,		/* INVITE answered, waiting for the ACK */
+	CS_GREETING,	/* greeting and menu playing, keys taken */
+	CS_MENU,	/* menu played, waiting sip_menu_timeout for a key */
+	CS_PROMPT,	/* "speak after the tone", then the tone */
+	CS_RECORD,	/* recording */
+	CS_COMMIT,	/* the worker commits the case */
+	CS_READBACK,	/* case number and PIN read back, any key repeats */
+	CS_BYE,		/* goodbye playing, then BYE */
+	CS_DONE		/* the dialog is over; freed when nothing refers to it */
+};
+
+/* per-SSRC timestamp mapping of the recording (RFC 3550 §5.1) */
+struct rec_src {
+	uint32_t	 ssrc;
+	uint32_t	 ref_ts;
+	int64_t		 ref_pos;
+	int		 used;
+};
+
+struct call {
+	struct call	*next;
+	struct runtime	*rt;
+	void		*nh;		/* nua_handle_t */
+	char		*call_id;
+	char		 tag[24];	/* short Call-ID for log lines */
+	enum call_state	 state;
+	int		 refs;		/* the dialog, and a pending commit */
+	int		 hungup;	/* the caller is gone */
+	int		 bye_sent;
+	time_t		 started;	/* wall clock, for the case */
+	int64_t		 started_ms;	/* monotonic */
+	int64_t		 state_ms;	/* when the state began */
+	int64_t		 deadline_ms;	/* sip_max_call_length */
+	/* who called: kept for the case, never logged */
+	char		*from_name;
+	char		*from_number;
+	char		*pai_number;
+	char		*pai_name;
+	char		 peer[64];	/* signalling source address */
+	int		 trusted;	/* peer is in sip_trusted_peers */
+	/* keys */
+	char		 keys[SIP_MAXKEYS + 1];
+	const struct category *cat;
+	int		 menu_tries;
+	int		 readbacks;
+	/* SDP */
+	unsigned long	 sdp_version;
+	unsigned long	 sdp_session;
+	int		 mode_send, mode_recv;
+	/* RTP */
+	int		 fd;
+	int		 port;
+	struct sockaddr_in remote;	/* from SDP, then latched */
+	int		 remote_ok;
+	int		 latched;
+	struct in_addr	 sig_addr;	/* RTP comes from here unless configured */
+	int		 pt;		/* what we send: 0 PCMU, 8 PCMA */
+	int		 te_pt;		/* telephone-event, -1 none */
+	uint32_t	 tx_ssrc, tx_ts;
+	uint16_t	 tx_seq;
+	int64_t		 tx_next_ms;
+	int		 tx_marker;
+	/* prompt queue */
+	int		 q[96];
+	int		 qn, qi;
+	size_t		 qoff;
+	int64_t		 play_done_ms;	/* when the queue ran dry */
+	/* RFC 4733 de-duplication */
+	uint32_t	 dt_ssrc, dt_ts;
+	int		 dt_event;
+	int64_t		 dt_last_ms;
+	/* recording */
+	char		*rec_path;	/* .wav.part while recording */
+	char		*meta_path;
+	int		 rec_fd;
+	int64_t		 rec_start_ms;
+	int64_t		 rec_end;	/* samples: the highest written + 1 */
+	int64_t		 last_voice_ms;
+	struct rec_src	 src[4];
+	long		 pkts_in, pkts_bad, pkts_foreign, pkts_late;
+	/* results */
+	char		 case_no[CASENO_MAX];
+	char		 pin[PIN_LEN + 1];
+	char		 end_reason[32];
+	time_t		 ended;
+	long		 recorded_ms;
+	int		 interrupted;	/* recovered after a crash */
+	int		 committing;	/* handed to the worker */
+};
+
+/* sip_main.c */
+struct runtime	*runtime_get(void);
+void		 runtime_put(struct runtime *);
+int64_t		 now_ms(void);
+void		 commit_submit(struct call *);
+void		 sipd_outbox_kick(void);
+
+/* sip_prompt.c */
+struct prompts	*prompts_load(const char *dir, buf *err);
+void		 prompts_free(struct prompts *);
+int		 wav_header(int fd, uint32_t data_bytes);
+int		 wav_fixup(int fd, off_t *data_bytes);
+
+/* sip_media.c */
+uint8_t		 g711_ulaw(int16_t);
+uint8_t		 g711_alaw(int16_t);
+int16_t		 g711_ulaw_dec(uint8_t);
+int16_t		 g711_alaw_dec(uint8_t);
+int		 rtp_open(struct call *, const struct cfg *, const char *addr);
+void		 rtp_close(struct call *);
+void		 rtp_readable(struct call *);
+void		 rtp_tick(struct call *, int64_t now);
+void		 rtp_play(struct call *, int prompt);
+void		 rtp_play_digits(struct call *, const char *digits);
+void		 rtp_stop_playing(struct call *);
+int		 rtp_playing(const struct call *);
+int		 rec_start(struct call *);
+void		 rec_stop(struct call *);
+int		 rtp_source_allowed(const struct call *, struct in_addr);
+
+/* sip_call.c */
+void		 call_start(struct call *);
+void		 call_digit(struct call *, int key, const char *how);
+void		 call_tick(struct call *, int64_t now);
+void		 call_hangup(struct call *, const char *why);
+void		 call_gone(struct call *, const char *why);
+void		 call_committed(struct call *, int ok, int too_short);
+void		 call_unref(struct call *);
+int		 call_commit(struct call *, struct store *, const struct cfg *,
+		    int *too_short);
+int		 recover_recordings(struct runtime *);
+struct call	*call_list(void);
+int		 call_count(void);
+void		 call_link(struct call *);
+
+/* sip_ua.c */
+int		 ua_init(struct runtime *, void *root);
+void		 ua_shutdown(void);
+void		 ua_bye(struct call *);
+void		 ua_outbox_run(void);
+int		 dtmf_from_info(const char *ctype, const char *body);
+
+#endif

@@ -1,0 +1,787 @@
+/*
+ * NAME
+ *	sip_call - one hotline call: the state machine, the report, recovery
+ * DESCRIPTION
+ *	greeting -> category menu (a key, or sip_menu_timeout: "other") ->
+ *	"speak after the tone, press # to finish" -> tone -> recording (until
+ *	'#', sip_silence_timeout of silence, sip_record_max, or hang-up) ->
+ *	commit (worker thread) -> case number and receipt PIN read back digit
+ *	by digit (any key repeats) -> goodbye -> BYE.
+ *
+ *	The state machine runs in the loop thread only.  call_commit runs in
+ *	the worker: it reads what the loop no longer changes once the state
+ *	is CS_COMMIT, and writes case_no and pin, which the loop reads after
+ *	the worker's answer came through the pipe.
+ *
+ *	A recording shorter than sip_record_min makes no case; the call goes
+ *	into the call ledger (the calls table) as abandoned, as does a call
+ *	that hangs up before recording.  Log lines start with the Call-ID and
+ *	never name the caller.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <gmime/gmime.h>
+#include <sodium.h>
+
+#include "ack.h"
+#include "evidence.h"
+#include "log.h"
+#include "sip.h"
+
+static struct call	*calls;
+static int		 ncalls;
+
+/* call_list, call_count, call_link - the live calls (loop thread only) */
+struct call *
+call_list(void)
+{
+	return (calls);
+}
+
+int
+call_count(void)
+{
+	return (ncalls);
+}
+
+void
+call_link(struct call *c)
+{
+	c->next = calls;
+	calls = c;
+	ncalls++;
+}
+
+/* call_free - release everything; the call is unlinked already */
+static void
+call_free(struct call *c)
+{
+	rtp_close(c);
+	if (c->rec_fd >= 0)
+		close(c->rec_fd);
+	free(c->call_id);
+	free(c->from_name);
+	free(c->from_number);
+	free(c->pai_name);
+	free(c->pai_number);
+	free(c->rec_path);
+	free(c->meta_path);
+	if (c->rt)
+		runtime_put(c->rt);
+	free(c);
+}
+
+/* call_unref - drop a reference; the last unlinks and frees */
+void
+call_unref(struct call *c)
+{
+	struct call	**pp;
+
+	if (--c->refs > 0)
+		return;
+	for (pp = &calls; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			ncalls--;
+			break;
+		}
+	call_free(c);
+}
+
+/* set_state - enter a state, noting when */
+static void
+set_state(struct call *c, enum call_state s)
+{
+	c->state = s;
+	c->state_ms = now_ms();
+}
+
+/* go_prompt - the category is known: "speak after the tone", the tone */
+static void
+go_prompt(struct call *c)
+{
+	log_info("%s: category %s%s", c->tag, c->cat->key,
+	    c->menu_tries < 0 ? " (no key: default)" : "");
+	rtp_stop_playing(c);
+	rtp_play(c, PR_RECORD);
+	rtp_play(c, PR_BEEP);
+	set_state(c, CS_PROMPT);
+}
+
+/* go_bye - play prompt (if any) and goodbye, then hang up */
+static void
+go_bye(struct call *c, int prompt)
+{
+	rtp_stop_playing(c);
+	if (prompt >= 0)
+		rtp_play(c, prompt);
+	rtp_play(c, PR_GOODBYE);
+	set_state(c, CS_BYE);
+}
+
+/* readback - the case number and the PIN, digit by digit */
+static void
+readback(struct call *c)
+{
+	rtp_stop_playing(c);
+	rtp_play(c, PR_CASENO);
+	rtp_play_digits(c, c->case_no);
+	rtp_play(c, PR_PIN);
+	rtp_play_digits(c, c->pin);
+	rtp_play(c, PR_REPEAT);
+	c->readbacks++;
+	set_state(c, CS_READBACK);
+}
+
+/* default_category - "other", or the last category of the table */
+static const struct category *
+default_category(const struct categories *cats)
+{
+	const struct category	*cat = cat_find(cats, "other");
+
+	return (cat ? cat : &cats->v[cats->n - 1]);
+}
+
+/* call_start - the dialog is up (ACK): greet */
+void
+call_start(struct call *c)
+{
+	if (c->state != CS_NEW)
+		return;
+	rtp_play(c, PR_GREETING);
+	rtp_play(c, PR_MENU);
+	set_state(c, CS_GREETING);
+}
+
+/* call_digit - a key, by RFC 4733 or SIP INFO */
+void
+call_digit(struct call *c, int key, const char *how)
+{
+	const struct category	*cat;
+	size_t			 n = strlen(c->keys);
+
+	if (c->state == CS_DONE || c->state == CS_COMMIT || c->hungup)
+		return;
+	log_info("%s: key %c (%s)", c->tag, key, how);
+	if (n < SIP_MAXKEYS) {
+		c->keys[n] = (char)key;
+		c->keys[n + 1] = '\0';
+	}
+	switch (c->state) {
+	case CS_NEW:
+	case CS_GREETING:
+	case CS_MENU:
+		cat = key >= '0' && key <= '9' ?
+		    cat_by_dtmf(c->rt->cats, key - '0') : NULL;
+		if (cat != NULL) {
+			c->cat = cat;
+			go_prompt(c);
+			break;
+		}
+		log_info("%s: key %c selects no category", c->tag, key);
+		if (++c->menu_tries >= 3) {
+			c->cat = default_category(c->rt->cats);
+			go_prompt(c);
+			break;
+		}
+		rtp_stop_playing(c);
+		rtp_play(c, PR_MENU);
+		set_state(c, CS_GREETING);
+		break;
+	case CS_RECORD:
+		if (key == '#') {
+			snprintf(c->end_reason, sizeof(c->end_reason), "pound");
+			rec_stop(c);
+		}
+		break;
+	case CS_READBACK:
+		if (c->readbacks < 5)
+			readback(c);
+		break;
+	default:
+		break;
+	}
+}
+
+/* call_hangup - we end the call: BYE (the dialog ends in call_gone) */
+void
+call_hangup(struct call *c, const char *why)
+{
+	if (c->bye_sent || c->hungup)
+		return;
+	log_info("%s: hanging up (%s)", c->tag, why);
+	c->bye_sent = 1;
+	ua_bye(c);
+}
+
+/* ledger_submit - the call ends without recording: log it */
+static void
+ledger_submit(struct call *c, const char *why)
+{
+	if (c->committing)
+		return;
+	snprintf(c->end_reason, sizeof(c->end_reason), "%s", why);
+	c->ended = time(NULL);
+	c->committing = 1;
+	commit_submit(c);
+}
+
+/* commit - recording ended: hand the call to the worker */
+static void
+commit(struct call *c)
+{
+	if (c->committing)
+		return;
+	if (c->end_reason[0] == '\0')
+		snprintf(c->end_reason, sizeof(c->end_reason), "hangup");
+	c->ended = time(NULL);
+	c->recorded_ms = (long)(c->rec_end / (SIP_RATE / 1000));
+	log_info("%s: recording ended (%s) after %ld ms: %ld packets, %ld "
+	    "bad, %ld late, %ld from other sources", c->tag, c->end_reason,
+	    c->recorded_ms, c->pkts_in, c->pkts_bad, c->pkts_late,
+	    c->pkts_foreign);
+	c->committing = 1;
+	set_state(c, CS_COMMIT);
+	commit_submit(c);
+}
+
+/* call_gone - the dialog is over (BYE either way, CANCEL, error) */
+void
+call_gone(struct call *c, const char *why)
+{
+	if (c->hungup)
+		return;
+	c->hungup = 1;
+	log_info("%s: call ended (%s) in state %d", c->tag, why, c->state);
+	if (c->state == CS_RECORD) {
+		snprintf(c->end_reason, sizeof(c->end_reason), "hangup");
+		rec_stop(c);
+		commit(c);
+	} else if (c->state < CS_RECORD && c->state != CS_NEW)
+		ledger_submit(c, "abandoned");
+	rtp_stop_playing(c);
+	rtp_close(c);
+	if (c->state != CS_COMMIT)
+		c->state = CS_DONE;
+	call_unref(c);	/* the dialog's reference */
+}
+
+/* call_committed - the worker's answer (loop thread) */
+void
+call_committed(struct call *c, int ok, int too_short)
+{
+	c->committing = 0;
+	if (c->hungup) {
+		c->state = CS_DONE;
+		return;
+	}
+	if (c->state != CS_COMMIT)
+		return;
+	if (!ok)
+		go_bye(c, PR_FAILED);
+	else if (too_short)
+		go_bye(c, PR_TOOSHORT);
+	else
+		readback(c);
+}
+
+/* call_tick - timers of the state machine (every 20 ms) */
+void
+call_tick(struct call *c, int64_t now)
+{
+	const struct cfg	*cfg = c->rt->cfg;
+
+	if (c->hungup || c->state == CS_DONE)
+		return;
+	if (now >= c->deadline_ms && c->state < CS_COMMIT) {
+		log_info("%s: sip_max_call_length reached", c->tag);
+		if (c->state == CS_RECORD) {
+			snprintf(c->end_reason, sizeof(c->end_reason),
+			    "max_call_length");
+			rec_stop(c);
+		} else {
+			ledger_submit(c, "max_call_length");
+			go_bye(c, -1);
+		}
+	}
+	if (now >= c->deadline_ms + 60000 && !c->bye_sent) {
+		call_hangup(c, "sip_max_call_length");
+		return;
+	}
+	switch (c->state) {
+	case CS_GREETING:
+		if (!rtp_playing(c))
+			set_state(c, CS_MENU);
+		break;
+	case CS_MENU:
+		if (now - c->state_ms >= cfg->sip_menu_timeout * 1000) {
+			c->cat = default_category(c->rt->cats);
+			c->menu_tries = -1;
+			go_prompt(c);
+		}
+		break;
+	case CS_PROMPT:
+		if (!rtp_playing(c)) {
+			set_state(c, CS_RECORD);
+			if (rec_start(c) < 0) {
+				ledger_submit(c, "recording_failed");
+				go_bye(c, PR_FAILED);
+			}
+		}
+		break;
+	case CS_RECORD:
+		if (now - c->last_voice_ms >= cfg->sip_silence_timeout * 1000) {
+			snprintf(c->end_reason, sizeof(c->end_reason), "silence");
+			rec_stop(c);
+		}
+		if (c->state == CS_COMMIT)
+			commit(c);
+		break;
+	case CS_COMMIT:
+		commit(c);	/* rec_stop from the media path */
+		break;
+	case CS_READBACK:
+		if (!rtp_playing(c) && now - c->play_done_ms >= 6000)
+			go_bye(c, -1);
+		break;
+	case CS_BYE:
+		if (!rtp_playing(c) && now - c->play_done_ms >= 300)
+			call_hangup(c, "done");
+		break;
+	default:
+		break;
+	}
+}
+
+/* fmt_local - "YYYY-MM-DD HH:MM:SS" */
+static void
+fmt_local(time_t t, char *out, size_t len)
+{
+	struct tm	 tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+struct staff_ctx {
+	const struct cfg	*cfg;
+	const struct call	*c;
+	const char		*wav;	/* the evidence file */
+	const char		*summary;
+	char			*pin_out;	/* PIN_LEN + 1: for the read-back */
+};
+
+/*
+ * staff_render - store_render_fn: the notification to the call centre's
+ * mailbox, with the recording attached (as voicemail-to-email does).  The
+ * caller's number is not in it: reporter identity is shown only by an
+ * audited "jubaoctl show --reveal" (承诺书-5).
+ */
+static int
+staff_render(void *arg, const struct report *r, const char *case_no,
+    const char *pin, time_t deadline, unsigned missing, struct store_msg *out)
+{
+	struct staff_ctx	*sc = arg;
+	const struct cfg	*cfg = sc->cfg;
+	GMimeMessage		*m;
+	GMimeMultipart		*mp;
+	GMimeTextPart		*tp;
+	GMimePart		*ap;
+	GMimeStream		*fs;
+	GMimeDataWrapper	*dw;
+	GDateTime		*now;
+	char			*subj, *body, *s, rnd[9], due[32];
+	int			 fd, i;
+
+	snprintf(sc->pin_out, PIN_LEN + 1, "%s", pin);
+	out->kind = "staff_notice";
+	if (*cfg->sip_staff_mailbox == '\0') {
+		out->suppress = xstrdup("no staff mailbox (sip_staff_mailbox)");
+		return (0);
+	}
+	for (i = 0; i < 8; i++)
+		rnd[i] = "0123456789abcdef"[randombytes_uniform(16)];
+	rnd[8] = '\0';
+	fmt_local(deadline, due, sizeof(due));
+	out->recipient = xstrdup(cfg->sip_staff_mailbox);
+	out->env_from = xstrdup("");
+	out->message_id = xasprintf("jubao.%s.staff.%s@%s", case_no, rnd,
+	    cfg->message_id_domain);
+	subj = xasprintf("[JB %s] 热线举报：%s", case_no, r->subject ?
+	    r->subject : "");
+	body = xasprintf("新的热线举报，案件编号 %s。\n\n%s\n办理期限：%s\n\n"
+	    "录音见附件（SHA-256 %s）。来电号码已加密保存，需要时请用 "
+	    "jubaoctl show --reveal %s 查看（该操作记入台账）。\n",
+	    case_no, sc->summary, due, r->nev ? r->ev[0].sha256 : "-", case_no);
+
+	m = g_mime_message_new(TRUE);
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM,
+	    cfg->ack_from_name, cfg->ack_from);
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, NULL,
+	    cfg->sip_staff_mailbox);
+	g_mime_message_set_subject(m, subj, "utf-8");
+	g_mime_message_set_message_id(m, out->message_id);
+	now = g_date_time_new_now_local();
+	g_mime_message_set_date(m, now);
+	g_date_time_unref(now);
+	g_mime_object_set_header((GMimeObject *)m, "Auto-Submitted",
+	    "auto-generated", NULL);
+	g_mime_object_set_header((GMimeObject *)m, "X-Jubao-Case", case_no,
+	    NULL);
+	mp = g_mime_multipart_new_with_subtype("mixed");
+	tp = g_mime_text_part_new_with_subtype("plain");
+	g_mime_text_part_set_text(tp, body);
+	g_mime_multipart_add(mp, (GMimeObject *)tp);
+	if ((fd = open(sc->wav, O_RDONLY | O_CLOEXEC)) >= 0) {
+		char	*name = xasprintf("%s.wav", case_no);
+
+		fs = g_mime_stream_fs_new(fd);
+		dw = g_mime_data_wrapper_new_with_stream(fs,
+		    GMIME_CONTENT_ENCODING_DEFAULT);
+		ap = g_mime_part_new_with_type("audio", "wav");
+		g_mime_part_set_content(ap, dw);
+		g_mime_part_set_filename(ap, name);
+		g_mime_part_set_content_encoding(ap,
+		    GMIME_CONTENT_ENCODING_BASE64);
+		g_mime_multipart_add(mp, (GMimeObject *)ap);
+		g_object_unref(ap);
+		g_object_unref(dw);
+		g_object_unref(fs);
+		free(name);
+	}
+	g_mime_message_set_mime_part(m, (GMimeObject *)mp);
+	s = g_mime_object_to_string((GMimeObject *)m, NULL);
+	out->message = xstrdup(s);
+	g_free(s);
+	g_object_unref(tp);
+	g_object_unref(mp);
+	g_object_unref(m);
+	free(subj);
+	free(body);
+	(void)missing;
+	return (0);
+}
+
+/* digits_only - is s a telephone number (digits, an optional leading +) */
+static int
+digits_only(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return (0);
+	if (*s == '+')
+		s++;
+	if (*s == '\0')
+		return (0);
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return (0);
+	return (1);
+}
+
+/* build_report - the case of a call (identity stays in the report only) */
+static struct report *
+build_report(const struct call *c, const struct cfg *cfg, char *summary,
+    size_t slen)
+{
+	struct report		*r = report_new("hotline");
+	const struct category	*cat = c->cat;
+	char			 st[32], en[32];
+	const char		*name, *number;
+	long			 dur = (long)(c->ended - c->started);
+
+	r->received_at = c->started;
+	r->queue_id = xstrdup(c->call_id);
+	r->message_id = xasprintf("sip:%s", c->call_id);
+	r->lang = xstrdup("zh-CN");
+	r->spf = xstrdup("none");
+	if (c->trusted && c->pai_number) {
+		number = c->pai_number;
+		name = c->pai_name && *c->pai_name ? c->pai_name : c->from_name;
+		strlist_add(&r->notes, "caller identity from P-Asserted-Identity "
+		    "of a trusted peer (sip_trusted_peers)");
+	} else {
+		number = c->from_number;
+		name = c->from_name;
+		strlist_add(&r->notes, c->pai_number ? "caller identity from "
+		    "the From header; a P-Asserted-Identity from an untrusted "
+		    "peer was ignored" : "caller identity from the From "
+		    "header (not verified)");
+	}
+	if (name && *name)
+		r->from_name = xstrdup(name);
+	if (number && *number) {
+		strlist_add(&r->phones, number);
+		r->from_addr = xasprintf("tel:%s", number);
+	}
+	r->client_addr = xstrdup(c->peer);
+	if (c->interrupted)
+		strlist_add(&r->notes, "interrupted: the bridge stopped during "
+		    "the call; the recording was recovered at restart");
+	cat_apply(cat, r);
+	r->subject = xasprintf("%s%s", cat->name, c->interrupted ?
+	    "（通话中断）" : "");
+	fmt_local(c->started, st, sizeof(st));
+	fmt_local(c->ended, en, sizeof(en));
+	snprintf(summary, slen,
+	    "渠道：举报热线\nCall-ID：%s\n开始：%s\n结束：%s\n时长：%ld 秒\n"
+	    "按键：%s\n类别：%s（%s）\n录音：%ld.%03ld 秒，结束原因：%s%s",
+	    c->call_id, st, en, dur, c->keys[0] ? c->keys : "（无）", cat->name,
+	    cat->key, c->recorded_ms / 1000, c->recorded_ms % 1000,
+	    c->end_reason, c->interrupted ? "\n状态：通话中断，录音在重启后恢复" : "");
+	r->text = xasprintf("%s\n", summary);
+	(void)cfg;
+	return (r);
+}
+
+/*
+ * call_commit - (worker thread) finish the recording and commit the case
+ * with its evidence, the staff notification and the SMS acknowledgement;
+ * or, without a recording or with one too short, a line in the call
+ * ledger.  0, or -1 (store or disk trouble: the files stay for recovery).
+ */
+int
+call_commit(struct call *c, struct store *st, const struct cfg *cfg,
+    int *too_short)
+{
+	struct report			*r = NULL;
+	struct store_intake_result	 res;
+	struct staff_ctx		 sc;
+	char				 sha[65], summary[1024], *ev = NULL;
+	char				*name = NULL, *sms = NULL, *to = NULL;
+	const char			*number, *why = NULL;
+	off_t				 bytes = 0;
+	size_t				 size;
+	buf				 err = { 0 };
+	int				 rc = -1;
+
+	*too_short = 0;
+	if (c->rec_fd < 0) {
+		/* no recording: the ledger only */
+		if (store_call_log(st, c->call_id, c->started, c->ended,
+		    c->end_reason, NULL, c->keys, 0, NULL) < 0) {
+			log_error("%s: call ledger: %s", c->tag, store_error(st));
+			return (-1);
+		}
+		return (0);
+	}
+	if (wav_fixup(c->rec_fd, &bytes) < 0 || fdatasync(c->rec_fd) < 0) {
+		log_warn("%s: %s", c->tag, c->rec_path);
+		return (-1);
+	}
+	c->recorded_ms = (long)(bytes / 2 / (SIP_RATE / 1000));
+	if (c->recorded_ms < cfg->sip_record_min * 1000) {
+		char	 d[96];
+
+		*too_short = 1;
+		snprintf(d, sizeof(d), "recording of %ld ms is shorter than "
+		    "sip_record_min (%lds): no case", c->recorded_ms,
+		    cfg->sip_record_min);
+		if (store_call_log(st, c->call_id, c->started, c->ended,
+		    "abandoned", NULL, c->keys, c->recorded_ms, d) < 0) {
+			log_error("%s: call ledger: %s", c->tag, store_error(st));
+			return (-1);
+		}
+		log_info("%s: %s", c->tag, d);
+		close(c->rec_fd);
+		c->rec_fd = -1;
+		unlink(c->rec_path);
+		unlink(c->meta_path);
+		return (0);
+	}
+	buf_adds(&err, "");
+	if (evidence_put_file(cfg->evidence_dir, c->rec_path, sha, &size,
+	    &err) < 0) {
+		log_error("%s: evidence: %s", c->tag, err.s);
+		goto out;
+	}
+	r = build_report(c, cfg, summary, sizeof(summary));
+	name = xasprintf("hotline-%ld.wav", (long)c->started);
+	report_add_evidence(r, name, "audio/wav", size, sha, NULL);
+	memcpy(r->content_hash, sha, sizeof(r->content_hash));
+	ev = evidence_path(cfg->evidence_dir, sha);
+	sc.cfg = cfg;
+	sc.c = c;
+	sc.wav = ev;
+	sc.summary = summary;
+	sc.pin_out = c->pin;
+	if (store_intake(st, r, 0, staff_render, &sc, &res) < 0) {
+		log_error("%s: cannot commit the case: %s", c->tag,
+		    store_error(st));
+		goto out;
+	}
+	snprintf(c->case_no, sizeof(c->case_no), "%s", res.case_no);
+	log_info("%s: case %s%s: category %s, %ld ms recorded, evidence %.12s, "
+	    "staff notice %s", c->tag, res.case_no, res.duplicate ?
+	    " (committed before)" : "", c->cat->key, c->recorded_ms, sha,
+	    res.ack_status);
+	if (!res.duplicate) {
+		/* the reporter's acknowledgement by SMS (outbox channel sip) */
+		number = c->trusted && c->pai_number ? c->pai_number :
+		    c->from_number;
+		if (*cfg->sip_sms_gateway == '\0')
+			why = NULL;
+		else if (!digits_only(number))
+			why = "no caller number to send an SMS to";
+		else
+			to = xasprintf("sip:%s@%s", number, cfg->sip_sms_gateway);
+		sms = xasprintf("【%s】您的举报已受理，案件编号 %s，回执密码 %s。"
+		    "请妥善保存，查询办理结果时使用。", cfg->site_name,
+		    c->case_no, c->pin);
+		if (*cfg->sip_sms_gateway != '\0' && store_outbox_add(st,
+		    c->case_no, "ack", "sip", to, sms, why, "jubao-sipd") < 0)
+			log_error("%s: case %s: SMS acknowledgement not "
+			    "queued: %s", c->tag, c->case_no, store_error(st));
+		if (store_call_log(st, c->call_id, c->started, c->ended,
+		    c->interrupted ? "interrupted" : "case", c->case_no, c->keys,
+		    c->recorded_ms, c->end_reason) < 0)
+			log_error("%s: call ledger: %s", c->tag, store_error(st));
+		sipd_outbox_kick();
+	}
+	close(c->rec_fd);
+	c->rec_fd = -1;
+	unlink(c->rec_path);
+	unlink(c->meta_path);
+	rc = 0;
+out:
+	report_free(r);
+	free(ev);
+	free(name);
+	free(sms);
+	free(to);
+	buf_free(&err);
+	return (rc);
+}
+
+/* meta_get - "key=value" from a sidecar; "" when absent */
+static char *
+meta_get(const char *meta, const char *key)
+{
+	size_t		 kl = strlen(key);
+	const char	*p = meta, *e;
+
+	while (p && *p) {
+		e = strchr(p, '\n');
+		if (strncmp(p, key, kl) == 0 && p[kl] == '=')
+			return (xstrndup(p + kl + 1, e ? (size_t)(e - p - kl - 1) :
+			    strlen(p + kl + 1)));
+		p = e ? e + 1 : NULL;
+	}
+	return (xstrdup(""));
+}
+
+/* empty_null - free "" and return NULL, or return s */
+static char *
+empty_null(char *s)
+{
+	if (s != NULL && *s == '\0') {
+		free(s);
+		return (NULL);
+	}
+	return (s);
+}
+
+/*
+ * recover_recordings - turn recordings a crash left into cases marked
+ * interrupted (start-up, before the first call).  Returns how many.
+ */
+int
+recover_recordings(struct runtime *rt)
+{
+	const struct cfg	*cfg = rt->cfg;
+	DIR			*d;
+	struct dirent		*e;
+	struct store		*st;
+	struct stat		 sb;
+	buf			 err = { 0 };
+	int			 n = 0, too_short;
+	size_t			 l;
+
+	if ((d = opendir(cfg->sip_recordings_dir)) == NULL)
+		return (0);
+	buf_adds(&err, "");
+	if (store_open(cfg->store_path, cfg->store_busy_timeout, &st, &err) < 0) {
+		log_error("recovery: %s", err.s);
+		closedir(d);
+		buf_free(&err);
+		return (0);
+	}
+	while ((e = readdir(d)) != NULL) {
+		struct call	*c;
+		char		*meta = NULL, *v;
+		FILE		*fp;
+		size_t		 mlen = 0;
+
+		l = strlen(e->d_name);
+		if (l < 6 || strcmp(e->d_name + l - 5, ".meta") != 0)
+			continue;
+		c = xcalloc(1, sizeof(*c));
+		c->fd = -1;
+		c->rec_fd = -1;
+		c->meta_path = xasprintf("%s/%s", cfg->sip_recordings_dir,
+		    e->d_name);
+		c->rec_path = xasprintf("%s/%.*s.wav.part",
+		    cfg->sip_recordings_dir, (int)(l - 5), e->d_name);
+		if ((fp = fopen(c->meta_path, "r")) != NULL) {
+			meta = xcalloc(1, 8192);
+			mlen = fread(meta, 1, 8191, fp);
+			fclose(fp);
+		}
+		(void)mlen;
+		if (meta == NULL || (c->rec_fd = open(c->rec_path,
+		    O_RDWR | O_CLOEXEC)) < 0 || fstat(c->rec_fd, &sb) < 0) {
+			log_info("recovery: %s has no recording: removed",
+			    c->meta_path);
+			unlink(c->meta_path);
+			free(meta);
+			call_free(c);
+			continue;
+		}
+		c->call_id = meta_get(meta, "call_id");
+		snprintf(c->tag, sizeof(c->tag), "%.20s", c->call_id);
+		v = meta_get(meta, "started");
+		c->started = (time_t)atol(v);
+		free(v);
+		c->ended = sb.st_mtime;
+		v = meta_get(meta, "category");
+		c->cat = cat_find(rt->cats, v);
+		free(v);
+		if (c->cat == NULL)
+			c->cat = default_category(rt->cats);
+		v = meta_get(meta, "keys");
+		snprintf(c->keys, sizeof(c->keys), "%s", v);
+		free(v);
+		c->from_name = empty_null(meta_get(meta, "from_name"));
+		c->from_number = empty_null(meta_get(meta, "from_number"));
+		c->pai_name = empty_null(meta_get(meta, "pai_name"));
+		c->pai_number = empty_null(meta_get(meta, "pai_number"));
+		v = meta_get(meta, "peer");
+		snprintf(c->peer, sizeof(c->peer), "%s", v);
+		free(v);
+		v = meta_get(meta, "trusted");
+		c->trusted = atoi(v);
+		free(v);
+		free(meta);
+		c->interrupted = 1;
+		snprintf(c->end_reason, sizeof(c->end_reason), "interrupted");
+		if (call_commit(c, st, cfg, &too_short) == 0) {
+			if (!too_short)
+				n++;
+			log_info("%s: interrupted call recovered%s%s", c->tag,
+			    too_short ? ": too short, no case" : " as case ",
+			    too_short ? "" : c->case_no);
+		} else
+			log_error("%s: recovery failed; the recording stays "
+			    "in %s", c->tag, cfg->sip_recordings_dir);
+		call_free(c);
+	}
+	closedir(d);
+	store_close(st);
+	buf_free(&err);
+	return (n);
+}
