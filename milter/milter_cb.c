@@ -63,6 +63,8 @@ struct conn_ctx {
 	struct msg_ctx	*c_msg;
 };
 
+static sfsistat	tempfail(SMFICTX *, struct conn_ctx *, const char *);
+
 #define NR(cc, flag)	((cc)->c_nr & (flag) ? SMFIS_NOREPLY : SMFIS_CONTINUE)
 
 /* qid - the Postfix queue ID for log lines */
@@ -216,19 +218,26 @@ cb_data(SMFICTX *ctx)
 	struct msg_ctx	*m = cc->c_msg;
 	int		 fd;
 
-	if (m == NULL || !m->m_report)
+	if (m == NULL || !m->m_report) {
+		log_debug("%s: no reporting mailbox among the recipients: "
+		    "accepted at DATA", qid(ctx));
 		return (SMFIS_ACCEPT);
+	}
+	log_debug("%s: a report: spooling", qid(ctx));
 	m->m_spool = xasprintf("%s/jubao.XXXXXX", cc->c_rt->cfg->spool_dir);
 	if ((fd = mkostemp(m->m_spool, O_CLOEXEC)) < 0 ||
 	    (m->m_fp = fdopen(fd, "w")) == NULL) {
-		m->m_spool_errno = errno;
-		log_warn("%s: cannot create a spool file in %s", qid(ctx),
-		    cc->c_rt->cfg->spool_dir);
-		if (fd >= 0)
+		char	 why[512];
+
+		snprintf(why, sizeof(why), "cannot create a spool file in %s: %s",
+		    cc->c_rt->cfg->spool_dir, strerror(errno));
+		if (fd >= 0) {
 			close(fd);
+			unlink(m->m_spool);
+		}
 		free(m->m_spool);
 		m->m_spool = NULL;
-		return (SMFIS_TEMPFAIL);
+		return (tempfail(ctx, cc, why));
 	}
 	return (SMFIS_CONTINUE);
 }
@@ -274,6 +283,26 @@ mark_delete(struct msg_ctx *m, const char *name, int idx)
 	m->m_ndel++;
 }
 
+/* skip_cfws - past folding white space and (nested) comments, RFC 5322 §3.2.2 */
+static const char *
+skip_cfws(const char *v)
+{
+	int	 depth = 0;
+
+	for (; *v; v++) {
+		if (*v == '(')
+			depth++;
+		else if (*v == ')' && depth > 0)
+			depth--;
+		else if (*v == '\\' && depth > 0 && v[1])
+			v++;
+		else if (depth == 0 && *v != ' ' && *v != '\t' && *v != '\r' &&
+		    *v != '\n')
+			break;
+	}
+	return (v);
+}
+
 /* cb_header - spool a header; note the ones we must remove */
 static sfsistat
 cb_header(SMFICTX *ctx, char *name, char *value)
@@ -293,10 +322,8 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	if (strncasecmp(name, "X-Jubao-", 8) == 0)
 		mark_delete(m, name, idx);
 	else if (strcasecmp(name, "Authentication-Results") == 0) {
-		const char *v = value;
+		const char *v = skip_cfws(value);
 
-		while (*v == ' ' || *v == '\t')
-			v++;
 		if (strncasecmp(v, cc->c_rt->cfg->authserv_id, len) == 0 &&
 		    (v[len] == ';' || v[len] == ' ' || v[len] == '\0'))
 			mark_delete(m, name, idx);

@@ -275,10 +275,17 @@ main(int argc, char **argv)
 		log_fatal("milter_socket %s: cannot listen (in use, or a bad "
 		    "path or address?)", rt->cfg->milter_socket);
 
-	/* SIGUSR1 is ours, handled in a thread; block it everywhere */
+	/* SIGHUP, SIGTERM and SIGINT are libmilter's (its signal thread
+	 * sigwaits for them); SIGUSR1 is ours.  Block all four before any
+	 * thread starts, or a thread of ours takes SIGTERM and dies of it. */
 	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
 	signal(SIGPIPE, SIG_IGN);
 	if (pthread_create(&ob, NULL, outbox_thread, NULL) != 0 ||
 	    pthread_create(&rl, NULL, reload_thread, &set) != 0)

@@ -288,6 +288,18 @@ to_utf8(const char *data, size_t len, const char *label, struct walk *w)
 	return (res);
 }
 
+/* crlf_to_lf - line ends as LF, in place */
+static void
+crlf_to_lf(char *s)
+{
+	char	*q = s;
+
+	for (; *s; s++)
+		if (!(s[0] == '\r' && s[1] == '\n'))
+			*q++ = *s;
+	*q = '\0';
+}
+
 /* is_block - HTML elements that end a line of text */
 static int
 is_block(const char *n)
@@ -525,6 +537,7 @@ walk_part(struct walk *w, GMimePart *part, int depth)
 
 		g_byte_array_append(ba, (const guint8 *)"", 1);
 		text = to_utf8((const char *)ba->data, len, cs, w);
+		crlf_to_lf(text);
 		if (strcmp(type, "text/html") == 0)
 			buf_adds(&w->html, text);
 		else {
@@ -716,9 +729,13 @@ threading(GMimeMessage *m, struct report *r)
 	r->case_ref[0] = '\0';
 }
 
-/* content_hash - SHA-256 of the Message-ID and the body as received */
+/*
+ * content_hash - SHA-256 of what makes a message this message: Message-ID,
+ * From, Date and Subject as sent, and the body.  A client's retry is the
+ * same; two reports without a Message-ID that say the same are not.
+ */
 static int
-content_hash(const char *path, struct report *r)
+content_hash(const char *path, GMimeMessage *m, struct report *r)
 {
 	gchar	*data;
 	gsize	 len;
@@ -733,15 +750,28 @@ content_hash(const char *path, struct report *r)
 	blen = b ? len - (size_t)(b - data) : 0;
 	if (b && memchr(data, '\0', (size_t)(b - data)) != NULL)
 		blen = len, b = data;	/* NUL in headers: hash it all */
-	idlen = r->message_id ? strlen(r->message_id) : 0;
-	buf2 = xmalloc(idlen + 1 + blen);
-	if (idlen)
-		memcpy(buf2, r->message_id, idlen);
-	buf2[idlen] = '\n';
-	if (blen)
-		memcpy(buf2 + idlen + 1, b, blen);
-	sha256_hex(buf2, idlen + 1 + blen, r->content_hash);
-	free(buf2);
+	{
+		static const char *const hdrs[] = { "From", "Date", "Subject",
+		    NULL };
+		buf	 id = { 0 };
+		size_t	 i;
+
+		buf_printf(&id, "%s\n", r->message_id ? r->message_id : "");
+		for (i = 0; m != NULL && hdrs[i]; i++) {
+			const char *v = g_mime_object_get_header(
+			    (GMimeObject *)m, hdrs[i]);
+
+			buf_printf(&id, "%s\n", v ? v : "");
+		}
+		idlen = id.len;
+		buf2 = xmalloc(idlen + blen + 1);
+		memcpy(buf2, id.s, idlen);
+		if (blen)
+			memcpy(buf2 + idlen, b, blen);
+		sha256_hex(buf2, idlen + blen, r->content_hash);
+		free(buf2);
+		buf_free(&id);
+	}
 	g_free(data);
 	return (0);
 }
@@ -837,6 +867,11 @@ mime_parse_file(const char *path, const struct mime_opts *o, struct report *r,
 				r->auto_reason = xstrdup(why);
 		}
 		walk_message(&w, m, 0);
+		if (content_hash(path, m, r) < 0) {
+			buf_printf(err, "read %s: %s", path, strerror(errno));
+			g_object_unref(m);
+			goto out;
+		}
 		g_object_unref(m);
 		if (w.failed)
 			goto out;
@@ -858,7 +893,7 @@ mime_parse_file(const char *path, const struct mime_opts *o, struct report *r,
 			    "kept in the original message");
 		}
 	}
-	if (content_hash(path, r) < 0) {
+	if (m == NULL && content_hash(path, NULL, r) < 0) {
 		buf_printf(err, "read %s: %s", path, strerror(errno));
 		goto out;
 	}

@@ -144,6 +144,37 @@ ack_suppress_reason(const struct cfg *cfg, const struct report *r)
 	return (NULL);
 }
 
+/* domain_of - the part after the last @, or "" */
+static const char *
+domain_of(const char *addr)
+{
+	const char	*at = addr ? strrchr(addr, '@') : NULL;
+
+	return (at ? at + 1 : "");
+}
+
+/*
+ * ack_recipient - who gets the acknowledgement.  RFC 3834 §4: the envelope
+ * sender, the address SPF vouched for.  The reporter's Reply-To or From is
+ * used instead when it is in the same domain (a person's address, where the
+ * envelope may be a bounce address); a From in another domain could be
+ * anyone's, and we would be mailing a stranger.
+ */
+const char *
+ack_recipient(const struct report *r)
+{
+	const char	*env = r->env_from && *r->env_from ? r->env_from : NULL;
+	const char	*dom = domain_of(env);
+
+	if (env == NULL)
+		return (NULL);
+	if (r->reply_to && strcasecmp(domain_of(r->reply_to), dom) == 0)
+		return (r->reply_to);
+	if (r->from_addr && strcasecmp(domain_of(r->from_addr), dom) == 0)
+		return (r->from_addr);
+	return (env);
+}
+
 /* fmt_time - local "YYYY-MM-DD HH:MM" */
 static void
 fmt_time(time_t t, char *out, size_t len)
@@ -251,8 +282,7 @@ ack_render(void *arg, const struct report *r, const char *case_no,
 	free(text);
 	buf_free(&err);
 
-	to = r->reply_to ? r->reply_to : r->from_addr ? r->from_addr :
-	    (r->env_from && *r->env_from ? r->env_from : NULL);
+	to = ack_recipient(r);
 	out->recipient = to ? str_lower_ascii(xstrdup(to)) : NULL;
 	out->suppress = ack_suppress_reason(cfg, r);
 	out->env_from = xstrdup("");

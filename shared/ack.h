@@ -30,6 +30,7 @@ void	 ack_free(struct ack_ctx *);
 int	 ack_render(void *ctx, const struct report *, const char *case_no,
 	    const char *pin, time_t deadline, unsigned missing,
 	    struct store_msg *out);
+const char *ack_recipient(const struct report *);
 char	*ack_suppress_reason(const struct cfg *, const struct report *);
 int	 ack_is_our_message_id(const struct cfg *, const char *id);
 char	*mail_build(const char *from_name, const char *from_addr,

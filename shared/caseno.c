@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sodium.h>
 
 #include "caseno.h"
@@ -70,10 +71,25 @@ caseno_valid(const char *s)
 	return (caseno_check_digit(s, len) == 0);
 }
 
+/* jb_before - is the digit run at s preceded by "JB" (and " ", ":", "-") */
+static int
+jb_before(const char *text, const char *s)
+{
+	const char	*b = s;
+
+	while (b > text && (b[-1] == ' ' || b[-1] == ':' || b[-1] == '-' ||
+	    b[-1] == '#'))
+		b--;
+	if (b - text < 2 || strncasecmp(b - 2, "JB", 2) != 0)
+		return (0);
+	return (b - 2 == text || !isalnum((unsigned char)b[-3]));
+}
+
 /*
- * caseno_find - the first valid case number in text, as "JB NNNN" or a bare
- * run of 12-20 digits; 0 found, -1 none.  A run with a bad check digit is
- * not a case number (a phone number or a typo), so it is passed over.
+ * caseno_find - the first valid case number in text written as "JB NNNN"
+ * (our subjects say "[JB NNNN]"; "JB:", "JB-" and "JBNNNN" too); 0 found,
+ * -1 none.  A bare number is not taken: one in ten random numbers passes
+ * the check digit.  A number with a bad check digit is a typo: passed over.
  */
 int
 caseno_find(const char *text, char *out, size_t outlen)
@@ -90,7 +106,7 @@ caseno_find(const char *text, char *out, size_t outlen)
 		while (isdigit((unsigned char)*p))
 			p++;
 		len = (size_t)(p - s);
-		if (s > text && isalnum((unsigned char)s[-1]))
+		if (!jb_before(text, s))
 			continue;
 		if (isalpha((unsigned char)*p))
 			continue;

@@ -167,7 +167,7 @@ set_param(struct cfg *c, const struct cfg_param *p, const char *v,
 	case CFG_SIZE:
 		if (parse_number(p, v, &n) < 0) {
 			conffile_error(err, path, line, "%s: bad %s '%s'",
-			    p->name, p->type == CFG_TIME ? "time (use s, m, h, d)" :
+			    p->name, p->type == CFG_TIME ? "time (use s, m, h, d, w)" :
 			    p->type == CFG_SIZE ? "size (use k, m, g)" : "number", v);
 			return (-1);
 		}

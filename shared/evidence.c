@@ -201,8 +201,8 @@ fail:
 }
 
 /*
- * evidence_put_file - store a file's content (the spooled original):
- * hard-linked when the spool is on the same file system, else copied.
+ * evidence_put_file - store a file's content (the spooled original), copied:
+ * the spool file is removed when the message is done.
  */
 int
 evidence_put_file(const char *dir, const char *path, char sha[65],

@@ -13,6 +13,7 @@
  *	Reads are safe while the daemons write (WAL).  The reporter's
  *	identity is printed only with --reveal, which is recorded.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <pwd.h>
 #include <signal.h>
@@ -270,7 +271,7 @@ main(int argc, char **argv)
 	    cfg_check_program(cfg, "jubaoctl", &err) < 0) {
 		fprintf(stderr, "%sjubaoctl: %s: configuration has errors\n",
 		    err.s, path);
-		return (check ? 1 : EXIT_TEMP);
+		return (EXIT_REFUSED);
 	}
 	if (check) {
 		struct categories *cats = cat_load(cfg->categories_file, &err);
@@ -305,6 +306,12 @@ main(int argc, char **argv)
 	    strcmp(argv[0], "deliver") != 0)
 		usage();
 	g_mime_init();
+	/* the daemons create the store; a mistyped path must not make one */
+	if (access(cfg->store_path, F_OK) < 0) {
+		fprintf(stderr, "jubaoctl: store %s: %s\n", cfg->store_path,
+		    strerror(errno));
+		return (EXIT_TEMP);
+	}
 	if (store_open(cfg->store_path, cfg->store_busy_timeout, &st, &err) < 0) {
 		fprintf(stderr, "jubaoctl: %s\n", err.s);
 		return (EXIT_TEMP);

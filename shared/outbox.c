@@ -21,6 +21,13 @@
 #include "log.h"
 #include "outbox.h"
 
+/*
+ * A send must end before its lease does, or another process could claim the
+ * row and send it again while the first is still at it: sendmail(1) is
+ * killed, and SMTP given up, after half the lease.
+ */
+#define SEND_TIMEOUT(cfg)	((cfg)->outbox_lease / 2)
+
 /* outbox_backoff - when to try again after attempts failures */
 time_t
 outbox_backoff(const struct cfg *cfg, int attempts, time_t now)
@@ -46,6 +53,7 @@ send_sendmail(const struct cfg *cfg, const struct outbox_item *it, char *why,
 	size_t		 left = strlen(it->message);
 	ssize_t		 n;
 	const char	*sender = it->env_from && *it->env_from ? it->env_from : "<>";
+	int		 waited;
 
 	if (pipe(fd) < 0) {
 		snprintf(why, len, "pipe: %s", strerror(errno));
@@ -76,11 +84,25 @@ send_sendmail(const struct cfg *cfg, const struct outbox_item *it, char *why,
 		left -= (size_t)n;
 	}
 	close(fd[1]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
+	/* a sendmail that hangs may not hold the row past its lease */
+	for (waited = 0;; waited++) {
+		pid_t	 r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR) {
 			snprintf(why, len, "waitpid: %s", strerror(errno));
 			return (OUTBOX_DEFER);
 		}
+		if (waited >= SEND_TIMEOUT(cfg) * 20) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			snprintf(why, len, "%s did not finish in %ld seconds",
+			    cfg->sendmail_path, SEND_TIMEOUT(cfg));
+			return (OUTBOX_DEFER);
+		}
+		usleep(50000);
+	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && left == 0)
 		return (OUTBOX_SENT);
 	if (WIFEXITED(status)) {
@@ -145,8 +167,9 @@ send_smtp(const struct cfg *cfg, const struct outbox_item *it, char *why,
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(c, CURLOPT_CRLF, 1L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 300L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, SEND_TIMEOUT(cfg) < 30 ?
+	    SEND_TIMEOUT(cfg) : 30L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, SEND_TIMEOUT(cfg));
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);

@@ -362,19 +362,26 @@ find_duplicate(struct store *st, const struct report *r, char *case_no,
 	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "dedupe"));
 }
 
-/* find_case - id, status and missing elements of a case; id 0 if none */
+/*
+ * find_case - id, status and missing elements of a case; id 0 if none, or
+ * if from (when not NULL) is not the address its reporter wrote from:
+ * anyone can read a case number, only the reporter may add to the case.
+ */
 static int
-find_case(struct store *st, const char *case_no, long long *id, char *status,
-    size_t slen, unsigned *missing)
+find_case(struct store *st, const char *case_no, const char *from,
+    long long *id, char *status, size_t slen, unsigned *missing)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
 
 	*id = 0;
-	if ((s = prep(st, "SELECT id, status, missing FROM cases "
-	    "WHERE case_no = ?")) == NULL)
+	if ((s = prep(st, "SELECT c.id, c.status, c.missing FROM cases c "
+	    "LEFT JOIN reporters r ON r.case_id = c.id WHERE c.case_no = ? "
+	    "AND (? IS NULL OR lower(r.address) = lower(?))")) == NULL)
 		return (-1);
 	bind_text(s, 1, case_no);
+	bind_text(s, 2, from);
+	bind_text(s, 3, from);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(s, 0);
 		if (status)
@@ -723,8 +730,9 @@ store_intake(struct store *st, struct report *r, long daily_limit,
 		res->duplicate = 1;
 		return (exec(st, "COMMIT") < 0 ? -1 : 0);
 	}
-	if (r->case_ref[0] != '\0' && find_case(st, r->case_ref, &case_id,
-	    status, sizeof(status), &old_missing) < 0)
+	if (r->case_ref[0] != '\0' && find_case(st, r->case_ref,
+	    r->from_addr ? r->from_addr : "", &case_id, status, sizeof(status),
+	    &old_missing) < 0)
 		goto rollback;
 	if (case_id != 0) {
 		res->supplement = 1;
@@ -754,8 +762,8 @@ store_intake(struct store *st, struct report *r, long daily_limit,
 		    pin, &case_id) < 0)
 			goto rollback;
 		if (r->case_ref[0] != '\0' && add_event(st, case_id,
-		    r->received_at, actor, "note",
-		    "the message named a case that does not exist") < 0)
+		    r->received_at, actor, "note", "the message named a case "
+		    "that does not exist or was not reported from its address") < 0)
 			goto rollback;
 		missing = r->enterprise ? r->missing : 0;
 		deadline = r->received_at + r->deadline_secs;
@@ -1229,7 +1237,7 @@ store_outbox_add(struct store *st, const char *case_no, const char *kind,
 
 	if (exec(st, "BEGIN IMMEDIATE") < 0)
 		return (-1);
-	if (find_case(st, case_no, &case_id, NULL, 0, NULL) < 0)
+	if (find_case(st, case_no, NULL, &case_id, NULL, 0, NULL) < 0)
 		goto rollback;
 	if (case_id == 0) {
 		refuse(st, "no case %s", case_no);

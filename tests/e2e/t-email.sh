@@ -213,6 +213,32 @@ n=$(jb_sql "SELECT count(*) FROM cases")
 [ "$n" = 4 ] && pass "a resent message is recognised (Message-ID and content hash)" ||
 	fail "$n cases after resending"
 
+# 8. the case number in someone else's hands: a "supplement" from another
+# address opens a case of its own and learns nothing of the first
+if [ -n "$c2" ]; then
+	sed -e "s/^From: .*/From: stranger@example.net/" \
+	    -e "s/^Message-ID: .*/Message-ID: <stranger-$c2@example.net>/" \
+	    "$dir/supp.eml" >"$dir/stranger.eml"
+	check "a reply from a stranger is accepted" \
+	    send stranger@example.net report@example.cn "$dir/stranger.eml"
+	[ "$(jb_sql "SELECT count(*) FROM cases")" = 5 ] &&
+		[ "$(json "$c2" 'len(c["reports"])')" = 2 ] &&
+		pass "a stranger naming case $c2 opens a new case; $c2 is unchanged" ||
+		fail "stranger: $(jb_sql "SELECT count(*) FROM cases") cases, $(json "$c2" 'len(c["reports"])') reports on $c2"
+fi
+
+# 9. RFC 3834 §4: a From in another domain than the envelope sender is not
+# mailed; the acknowledgement goes to the envelope sender SPF vouched for
+sed -e "s/^From: .*/From: victim-of-forgery@elsewhere.example/" \
+    -e "s/^Message-ID: .*/Message-ID: <aligned-1@example.org>/" \
+    "$M/01-utf8-plain.eml" >"$dir/misaligned.eml"
+check "a report with a From in another domain is accepted" \
+    send sender@example.org jubao@example.cn "$dir/misaligned.eml"
+wait_for -t 20 has_mail rcpt=sender@example.org
+[ -n "$(find_mail rcpt=sender@example.org)" ] && [ -z "$(find_mail rcpt=victim-of-forgery@elsewhere.example)" ] &&
+	pass "the acknowledgement goes to the envelope sender, not the foreign From" ||
+	fail "acknowledgement recipient for a misaligned From"
+
 # the logs: queue IDs and case numbers, no reporter identity
 grep -Eq '^[^ ]+ jubao-milter: [0-9A-Za-z]+: case [0-9]{12} opened' "$dir/jubao/milter.log" &&
 	pass "milter log lines start with the queue ID" || fail "milter log: $(head -3 "$dir/jubao/milter.log")"
@@ -221,6 +247,10 @@ if grep -Eq 'xinghe-food|ceo-office|victim@|13812345678|林小红' "$dir/jubao/m
 else
 	pass "the milter log names no reporter"
 fi
+jb_milter_stop
+grep -q "jubao-milter: stopped" "$dir/jubao/milter.log" &&
+	pass "SIGTERM stops the milter in order (it logs 'stopped')" ||
+	fail "no orderly stop on SIGTERM: $(tail -n 3 "$dir/jubao/milter.log")"
 [ "$(jb_sql "SELECT count(*) FROM outbox WHERE status = 'queued'")" = 0 ] &&
 	pass "the outbox is empty: everything was delivered or suppressed" ||
 	fail "outbox: $(jb_sql "SELECT id, kind, status, last_error FROM outbox")"

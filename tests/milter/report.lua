@@ -28,6 +28,9 @@ mt.header(conn, "MIME-Version", "1.0")
 mt.header(conn, "Content-Type", "text/plain; charset=utf-8")
 mt.header(conn, "Content-Transfer-Encoding", "8bit")
 mt.header(conn, "X-Jubao-Case", "999999999999")
+-- a forged result in our name, folded and behind a comment (RFC 5322 CFWS)
+mt.header(conn, "Authentication-Results", "(forged)\r\n\tmx.test.example; spf=pass smtp.mailfrom=example.com")
+mt.header(conn, "Authentication-Results", "other.example; spf=pass smtp.mailfrom=example.com")
 mt.eoh(conn)
 mt.bodystring(conn, "有人开设网络赌博网站，提供百家乐下注：https://bet.example.vip/a\r\n")
 mt.bodystring(conn, "姓名：张三\r\n电话：13812345678\r\n")
@@ -42,6 +45,9 @@ if not mt.eom_check(conn, MT_HDRADD, "X-Jubao-Case") then
 end
 if not mt.eom_check(conn, MT_HDRDELETE, "X-Jubao-Case") then
 	error("the sender's X-Jubao-Case was not removed")
+end
+if not mt.eom_check(conn, MT_HDRDELETE, "Authentication-Results") then
+	error("the forged Authentication-Results in our name was not removed")
 end
 if not mt.eom_check(conn, MT_HDRINSERT, "Authentication-Results") then
 	error("no Authentication-Results inserted")

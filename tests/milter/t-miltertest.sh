@@ -26,7 +26,7 @@ dir=$(mktestdir report)
 port=$(free_port)
 JB_CONF=$(jb_conf "$dir" "$port" "delivery_method = smtp" "smtp_relay = 127.0.0.1:9")
 out=$(run_mt "$dir" report.lua -D qid=MT1 2>&1); rc=$?
-if [ $rc -eq 0 ]; then pass "report.lua: accepted with X-Jubao-Case, forged header removed"
+if [ $rc -eq 0 ]; then pass "report.lua: accepted with X-Jubao-Case, forged X-Jubao-Case and Authentication-Results removed"
 else fail "report.lua (exit $rc): $out"; fi
 case_no=$(printf '%s\n' "$out" | sed -n 's/^CASE //p')
 if [ -n "$case_no" ] && jb_ctl show --json "$case_no" >"$dir/show.json" 2>&1; then

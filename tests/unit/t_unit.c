@@ -114,8 +114,13 @@ test_caseno(void)
 	    buf, "");
 	check(caseno_find("电话 13812345678，编号 261123000014", buf,
 	    sizeof(buf)) < 0, "caseno_find skips a bad check digit%s%s", "", "");
-	check(caseno_find("x261123000017", buf, sizeof(buf)) < 0,
-	    "caseno_find needs a word boundary%s%s", "", "");
+	check(caseno_find("x261123000017", buf, sizeof(buf)) < 0 &&
+	    caseno_find("订单号 261123000017", buf, sizeof(buf)) < 0 &&
+	    caseno_find("XJB 261123000017", buf, sizeof(buf)) < 0,
+	    "caseno_find takes only a number after JB%s%s", "", "");
+	check(caseno_find("回复：jb:261123000017", buf, sizeof(buf)) == 0 &&
+	    caseno_find("JB261123000017", buf, sizeof(buf)) == 0,
+	    "caseno_find: jb:NNNN and JBNNNN%s%s", "", "");
 	check(pin_generate(pin, sizeof(pin)) == 0 && strlen(pin) == PIN_LEN &&
 	    strspn(pin, "0123456789") == PIN_LEN, "pin_generate: %s%s", pin, "");
 	snprintf(all, sizeof(all), "%s", pin);
