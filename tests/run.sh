@@ -17,8 +17,8 @@ mkdir -p "$logs"
 if [ $# -gt 0 ]; then
 	suites="$*"
 else
-	suites="tests/unit/t_unit tests/t-golden.sh tests/t-conf.sh"
-	for f in tests/milter/t-*.sh tests/e2e/t-*.sh; do
+	suites="tests/unit/t_unit tests/t-golden.sh tests/t-conf.sh tests/t-install.sh"
+	for f in tests/milter/t-*.sh tests/e2e/t-*.sh tests/sip/t-*.sh; do
 		[ -f "$f" ] && suites="$suites $f"
 	done
 fi
