@@ -17,12 +17,8 @@
 
 #include "log.h"
 #include "store.h"
+#include "store_int.h"
 
-struct store {
-	sqlite3	*db;
-	char	 err[512];
-	int	 busy;
-};
 
 /* Migrations: entry i takes the schema from version i to i + 1. */
 static const char *const migrations[] = {
@@ -114,9 +110,9 @@ static const char *const migrations[] = {
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
-/* fail - remember an SQLite failure; always returns -1 */
-static int
-fail(struct store *st, const char *what)
+/* store_fail - remember an SQLite failure; always returns -1 */
+int
+store_fail(struct store *st, const char *what)
 {
 	int	 code = sqlite3_extended_errcode(st->db) & 0xff;
 
@@ -128,12 +124,12 @@ fail(struct store *st, const char *what)
 	return (-1);
 }
 
-/* refuse - a logical refusal (unknown case); always returns -1 */
-static int
-refuse(struct store *st, const char *fmt, const char *arg)
+/* store_refuse - a logical refusal (unknown case); always returns -1 */
+int
+store_refuse(struct store *st, const char *fmt, const char *arg)
     __attribute__((format(printf, 2, 0)));
-static int
-refuse(struct store *st, const char *fmt, const char *arg)
+int
+store_refuse(struct store *st, const char *fmt, const char *arg)
 {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -157,31 +153,31 @@ store_busy(const struct store *st)
 	return (st->busy);
 }
 
-/* exec - run statements without results */
-static int
-exec(struct store *st, const char *sql)
+/* store_exec - run statements without results */
+int
+store_exec(struct store *st, const char *sql)
 {
 	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return (fail(st, "exec"));
+		return (store_fail(st, "exec"));
 	return (0);
 }
 
-/* prep - prepare one statement; NULL after fail() */
-static sqlite3_stmt *
-prep(struct store *st, const char *sql)
+/* store_prep - prepare one statement; NULL after store_fail() */
+sqlite3_stmt *
+store_prep(struct store *st, const char *sql)
 {
 	sqlite3_stmt	*s = NULL;
 
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		fail(st, "prepare");
+		store_fail(st, "prepare");
 		return (NULL);
 	}
 	return (s);
 }
 
-/* bind_text - bind a string or NULL */
-static void
-bind_text(sqlite3_stmt *s, int i, const char *v)
+/* store_bind_text - bind a string or NULL */
+void
+store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v == NULL)
 		sqlite3_bind_null(s, i);
@@ -189,9 +185,9 @@ bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
 }
 
-/* step_done - step a statement that returns no row, then finalize it */
-static int
-step_done(struct store *st, sqlite3_stmt *s)
+/* store_step_done - step a statement that returns no row, then finalize it */
+int
+store_step_done(struct store *st, sqlite3_stmt *s)
 {
 	int	 rc;
 
@@ -199,7 +195,7 @@ step_done(struct store *st, sqlite3_stmt *s)
 		return (-1);
 	rc = sqlite3_step(s);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		fail(st, "step");
+		store_fail(st, "step");
 		sqlite3_finalize(s);
 		return (-1);
 	}
@@ -215,23 +211,23 @@ schema_version(struct store *st, int *v)
 	int		 rc;
 
 	*v = 0;
-	if ((s = prep(st, "SELECT count(*) FROM sqlite_master "
+	if ((s = store_prep(st, "SELECT count(*) FROM sqlite_master "
 	    "WHERE type = 'table' AND name = 'meta'")) == NULL)
 		return (-1);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_finalize(s);
-		return (fail(st, "schema"));
+		return (store_fail(st, "schema"));
 	}
 	rc = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
 	if (rc == 0)
 		return (0);
-	if ((s = prep(st, "SELECT value FROM meta WHERE key = 'schema_version'")) == NULL)
+	if ((s = store_prep(st, "SELECT value FROM meta WHERE key = 'schema_version'")) == NULL)
 		return (-1);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		*v = atoi((const char *)sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "schema"));
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "schema"));
 }
 
 /* migrate - bring the schema up to SCHEMA_VERSION in one transaction */
@@ -246,19 +242,19 @@ migrate(struct store *st)
 	if (v == SCHEMA_VERSION)
 		return (0);
 	if (v > SCHEMA_VERSION)
-		return (refuse(st, "the store's schema is newer than this "
+		return (store_refuse(st, "the store's schema is newer than this "
 		    "program (version %s): upgrade jubao", ""));
-	if (exec(st, "BEGIN IMMEDIATE") < 0)
+	if (store_exec(st, "BEGIN IMMEDIATE") < 0)
 		return (-1);
 	/* another process may have migrated while we waited for the lock */
 	if (schema_version(st, &v) < 0)
 		goto rollback;
 	for (i = v; i < SCHEMA_VERSION; i++)
-		if (exec(st, migrations[i]) < 0)
+		if (store_exec(st, migrations[i]) < 0)
 			goto rollback;
 	snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta (key, value) "
 	    "VALUES ('schema_version', '%d')", SCHEMA_VERSION);
-	if (exec(st, sql) < 0 || exec(st, "COMMIT") < 0)
+	if (store_exec(st, sql) < 0 || store_exec(st, "COMMIT") < 0)
 		goto rollback;
 	return (0);
 rollback:
@@ -288,10 +284,10 @@ store_open(const char *path, long busy_timeout, struct store **out, buf *err)
 	    busy_timeout * 1000);
 	/* WAL: readers (jubaoctl) never block the writers; FULL: a commit
 	 * that returned is on disk, since Postfix deletes its copy after it. */
-	if (exec(st, pragma) < 0 ||
-	    exec(st, "PRAGMA journal_mode = WAL") < 0 ||
-	    exec(st, "PRAGMA synchronous = FULL") < 0 ||
-	    exec(st, "PRAGMA foreign_keys = ON") < 0 ||
+	if (store_exec(st, pragma) < 0 ||
+	    store_exec(st, "PRAGMA journal_mode = WAL") < 0 ||
+	    store_exec(st, "PRAGMA synchronous = FULL") < 0 ||
+	    store_exec(st, "PRAGMA foreign_keys = ON") < 0 ||
 	    migrate(st) < 0) {
 		buf_printf(err, "store %s: %s", path, st->err);
 		goto fail;
@@ -323,22 +319,22 @@ store_schema_version(struct store *st)
 	return (schema_version(st, &v) < 0 ? -1 : v);
 }
 
-/* add_event - append to the ledger */
-static int
-add_event(struct store *st, long long case_id, time_t at, const char *actor,
+/* store_add_event - append to the ledger */
+int
+store_add_event(struct store *st, long long case_id, time_t at, const char *actor,
     const char *action, const char *detail)
 {
 	sqlite3_stmt	*s;
 
-	if ((s = prep(st, "INSERT INTO events (case_id, at, actor, action, "
+	if ((s = store_prep(st, "INSERT INTO events (case_id, at, actor, action, "
 	    "detail) VALUES (?, ?, ?, ?, ?)")) == NULL)
 		return (-1);
 	sqlite3_bind_int64(s, 1, case_id);
 	sqlite3_bind_int64(s, 2, at);
-	bind_text(s, 3, actor);
-	bind_text(s, 4, action);
-	bind_text(s, 5, detail);
-	return (step_done(st, s));
+	store_bind_text(s, 3, actor);
+	store_bind_text(s, 4, action);
+	store_bind_text(s, 5, detail);
+	return (store_step_done(st, s));
 }
 
 /* find_duplicate - the case a message with this hash and ID went to */
@@ -350,16 +346,16 @@ find_duplicate(struct store *st, const struct report *r, char *case_no,
 	int		 rc;
 
 	case_no[0] = '\0';
-	if ((s = prep(st, "SELECT c.case_no FROM messages m JOIN cases c "
+	if ((s = store_prep(st, "SELECT c.case_no FROM messages m JOIN cases c "
 	    "ON c.id = m.case_id WHERE m.content_hash = ? AND m.message_id = ?")) == NULL)
 		return (-1);
-	bind_text(s, 1, r->content_hash);
-	bind_text(s, 2, r->message_id ? r->message_id : "");
+	store_bind_text(s, 1, r->content_hash);
+	store_bind_text(s, 2, r->message_id ? r->message_id : "");
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		snprintf(case_no, len, "%s", sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "dedupe"));
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "dedupe"));
 }
 
 /*
@@ -367,21 +363,21 @@ find_duplicate(struct store *st, const struct report *r, char *case_no,
  * if from (when not NULL) is not the address its reporter wrote from:
  * anyone can read a case number, only the reporter may add to the case.
  */
-static int
-find_case(struct store *st, const char *case_no, const char *from,
+int
+store_find_case(struct store *st, const char *case_no, const char *from,
     long long *id, char *status, size_t slen, unsigned *missing)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
 
 	*id = 0;
-	if ((s = prep(st, "SELECT c.id, c.status, c.missing FROM cases c "
+	if ((s = store_prep(st, "SELECT c.id, c.status, c.missing FROM cases c "
 	    "LEFT JOIN reporters r ON r.case_id = c.id WHERE c.case_no = ? "
 	    "AND (? IS NULL OR lower(r.address) = lower(?))")) == NULL)
 		return (-1);
-	bind_text(s, 1, case_no);
-	bind_text(s, 2, from);
-	bind_text(s, 3, from);
+	store_bind_text(s, 1, case_no);
+	store_bind_text(s, 2, from);
+	store_bind_text(s, 3, from);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(s, 0);
 		if (status)
@@ -390,7 +386,7 @@ find_case(struct store *st, const char *case_no, const char *from,
 			*missing = (unsigned)sqlite3_column_int(s, 2);
 	}
 	sqlite3_finalize(s);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "case"));
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "case"));
 }
 
 /* next_case_no - allocate today's next number inside the transaction */
@@ -404,23 +400,23 @@ next_case_no(struct store *st, time_t now, char *out, size_t len)
 
 	localtime_r(&now, &tm);
 	strftime(day, sizeof(day), "%Y%m%d", &tm);
-	if ((s = prep(st, "INSERT INTO case_seq (day, n) VALUES (?, 1) "
+	if ((s = store_prep(st, "INSERT INTO case_seq (day, n) VALUES (?, 1) "
 	    "ON CONFLICT (day) DO UPDATE SET n = case_seq.n + 1")) == NULL)
 		return (-1);
-	bind_text(s, 1, day);
-	if (step_done(st, s) < 0)
+	store_bind_text(s, 1, day);
+	if (store_step_done(st, s) < 0)
 		return (-1);
-	if ((s = prep(st, "SELECT n FROM case_seq WHERE day = ?")) == NULL)
+	if ((s = store_prep(st, "SELECT n FROM case_seq WHERE day = ?")) == NULL)
 		return (-1);
-	bind_text(s, 1, day);
+	store_bind_text(s, 1, day);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_finalize(s);
-		return (fail(st, "case_seq"));
+		return (store_fail(st, "case_seq"));
 	}
 	n = (long)sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	if (caseno_format(out, len, now, n) < 0)
-		return (refuse(st, "cannot format case number%s", ""));
+		return (store_refuse(st, "cannot format case number%s", ""));
 	return (0);
 }
 
@@ -431,20 +427,20 @@ add_message(struct store *st, long long case_id, const char *kind,
 {
 	sqlite3_stmt	*s;
 
-	if ((s = prep(st, "INSERT INTO messages (case_id, kind, message_id, "
+	if ((s = store_prep(st, "INSERT INTO messages (case_id, kind, message_id, "
 	    "content_hash, queue_id, subject, body, auto_reason, received_at) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
 		return (-1);
 	sqlite3_bind_int64(s, 1, case_id);
-	bind_text(s, 2, kind);
-	bind_text(s, 3, r->message_id ? r->message_id : "");
-	bind_text(s, 4, r->content_hash);
-	bind_text(s, 5, r->queue_id);
-	bind_text(s, 6, r->subject ? r->subject : "");
-	bind_text(s, 7, r->text ? r->text : "");
-	bind_text(s, 8, r->auto_reason);
+	store_bind_text(s, 2, kind);
+	store_bind_text(s, 3, r->message_id ? r->message_id : "");
+	store_bind_text(s, 4, r->content_hash);
+	store_bind_text(s, 5, r->queue_id);
+	store_bind_text(s, 6, r->subject ? r->subject : "");
+	store_bind_text(s, 7, r->text ? r->text : "");
+	store_bind_text(s, 8, r->auto_reason);
 	sqlite3_bind_int64(s, 9, r->received_at);
-	if (step_done(st, s) < 0)
+	if (store_step_done(st, s) < 0)
 		return (-1);
 	*msg_id = sqlite3_last_insert_rowid(st->db);
 	return (0);
@@ -459,40 +455,40 @@ add_parts(struct store *st, long long case_id, long long msg_id,
 	size_t		 i;
 
 	for (i = 0; i < r->nev; i++) {
-		if ((s = prep(st, "INSERT INTO evidence (case_id, message, name, "
+		if ((s = store_prep(st, "INSERT INTO evidence (case_id, message, name, "
 		    "type, size, sha256, note, original) "
 		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
 			return (-1);
 		sqlite3_bind_int64(s, 1, case_id);
 		sqlite3_bind_int64(s, 2, msg_id);
-		bind_text(s, 3, r->ev[i].name);
-		bind_text(s, 4, r->ev[i].type);
+		store_bind_text(s, 3, r->ev[i].name);
+		store_bind_text(s, 4, r->ev[i].type);
 		sqlite3_bind_int64(s, 5, (sqlite3_int64)r->ev[i].size);
-		bind_text(s, 6, r->ev[i].sha256);
-		bind_text(s, 7, r->ev[i].note);
+		store_bind_text(s, 6, r->ev[i].sha256);
+		store_bind_text(s, 7, r->ev[i].note);
 		sqlite3_bind_int(s, 8, r->ev[i].original);
-		if (step_done(st, s) < 0)
+		if (store_step_done(st, s) < 0)
 			return (-1);
 	}
 	for (i = 0; i < r->urls.n + r->accounts.n; i++) {
 		int	 is_url = i < r->urls.n;
 
-		if ((s = prep(st, "INSERT INTO targets (case_id, kind, value) "
+		if ((s = store_prep(st, "INSERT INTO targets (case_id, kind, value) "
 		    "VALUES (?, ?, ?)")) == NULL)
 			return (-1);
 		sqlite3_bind_int64(s, 1, case_id);
-		bind_text(s, 2, is_url ? "url" : "account");
-		bind_text(s, 3, is_url ? r->urls.v[i] :
+		store_bind_text(s, 2, is_url ? "url" : "account");
+		store_bind_text(s, 3, is_url ? r->urls.v[i] :
 		    r->accounts.v[i - r->urls.n]);
-		if (step_done(st, s) < 0)
+		if (store_step_done(st, s) < 0)
 			return (-1);
 	}
 	return (0);
 }
 
-/* missing_detail - "statement, contact" for the ledger */
-static void
-missing_detail(unsigned missing, char *out, size_t len)
+/* store_missing_detail - "statement, contact" for the ledger */
+void
+store_missing_detail(unsigned missing, char *out, size_t len)
 {
 	unsigned	 bit;
 	size_t		 used = 0;
@@ -510,15 +506,15 @@ acks_today(struct store *st, const char *rcpt, time_t now, long *n)
 {
 	sqlite3_stmt	*s;
 
-	if ((s = prep(st, "SELECT count(*) FROM outbox WHERE recipient = ? "
+	if ((s = store_prep(st, "SELECT count(*) FROM outbox WHERE recipient = ? "
 	    "AND created_at >= ? AND kind IN ('ack', 'supplement') "
 	    "AND status IN ('queued', 'sent')")) == NULL)
 		return (-1);
-	bind_text(s, 1, rcpt);
+	store_bind_text(s, 1, rcpt);
 	sqlite3_bind_int64(s, 2, now - 86400);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_finalize(s);
-		return (fail(st, "rate"));
+		return (store_fail(st, "rate"));
 	}
 	*n = (long)sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
@@ -546,26 +542,26 @@ queue_msg(struct store *st, long long case_id, struct store_msg *m,
 			m->suppress = xstrdup(why);
 		}
 	}
-	if ((s = prep(st, "INSERT INTO outbox (case_id, kind, channel, "
+	if ((s = store_prep(st, "INSERT INTO outbox (case_id, kind, channel, "
 	    "recipient, env_from, message_id, message, status, reason, "
 	    "next_at, created_at) VALUES (?, ?, 'email', ?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
 		return (-1);
 	sqlite3_bind_int64(s, 1, case_id);
-	bind_text(s, 2, m->kind);
-	bind_text(s, 3, m->recipient);
-	bind_text(s, 4, m->env_from ? m->env_from : "");
-	bind_text(s, 5, m->message_id);
-	bind_text(s, 6, m->message);
-	bind_text(s, 7, m->suppress ? "suppressed" : "queued");
-	bind_text(s, 8, m->suppress);
+	store_bind_text(s, 2, m->kind);
+	store_bind_text(s, 3, m->recipient);
+	store_bind_text(s, 4, m->env_from ? m->env_from : "");
+	store_bind_text(s, 5, m->message_id);
+	store_bind_text(s, 6, m->message);
+	store_bind_text(s, 7, m->suppress ? "suppressed" : "queued");
+	store_bind_text(s, 8, m->suppress);
 	sqlite3_bind_int64(s, 9, now);
 	sqlite3_bind_int64(s, 10, now);
-	if (step_done(st, s) < 0)
+	if (store_step_done(st, s) < 0)
 		return (-1);
 	snprintf(status, slen, "%s", m->suppress ? "suppressed" : "queued");
 	snprintf(why, sizeof(why), "%s_%s", m->kind,
 	    m->suppress ? "suppressed" : "queued");
-	return (add_event(st, case_id, now, actor, why, m->suppress));
+	return (store_add_event(st, case_id, now, actor, why, m->suppress));
 }
 
 /* store_msg_clear - release what a render callback filled in */
@@ -595,45 +591,45 @@ new_case(struct store *st, struct report *r, const char *actor,
 	if (next_case_no(st, r->received_at, case_no, len) < 0)
 		return (-1);
 	status = r->enterprise && r->missing ? "awaiting_materials" : "received";
-	if ((s = prep(st, "INSERT INTO cases (case_no, channel, status, "
+	if ((s = store_prep(st, "INSERT INTO cases (case_no, channel, status, "
 	    "category, priority, enterprise, received_at, deadline, subject, "
 	    "body, lang, spf, spf_domain, missing, pin, updated_at) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
 		return (-1);
-	bind_text(s, 1, case_no);
-	bind_text(s, 2, r->channel);
-	bind_text(s, 3, status);
-	bind_text(s, 4, r->category ? r->category : "other");
+	store_bind_text(s, 1, case_no);
+	store_bind_text(s, 2, r->channel);
+	store_bind_text(s, 3, status);
+	store_bind_text(s, 4, r->category ? r->category : "other");
 	sqlite3_bind_int(s, 5, r->priority);
 	sqlite3_bind_int(s, 6, r->enterprise);
 	sqlite3_bind_int64(s, 7, r->received_at);
 	sqlite3_bind_int64(s, 8, r->received_at + r->deadline_secs);
-	bind_text(s, 9, r->subject ? r->subject : "");
-	bind_text(s, 10, r->text ? r->text : "");
-	bind_text(s, 11, r->lang ? r->lang : "zh-CN");
-	bind_text(s, 12, r->spf);
-	bind_text(s, 13, r->spf_domain);
+	store_bind_text(s, 9, r->subject ? r->subject : "");
+	store_bind_text(s, 10, r->text ? r->text : "");
+	store_bind_text(s, 11, r->lang ? r->lang : "zh-CN");
+	store_bind_text(s, 12, r->spf);
+	store_bind_text(s, 13, r->spf_domain);
 	sqlite3_bind_int(s, 14, (int)r->missing);
-	bind_text(s, 15, pin);
+	store_bind_text(s, 15, pin);
 	sqlite3_bind_int64(s, 16, r->received_at);
-	if (step_done(st, s) < 0)
+	if (store_step_done(st, s) < 0)
 		return (-1);
 	*case_id = sqlite3_last_insert_rowid(st->db);
 
 	for (i = 0; i < r->phones.n; i++)
 		buf_printf(&phones, "%s%s", i ? ", " : "", r->phones.v[i]);
-	if ((s = prep(st, "INSERT INTO reporters (case_id, address, name, "
+	if ((s = store_prep(st, "INSERT INTO reporters (case_id, address, name, "
 	    "phone, client_addr) VALUES (?, ?, ?, ?, ?)")) == NULL) {
 		buf_free(&phones);
 		return (-1);
 	}
 	sqlite3_bind_int64(s, 1, *case_id);
-	bind_text(s, 2, r->from_addr);
-	bind_text(s, 3, r->reporter_name ? r->reporter_name : r->from_name);
-	bind_text(s, 4, phones.s);
-	bind_text(s, 5, r->client_addr);
+	store_bind_text(s, 2, r->from_addr);
+	store_bind_text(s, 3, r->reporter_name ? r->reporter_name : r->from_name);
+	store_bind_text(s, 4, phones.s);
+	store_bind_text(s, 5, r->client_addr);
 	buf_free(&phones);
-	if (step_done(st, s) < 0)
+	if (store_step_done(st, s) < 0)
 		return (-1);
 
 	if (add_message(st, *case_id, "report", r, &msg_id) < 0 ||
@@ -643,16 +639,16 @@ new_case(struct store *st, struct report *r, const char *actor,
 	    "evidence item(s), spf %s%s%s", r->channel, r->category, r->nev,
 	    r->spf, r->queue_id ? ", queue id " : "",
 	    r->queue_id ? r->queue_id : "");
-	if (add_event(st, *case_id, r->received_at, actor, "received", detail) < 0)
+	if (store_add_event(st, *case_id, r->received_at, actor, "received", detail) < 0)
 		return (-1);
 	if (r->enterprise && r->missing) {
-		missing_detail(r->missing, detail, sizeof(detail));
-		if (add_event(st, *case_id, r->received_at, actor,
+		store_missing_detail(r->missing, detail, sizeof(detail));
+		if (store_add_event(st, *case_id, r->received_at, actor,
 		    "materials_missing", detail) < 0)
 			return (-1);
 	}
 	for (i = 0; i < r->notes.n; i++)
-		if (add_event(st, *case_id, r->received_at, actor, "parse_note",
+		if (store_add_event(st, *case_id, r->received_at, actor, "parse_note",
 		    r->notes.v[i]) < 0)
 			return (-1);
 	return (0);
@@ -676,28 +672,28 @@ supplement(struct store *st, struct report *r, const char *actor,
 	*missing = old_missing & (r->enterprise ? r->missing : old_missing);
 	snprintf(detail, sizeof(detail), "%zu evidence item(s)%s%s", r->nev,
 	    r->queue_id ? ", queue id " : "", r->queue_id ? r->queue_id : "");
-	if (add_event(st, case_id, r->received_at, actor, "supplement", detail) < 0)
+	if (store_add_event(st, case_id, r->received_at, actor, "supplement", detail) < 0)
 		return (-1);
 	for (i = 0; i < r->notes.n; i++)
-		if (add_event(st, case_id, r->received_at, actor, "parse_note",
+		if (store_add_event(st, case_id, r->received_at, actor, "parse_note",
 		    r->notes.v[i]) < 0)
 			return (-1);
 	if (*missing != old_missing) {
-		missing_detail(*missing, detail, sizeof(detail));
-		if (add_event(st, case_id, r->received_at, actor,
+		store_missing_detail(*missing, detail, sizeof(detail));
+		if (store_add_event(st, case_id, r->received_at, actor,
 		    *missing ? "materials_missing" : "materials_complete",
 		    *missing ? detail : NULL) < 0)
 			return (-1);
 	}
-	if ((s = prep(st, "UPDATE cases SET missing = ?, status = ?, "
+	if ((s = store_prep(st, "UPDATE cases SET missing = ?, status = ?, "
 	    "updated_at = ? WHERE id = ?")) == NULL)
 		return (-1);
 	sqlite3_bind_int(s, 1, (int)*missing);
-	bind_text(s, 2, strcmp(status, "awaiting_materials") == 0 &&
+	store_bind_text(s, 2, strcmp(status, "awaiting_materials") == 0 &&
 	    *missing == 0 ? "received" : status);
 	sqlite3_bind_int64(s, 3, r->received_at);
 	sqlite3_bind_int64(s, 4, case_id);
-	return (step_done(st, s));
+	return (store_step_done(st, s));
 }
 
 /*
@@ -722,15 +718,15 @@ store_intake(struct store *st, struct report *r, long daily_limit,
 
 	memset(res, 0, sizeof(*res));
 	snprintf(res->ack_status, sizeof(res->ack_status), "none");
-	if (exec(st, "BEGIN IMMEDIATE") < 0)
+	if (store_exec(st, "BEGIN IMMEDIATE") < 0)
 		return (-1);
 	if (find_duplicate(st, r, res->case_no, sizeof(res->case_no)) < 0)
 		goto rollback;
 	if (res->case_no[0] != '\0') {
 		res->duplicate = 1;
-		return (exec(st, "COMMIT") < 0 ? -1 : 0);
+		return (store_exec(st, "COMMIT") < 0 ? -1 : 0);
 	}
-	if (r->case_ref[0] != '\0' && find_case(st, r->case_ref,
+	if (r->case_ref[0] != '\0' && store_find_case(st, r->case_ref,
 	    r->from_addr ? r->from_addr : "", &case_id, status, sizeof(status),
 	    &old_missing) < 0)
 		goto rollback;
@@ -740,12 +736,12 @@ store_intake(struct store *st, struct report *r, long daily_limit,
 		if (supplement(st, r, actor, case_id, status, old_missing,
 		    &missing) < 0)
 			goto rollback;
-		if ((s = prep(st, "SELECT pin, deadline FROM cases WHERE id = ?")) == NULL)
+		if ((s = store_prep(st, "SELECT pin, deadline FROM cases WHERE id = ?")) == NULL)
 			goto rollback;
 		sqlite3_bind_int64(s, 1, case_id);
 		if (sqlite3_step(s) != SQLITE_ROW) {
 			sqlite3_finalize(s);
-			fail(st, "case");
+			store_fail(st, "case");
 			goto rollback;
 		}
 		snprintf(pin, sizeof(pin), "%s", sqlite3_column_text(s, 0));
@@ -754,14 +750,14 @@ store_intake(struct store *st, struct report *r, long daily_limit,
 		m.kind = "supplement";
 	} else {
 		if (pin_generate(pin, sizeof(pin)) < 0) {
-			refuse(st, "cannot generate a PIN%s", "");
+			store_refuse(st, "cannot generate a PIN%s", "");
 			st->busy = 1;
 			goto rollback;
 		}
 		if (new_case(st, r, actor, res->case_no, sizeof(res->case_no),
 		    pin, &case_id) < 0)
 			goto rollback;
-		if (r->case_ref[0] != '\0' && add_event(st, case_id,
+		if (r->case_ref[0] != '\0' && store_add_event(st, case_id,
 		    r->received_at, actor, "note", "the message named a case "
 		    "that does not exist or was not reported from its address") < 0)
 			goto rollback;
@@ -771,7 +767,7 @@ store_intake(struct store *st, struct report *r, long daily_limit,
 	}
 	if (render != NULL) {
 		if (render(arg, r, res->case_no, pin, deadline, missing, &m) < 0) {
-			refuse(st, "cannot render the acknowledgement%s", "");
+			store_refuse(st, "cannot render the acknowledgement%s", "");
 			st->busy = 1;
 			goto rollback;
 		}
@@ -779,7 +775,7 @@ store_intake(struct store *st, struct report *r, long daily_limit,
 		    actor, res->ack_status, sizeof(res->ack_status)) < 0)
 			goto rollback;
 	}
-	if (exec(st, "COMMIT") < 0)
+	if (store_exec(st, "COMMIT") < 0)
 		goto rollback;
 	store_msg_clear(&m);
 	return (0);
@@ -808,9 +804,9 @@ outbox_item_clear(struct outbox_item *it)
 	memset(it, 0, sizeof(*it));
 }
 
-/* col_dup - a text column, copied, or NULL */
-static char *
-col_dup(sqlite3_stmt *s, int i)
+/* store_col_dup - a text column, copied, or NULL */
+char *
+store_col_dup(sqlite3_stmt *s, int i)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
 
@@ -844,9 +840,9 @@ store_outbox_claim_channel(struct store *st, const char *channel,
 
 	*found = 0;
 	memset(it, 0, sizeof(*it));
-	if (exec(st, "BEGIN IMMEDIATE") < 0)
+	if (store_exec(st, "BEGIN IMMEDIATE") < 0)
 		return (-1);
-	if ((s = prep(st, "SELECT o.id, c.case_no, o.kind, o.recipient, "
+	if ((s = store_prep(st, "SELECT o.id, c.case_no, o.kind, o.recipient, "
 	    "o.env_from, o.message, o.attempts, o.created_at FROM outbox o "
 	    "JOIN cases c ON c.id = o.case_id WHERE o.status = 'queued' "
 	    "AND o.next_at <= ? AND o.lease_until <= ? AND o.channel = ? "
@@ -854,37 +850,37 @@ store_outbox_claim_channel(struct store *st, const char *channel,
 		goto rollback;
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_int64(s, 2, now);
-	bind_text(s, 3, channel);
+	store_bind_text(s, 3, channel);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		it->id = (long)sqlite3_column_int64(s, 0);
 		snprintf(it->case_no, sizeof(it->case_no), "%s",
 		    sqlite3_column_text(s, 1));
-		it->kind = col_dup(s, 2);
-		it->recipient = col_dup(s, 3);
-		it->env_from = col_dup(s, 4);
-		it->message = col_dup(s, 5);
+		it->kind = store_col_dup(s, 2);
+		it->recipient = store_col_dup(s, 3);
+		it->env_from = store_col_dup(s, 4);
+		it->message = store_col_dup(s, 5);
 		it->attempts = sqlite3_column_int(s, 6);
 		it->created_at = (time_t)sqlite3_column_int64(s, 7);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		fail(st, "claim");
+		store_fail(st, "claim");
 		goto rollback;
 	}
 	if (rc == SQLITE_ROW) {
-		if ((s = prep(st, "UPDATE outbox SET lease_until = ?, "
+		if ((s = store_prep(st, "UPDATE outbox SET lease_until = ?, "
 		    "lease_owner = ?, attempts = attempts + 1 WHERE id = ?")) == NULL)
 			goto rollback;
 		sqlite3_bind_int64(s, 1, now + lease);
-		bind_text(s, 2, owner);
+		store_bind_text(s, 2, owner);
 		sqlite3_bind_int64(s, 3, it->id);
-		if (step_done(st, s) < 0)
+		if (store_step_done(st, s) < 0)
 			goto rollback;
 		it->attempts++;
 		*found = 1;
 	}
-	if (exec(st, "COMMIT") < 0)
+	if (store_exec(st, "COMMIT") < 0)
 		goto rollback;
 	return (0);
 rollback:
@@ -902,35 +898,35 @@ outbox_finish(struct store *st, long id, const char *status, time_t next_at,
 	sqlite3_stmt	*s;
 	time_t		 now = time(NULL);
 
-	if (exec(st, "BEGIN IMMEDIATE") < 0)
+	if (store_exec(st, "BEGIN IMMEDIATE") < 0)
 		return (-1);
-	if ((s = prep(st, "UPDATE outbox SET status = ?, next_at = ?, "
+	if ((s = store_prep(st, "UPDATE outbox SET status = ?, next_at = ?, "
 	    "lease_until = 0, last_error = ?, reason = COALESCE(?, reason), "
 	    "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END "
 	    "WHERE id = ?")) == NULL)
 		goto rollback;
-	bind_text(s, 1, status);
+	store_bind_text(s, 1, status);
 	sqlite3_bind_int64(s, 2, next_at);
-	bind_text(s, 3, error);
-	bind_text(s, 4, strcmp(status, "failed") == 0 ? error : NULL);
-	bind_text(s, 5, status);
+	store_bind_text(s, 3, error);
+	store_bind_text(s, 4, strcmp(status, "failed") == 0 ? error : NULL);
+	store_bind_text(s, 5, status);
 	sqlite3_bind_int64(s, 6, now);
 	sqlite3_bind_int64(s, 7, id);
-	if (step_done(st, s) < 0)
+	if (store_step_done(st, s) < 0)
 		goto rollback;
 	if (action != NULL) {
-		if ((s = prep(st, "INSERT INTO events (case_id, at, actor, "
+		if ((s = store_prep(st, "INSERT INTO events (case_id, at, actor, "
 		    "action, detail) SELECT case_id, ?, 'outbox', kind || ?, ? "
 		    "FROM outbox WHERE id = ?")) == NULL)
 			goto rollback;
 		sqlite3_bind_int64(s, 1, now);
-		bind_text(s, 2, action);
-		bind_text(s, 3, error);
+		store_bind_text(s, 2, action);
+		store_bind_text(s, 3, error);
 		sqlite3_bind_int64(s, 4, id);
-		if (step_done(st, s) < 0)
+		if (store_step_done(st, s) < 0)
 			goto rollback;
 	}
-	if (exec(st, "COMMIT") < 0)
+	if (store_exec(st, "COMMIT") < 0)
 		goto rollback;
 	return (0);
 rollback:
@@ -959,9 +955,9 @@ store_outbox_failed(struct store *st, long id, const char *error)
 	return (outbox_finish(st, id, "failed", 0, error, "_failed"));
 }
 
-/* rfc3339 - Unix seconds as local RFC 3339 */
-static json_t *
-rfc3339(time_t t)
+/* store_rfc3339 - Unix seconds as local RFC 3339 */
+json_t *
+store_rfc3339(time_t t)
 {
 	struct tm	 tm;
 	char		 s[40], z[8];
@@ -987,9 +983,9 @@ is_time_col(const char *name)
 	return (0);
 }
 
-/* row_json - one result row as an object keyed by column name */
-static json_t *
-row_json(sqlite3_stmt *s)
+/* store_row_json - one result row as an object keyed by column name */
+json_t *
+store_row_json(sqlite3_stmt *s)
 {
 	json_t		*o = json_object();
 	int		 i, n = sqlite3_column_count(s);
@@ -1005,7 +1001,7 @@ row_json(sqlite3_stmt *s)
 			if (is_time_col(name))
 				json_object_set_new(o, name,
 				    sqlite3_column_int64(s, i) ?
-				    rfc3339((time_t)sqlite3_column_int64(s, i)) :
+				    store_rfc3339((time_t)sqlite3_column_int64(s, i)) :
 				    json_null());
 			else
 				json_object_set_new(o, name,
@@ -1020,27 +1016,27 @@ row_json(sqlite3_stmt *s)
 	return (o);
 }
 
-/* query_json - every row of a prepared statement into an array */
-static int
-query_json(struct store *st, sqlite3_stmt *s, json_t **out)
+/* store_query_json - every row of a prepared statement into an array */
+int
+store_query_json(struct store *st, sqlite3_stmt *s, json_t **out)
 {
 	int	 rc;
 
 	*out = json_array();
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		json_array_append_new(*out, row_json(s));
+		json_array_append_new(*out, store_row_json(s));
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
 		json_decref(*out);
 		*out = NULL;
-		return (fail(st, "query"));
+		return (store_fail(st, "query"));
 	}
 	return (0);
 }
 
-/* missing_json - element bits as an array of keys */
-static json_t *
-missing_json(unsigned missing)
+/* store_missing_json - element bits as an array of keys */
+json_t *
+store_missing_json(unsigned missing)
 {
 	json_t		*a = json_array();
 	unsigned	 bit;
@@ -1059,35 +1055,35 @@ store_case_list(struct store *st, const char *status, json_t **out)
 	size_t		 i;
 	json_t		*o;
 
-	if ((s = prep(st, "SELECT case_no AS \"case\", channel, status, "
+	if ((s = store_prep(st, "SELECT case_no AS \"case\", channel, status, "
 	    "category, priority, received_at, deadline, subject, spf, missing "
 	    "FROM cases WHERE (? IS NULL OR status = ?) "
 	    "ORDER BY received_at DESC, id DESC")) == NULL)
 		return (-1);
-	bind_text(s, 1, status);
-	bind_text(s, 2, status);
-	if (query_json(st, s, out) < 0)
+	store_bind_text(s, 1, status);
+	store_bind_text(s, 2, status);
+	if (store_query_json(st, s, out) < 0)
 		return (-1);
 	json_array_foreach(*out, i, o)
-		json_object_set_new(o, "missing_elements", missing_json(
+		json_object_set_new(o, "missing_elements", store_missing_json(
 		    (unsigned)json_integer_value(json_object_get(o, "missing"))));
 	json_array_foreach(*out, i, o)
 		json_object_del(o, "missing");
 	return (0);
 }
 
-/* sub_query - one list of a case, bound by case id, under key */
-static int
-sub_query(struct store *st, json_t *c, long long id, const char *key,
+/* store_sub_query - one list of a case, bound by case id, under key */
+int
+store_sub_query(struct store *st, json_t *c, long long id, const char *key,
     const char *sql)
 {
 	sqlite3_stmt	*s;
 	json_t		*a;
 
-	if ((s = prep(st, sql)) == NULL)
+	if ((s = store_prep(st, sql)) == NULL)
 		return (-1);
 	sqlite3_bind_int64(s, 1, id);
-	if (query_json(st, s, &a) < 0)
+	if (store_query_json(st, s, &a) < 0)
 		return (-1);
 	json_object_set_new(c, key, a);
 	return (0);
@@ -1109,36 +1105,36 @@ store_case_show(struct store *st, const char *case_no, int reveal,
 	int		 rc;
 
 	*out = NULL;
-	if ((s = prep(st, "SELECT id, case_no AS \"case\", channel, status, "
+	if ((s = store_prep(st, "SELECT id, case_no AS \"case\", channel, status, "
 	    "category, priority, enterprise, received_at, deadline, subject, "
 	    "body AS text, lang, spf, spf_domain, missing, updated_at "
 	    "FROM cases WHERE case_no = ?")) == NULL)
 		return (-1);
-	bind_text(s, 1, case_no);
+	store_bind_text(s, 1, case_no);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		c = row_json(s);
+		c = store_row_json(s);
 	sqlite3_finalize(s);
 	if (rc == SQLITE_DONE)
-		return (refuse(st, "no case %s", case_no));
+		return (store_refuse(st, "no case %s", case_no));
 	if (rc != SQLITE_ROW)
-		return (fail(st, "show"));
+		return (store_fail(st, "show"));
 	id = json_integer_value(json_object_get(c, "id"));
-	json_object_set_new(c, "missing_elements", missing_json(
+	json_object_set_new(c, "missing_elements", store_missing_json(
 	    (unsigned)json_integer_value(json_object_get(c, "missing"))));
 	json_object_del(c, "missing");
 	json_object_set_new(c, "enterprise", json_boolean(
 	    json_integer_value(json_object_get(c, "enterprise"))));
 
 	if (reveal) {
-		if (exec(st, "BEGIN IMMEDIATE") < 0)
+		if (store_exec(st, "BEGIN IMMEDIATE") < 0)
 			goto fail;
-		if (add_event(st, id, time(NULL), actor, "reveal",
-		    "reporter identity shown") < 0 || exec(st, "COMMIT") < 0) {
+		if (store_add_event(st, id, time(NULL), actor, "reveal",
+		    "reporter identity shown") < 0 || store_exec(st, "COMMIT") < 0) {
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			goto fail;
 		}
-		if (sub_query(st, c, id, "reporter", "SELECT address, name, "
+		if (store_sub_query(st, c, id, "reporter", "SELECT address, name, "
 		    "phone, client_addr FROM reporters WHERE case_id = ?") < 0)
 			goto fail;
 		a = json_object_get(c, "reporter");
@@ -1146,16 +1142,16 @@ store_case_show(struct store *st, const char *case_no, int reveal,
 		    json_object();
 		json_object_set_new(c, "reporter", v);
 	}
-	if (sub_query(st, c, id, "targets", "SELECT kind, value FROM targets "
+	if (store_sub_query(st, c, id, "targets", "SELECT kind, value FROM targets "
 	    "WHERE case_id = ? ORDER BY id") < 0 ||
-	    sub_query(st, c, id, "evidence", "SELECT name, type, size, sha256, "
+	    store_sub_query(st, c, id, "evidence", "SELECT name, type, size, sha256, "
 	    "note, original FROM evidence WHERE case_id = ? ORDER BY id") < 0 ||
-	    sub_query(st, c, id, "reports", "SELECT kind, message_id, queue_id, "
+	    store_sub_query(st, c, id, "reports", "SELECT kind, message_id, queue_id, "
 	    "subject, received_at, auto_reason FROM messages WHERE case_id = ? "
 	    "ORDER BY id") < 0 ||
-	    sub_query(st, c, id, "events", "SELECT at, actor, action, detail "
+	    store_sub_query(st, c, id, "events", "SELECT at, actor, action, detail "
 	    "FROM events WHERE case_id = ? ORDER BY id") < 0 ||
-	    sub_query(st, c, id, "messages", "SELECT id, kind, channel, status, "
+	    store_sub_query(st, c, id, "messages", "SELECT id, kind, channel, status, "
 	    "reason, attempts, created_at, sent_at, last_error, message_id "
 	    "FROM outbox WHERE case_id = ? ORDER BY id") < 0)
 		goto fail;
@@ -1189,16 +1185,16 @@ store_message_get(struct store *st, long id, char **message)
 	int		 rc;
 
 	*message = NULL;
-	if ((s = prep(st, "SELECT message FROM outbox WHERE id = ?")) == NULL)
+	if ((s = store_prep(st, "SELECT message FROM outbox WHERE id = ?")) == NULL)
 		return (-1);
 	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		*message = col_dup(s, 0);
+		*message = store_col_dup(s, 0);
 	sqlite3_finalize(s);
 	if (rc == SQLITE_DONE)
-		return (refuse(st, "no message %s", ""));
-	return (rc == SQLITE_ROW ? 0 : fail(st, "message"));
+		return (store_refuse(st, "no message %s", ""));
+	return (rc == SQLITE_ROW ? 0 : store_fail(st, "message"));
 }
 
 /* store_case_category - the category key of a case; "" when no such case */
@@ -1210,14 +1206,14 @@ store_case_category(struct store *st, const char *case_no, char *out,
 	int		 rc;
 
 	out[0] = '\0';
-	if ((s = prep(st, "SELECT category FROM cases WHERE case_no = ?")) == NULL)
+	if ((s = store_prep(st, "SELECT category FROM cases WHERE case_no = ?")) == NULL)
 		return (-1);
-	bind_text(s, 1, case_no);
+	store_bind_text(s, 1, case_no);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		snprintf(out, len, "%s", sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "category"));
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "category"));
 }
 
 /*
@@ -1235,35 +1231,35 @@ store_outbox_add(struct store *st, const char *case_no, const char *kind,
 	time_t		 now = time(NULL);
 	char		 why[128];
 
-	if (exec(st, "BEGIN IMMEDIATE") < 0)
+	if (store_exec(st, "BEGIN IMMEDIATE") < 0)
 		return (-1);
-	if (find_case(st, case_no, NULL, &case_id, NULL, 0, NULL) < 0)
+	if (store_find_case(st, case_no, NULL, &case_id, NULL, 0, NULL) < 0)
 		goto rollback;
 	if (case_id == 0) {
-		refuse(st, "no case %s", case_no);
+		store_refuse(st, "no case %s", case_no);
 		goto rollback;
 	}
 	if (recipient == NULL && suppress == NULL)
 		suppress = "no address to send to";
-	if ((s = prep(st, "INSERT INTO outbox (case_id, kind, channel, "
+	if ((s = store_prep(st, "INSERT INTO outbox (case_id, kind, channel, "
 	    "recipient, env_from, message_id, message, status, reason, "
 	    "next_at, created_at) VALUES (?, ?, ?, ?, '', '', ?, ?, ?, ?, ?)")) == NULL)
 		goto rollback;
 	sqlite3_bind_int64(s, 1, case_id);
-	bind_text(s, 2, kind);
-	bind_text(s, 3, channel);
-	bind_text(s, 4, recipient);
-	bind_text(s, 5, message);
-	bind_text(s, 6, suppress ? "suppressed" : "queued");
-	bind_text(s, 7, suppress);
+	store_bind_text(s, 2, kind);
+	store_bind_text(s, 3, channel);
+	store_bind_text(s, 4, recipient);
+	store_bind_text(s, 5, message);
+	store_bind_text(s, 6, suppress ? "suppressed" : "queued");
+	store_bind_text(s, 7, suppress);
 	sqlite3_bind_int64(s, 8, now);
 	sqlite3_bind_int64(s, 9, now);
-	if (step_done(st, s) < 0)
+	if (store_step_done(st, s) < 0)
 		goto rollback;
 	snprintf(why, sizeof(why), "%s_%s", kind,
 	    suppress ? "suppressed" : "queued");
-	if (add_event(st, case_id, now, actor, why, suppress) < 0 ||
-	    exec(st, "COMMIT") < 0)
+	if (store_add_event(st, case_id, now, actor, why, suppress) < 0 ||
+	    store_exec(st, "COMMIT") < 0)
 		goto rollback;
 	return (0);
 rollback:
@@ -1291,17 +1287,17 @@ store_call_log(struct store *st, const char *call_id, time_t started,
 {
 	sqlite3_stmt	*s;
 
-	if ((s = prep(st, "INSERT INTO calls (call_id, started_at, ended_at, "
+	if ((s = store_prep(st, "INSERT INTO calls (call_id, started_at, ended_at, "
 	    "outcome, case_id, keys, recorded_ms, detail) VALUES (?, ?, ?, ?, "
 	    "(SELECT id FROM cases WHERE case_no = ?), ?, ?, ?)")) == NULL)
 		return (-1);
-	bind_text(s, 1, call_id);
+	store_bind_text(s, 1, call_id);
 	sqlite3_bind_int64(s, 2, started);
 	sqlite3_bind_int64(s, 3, ended);
-	bind_text(s, 4, outcome);
-	bind_text(s, 5, case_no);
-	bind_text(s, 6, keys ? keys : "");
+	store_bind_text(s, 4, outcome);
+	store_bind_text(s, 5, case_no);
+	store_bind_text(s, 6, keys ? keys : "");
 	sqlite3_bind_int64(s, 7, recorded_ms);
-	bind_text(s, 8, detail);
-	return (step_done(st, s));
+	store_bind_text(s, 8, detail);
+	return (store_step_done(st, s));
 }
