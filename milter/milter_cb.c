@@ -25,8 +25,11 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <gmime/gmime.h>
 
 #include "evidence.h"
+#include "extract.h"
+#include "feedback.h"
 #include "log.h"
 #include "milter.h"
 #include "milter_mime.h"
@@ -41,6 +44,7 @@ struct hdr_count {
 struct msg_ctx {
 	char		*m_env_from;	/* envelope sender without <> */
 	int		 m_report;	/* a recipient is a reporting mailbox */
+	char		 m_bounce[CASENO_MAX];	/* a bounce of this case's feedback (VERP) */
 	char		*m_spool;	/* spool file path */
 	FILE		*m_fp;		/* spool file */
 	int		 m_spool_errno;	/* first write error */
@@ -207,6 +211,10 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	if (cc->c_msg != NULL && argv[0] != NULL &&
 	    cfg_is_report_mailbox(cc->c_rt->cfg, argv[0]))
 		cc->c_msg->m_report = 1;
+	else if (cc->c_msg != NULL && argv[0] != NULL &&
+	    feedback_bounce_case(cc->c_rt->cfg, argv[0], cc->c_msg->m_bounce,
+	    sizeof(cc->c_msg->m_bounce)) == 0)
+		cc->c_msg->m_report = 1;	/* spooled like a report */
 	return (NR(cc, SMFIP_NR_RCPT));
 }
 
@@ -368,6 +376,76 @@ tempfail(SMFICTX *ctx, struct conn_ctx *cc, const char *why)
 	return (SMFIS_TEMPFAIL);
 }
 
+/*
+ * bounce_diagnostic - the Status and Diagnostic-Code of a DSN (RFC 3464),
+ * with addresses and numbers redacted: the case's ledger is read by
+ * handlers who have not asked to see who reported it.
+ */
+static char *
+bounce_diagnostic(const char *path)
+{
+	static const char *const fields[] = { "\nStatus:", "\nDiagnostic-Code:",
+	    NULL };
+	gchar		*data;
+	gsize		 len;
+	buf		 b = { 0 };
+	const char	*p, *e;
+	char		*line, *red;
+	size_t		 i;
+
+	buf_adds(&b, "");
+	if (g_file_get_contents(path, &data, &len, NULL)) {
+		for (i = 0; fields[i]; i++) {
+			if ((p = strstr(data, fields[i])) == NULL)
+				continue;
+			p++;
+			e = p + strcspn(p, "\r\n");
+			line = xstrndup(p, (size_t)(e - p) > 200 ? 200 :
+			    (size_t)(e - p));
+			red = extract_redact(line, NULL);
+			buf_printf(&b, "%s%s", b.len ? "; " : "", red);
+			free(red);
+			free(line);
+		}
+		g_free(data);
+	}
+	if (b.len == 0)
+		buf_adds(&b, "bounced (no delivery status)");
+	return (b.s);
+}
+
+/* bounce - a bounce of a case's feedback: recorded, then discarded */
+static sfsistat
+bounce(SMFICTX *ctx, struct conn_ctx *cc)
+{
+	struct msg_ctx		*m = cc->c_msg;
+	const struct cfg	*cfg = cc->c_rt->cfg;
+	struct store		*st = NULL;
+	buf			 err = { 0 };
+	char			*diag, why[1024];
+
+	if (m->m_spool_errno || m->m_fp == NULL || fflush(m->m_fp) != 0)
+		return (tempfail(ctx, cc, "spool write failed"));
+	diag = bounce_diagnostic(m->m_spool);
+	buf_adds(&err, "");
+	if (store_open(cfg->store_path, cfg->store_busy_timeout, &st, &err) < 0 ||
+	    store_feedback_bounced(st, m->m_bounce, diag, time(NULL)) < 0) {
+		snprintf(why, sizeof(why), "bounce of case %s: %s", m->m_bounce,
+		    st ? store_error(st) : err.s);
+		store_close(st);
+		free(diag);
+		buf_free(&err);
+		return (tempfail(ctx, cc, why));
+	}
+	store_close(st);
+	log_info("%s: case %s: the outcome feedback bounced (%s): recorded, "
+	    "bounce discarded", qid(ctx), m->m_bounce, diag);
+	free(diag);
+	buf_free(&err);
+	msg_cleanup(cc);
+	return (SMFIS_DISCARD);
+}
+
 /* cb_eom - parse, check, commit; only then accept */
 static sfsistat
 cb_eom(SMFICTX *ctx)
@@ -386,6 +464,8 @@ cb_eom(SMFICTX *ctx)
 
 	if (m == NULL || !m->m_report)
 		return (SMFIS_ACCEPT);
+	if (m->m_bounce[0] != '\0' && !m->m_too_big)
+		return (bounce(ctx, cc));
 	if (m->m_too_big) {
 		log_warnx("%s: report larger than max_message_size (%ld): "
 		    "rejected", qid(ctx), cfg->max_message_size);
@@ -422,6 +502,10 @@ cb_eom(SMFICTX *ctx)
 		snprintf(why, sizeof(why), "%s", err.s);
 		goto fail;
 	}
+	/* a reply to the outcome feedback may carry the reporter's rating */
+	if (strcmp(r->ref_kind, "feedback") == 0)
+		r->rating = feedback_rating(r->text ? r->text : "") > 0 ?
+		    feedback_rating(r->text) : 0;
 	/* a supplement is checked against its case's category: the elements
 	 * it brings complete those the case lacks */
 	if (r->case_ref[0] != '\0') {
@@ -465,11 +549,15 @@ cb_eom(SMFICTX *ctx)
 		    "committed)", res.case_no);
 		goto fail;
 	}
-	log_info("%s: case %s %s: category %s, %zu evidence item(s), spf %s, "
-	    "acknowledgement %s", r->queue_id, res.case_no,
-	    res.duplicate ? "already committed (retry)" : res.supplement ?
-	    "supplemented" : "opened", r->category, r->nev, r->spf,
-	    res.duplicate ? "unchanged" : res.ack_status);
+	if (res.rated)
+		log_info("%s: case %s rated %d of 5 by its reporter", r->queue_id,
+		    res.case_no, res.rated);
+	else
+		log_info("%s: case %s %s: category %s, %zu evidence item(s), "
+		    "spf %s, acknowledgement %s", r->queue_id, res.case_no,
+		    res.duplicate ? "already committed (retry)" : res.supplement ?
+		    "supplemented" : "opened", r->category, r->nev, r->spf,
+		    res.duplicate ? "unchanged" : res.ack_status);
 	report_free(r);
 	buf_free(&err);
 	msg_cleanup(cc);

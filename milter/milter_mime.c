@@ -670,9 +670,9 @@ auto_reason(GMimeMessage *m, const char *from)
 	return (i ? "report" : NULL);
 }
 
-/* case_from_id - a case number in one of our Message-IDs */
+/* case_from_id - a case number in one of our Message-IDs, and its kind */
 static int
-case_from_id(const char *id, char *out, size_t len)
+case_from_id(const char *id, char *out, size_t len, char *kind, size_t klen)
 {
 	const char	*p, *e;
 
@@ -689,7 +689,13 @@ case_from_id(const char *id, char *out, size_t len)
 		return (-1);
 	memcpy(out, p, (size_t)(e - p));
 	out[e - p] = '\0';
-	return (caseno_valid(out) ? 0 : -1);
+	if (!caseno_valid(out))
+		return (-1);
+	p = e + 1;
+	for (e = p; *e && *e != '.' && *e != '@'; e++)
+		;
+	snprintf(kind, klen, "%.*s", (int)(e - p), p);
+	return (0);
 }
 
 /* threading - Message-ID, In-Reply-To, References; the case they name */
@@ -716,16 +722,19 @@ threading(GMimeMessage *m, struct report *r)
 				strlist_add(&r->references, id);
 		g_mime_references_free(refs);
 	}
-	/* the subject first: "[JB 261123000014]" with a good check digit */
-	if (r->subject && caseno_find(r->subject, r->case_ref,
-	    sizeof(r->case_ref)) == 0)
-		return;
-	if (case_from_id(r->in_reply_to, r->case_ref, sizeof(r->case_ref)) == 0)
+	/* our own Message-IDs first: they also say which message is answered
+	 * (a reply to the outcome feedback may carry a rating) */
+	if (case_from_id(r->in_reply_to, r->case_ref, sizeof(r->case_ref),
+	    r->ref_kind, sizeof(r->ref_kind)) == 0)
 		return;
 	for (i = (int)r->references.n - 1; i >= 0; i--)
 		if (case_from_id(r->references.v[i], r->case_ref,
-		    sizeof(r->case_ref)) == 0)
+		    sizeof(r->case_ref), r->ref_kind, sizeof(r->ref_kind)) == 0)
 			return;
+	/* then the subject: "[JB 261123000017]" with a good check digit */
+	if (r->subject && caseno_find(r->subject, r->case_ref,
+	    sizeof(r->case_ref)) == 0)
+		return;
 	r->case_ref[0] = '\0';
 }
 

@@ -65,6 +65,11 @@ static const struct cfg_param cfg_table[] = {
 	{ "outbox_max_age",	T(outbox_max_age),	"5d",		60,	2592000, NULL },
 	{ "log_facility",	E(log_facility),	"mail",		0,	0,
 	    "mail|daemon|user|local0|local1|local2|local3|local4|local5|local6|local7" },
+	{ "handlers_mailbox",	S(handlers_mailbox),	"",		0,	0,	NULL },
+	{ "bounce_address",	S(bounce_address),	"",		0,	0,	NULL },
+	/* 工作规范 第二十八条: keep all data at least six months */
+	{ "retention",		T(retention),		"180d",		180L * 86400, 3650L * 86400, NULL },
+	{ "digest_expiry_window", T(digest_expiry_window), "3d",	3600,	30L * 86400, NULL },
 	{ "sip_listen",		L(sip_listen),		"sip:0.0.0.0:5060", 0,	0,	NULL },
 	{ "sip_hotline_users",	L(sip_hotline_users),	"12377",	0,	0,	NULL },
 	{ "sip_max_calls",	I(sip_max_calls),	"60",		1,	10000,	NULL },

@@ -49,6 +49,11 @@ struct cfg {
 	long	 outbox_max_age;	/* seconds */
 	/* logging */
 	char	*log_facility;
+	/* case handling */
+	char	*handlers_mailbox;
+	char	*bounce_address;
+	long	 retention;		/* seconds */
+	long	 digest_expiry_window;	/* seconds */
 	/* the hotline bridge (jubao-sipd) */
 	strlist	 sip_listen;
 	strlist	 sip_hotline_users;

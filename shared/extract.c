@@ -395,3 +395,76 @@ extract_name(const char *text)
 	}
 	return (v);
 }
+
+#define REDACTED	"[已删除]"
+
+/*
+ * extract_redact - text without personal data, for retention: every
+ * secret (ASCII case ignored), every e-mail address and every run that
+ * reads as a phone number (7 or more digits, with spaces, hyphens,
+ * parentheses or a leading +) becomes "[已删除]".  Caller frees.
+ */
+char *
+extract_redact(const char *text, const strlist *secrets)
+{
+	buf		 out = { 0 };
+	const char	*p = text, *s, *e;
+	size_t		 i, len, digits;
+
+	buf_adds(&out, "");
+	while (*p) {
+		for (i = 0; secrets && i < secrets->n; i++) {
+			len = strlen(secrets->v[i]);
+			if (len > 0 && strncasecmp(p, secrets->v[i], len) == 0)
+				break;
+		}
+		if (secrets && i < secrets->n) {
+			buf_adds(&out, REDACTED);
+			p += strlen(secrets->v[i]);
+			continue;
+		}
+		/* an e-mail address: local@domain.tld */
+		if (isalnum((unsigned char)*p) || strchr("._%+-", *p)) {
+			s = p;
+			while (isalnum((unsigned char)*p) || strchr("._%+-", *p))
+				p++;
+			if (*p == '@' && isalnum((unsigned char)p[1])) {
+				e = p + 1;
+				while (isalnum((unsigned char)*e) || *e == '.' || *e == '-')
+					e++;
+				if (memchr(p, '.', (size_t)(e - p)) != NULL) {
+					buf_adds(&out, REDACTED);
+					p = e;
+					continue;
+				}
+			}
+			p = s;
+		}
+		/* a phone number */
+		if (isdigit((unsigned char)*p) || ((*p == '+' || *p == '(') &&
+		    isdigit((unsigned char)p[1]))) {
+			s = p;
+			digits = 0;
+			e = p;
+			while (*e && (isdigit((unsigned char)*e) || ((*e == ' ' ||
+			    *e == '-' || *e == '(' || *e == ')' || *e == '+') &&
+			    e[1] && (isdigit((unsigned char)e[1]) || e[1] == ' ' ||
+			    e[1] == '(')))) {
+				if (isdigit((unsigned char)*e))
+					digits++;
+				e++;
+			}
+			if (digits >= 7) {
+				buf_adds(&out, REDACTED);
+				p = e;
+				continue;
+			}
+			buf_add(&out, s, (size_t)(e - s));
+			p = e;
+			continue;
+		}
+		buf_add(&out, p, 1);
+		p++;
+	}
+	return (out.s);
+}

@@ -17,5 +17,6 @@ void	 extract_accounts(const char *text, strlist *out);
 void	 extract_phones(const char *text, strlist *out);
 char	*extract_name(const char *text);
 char	*extract_labelled(const char *text, const char *const *labels);
+char	*extract_redact(const char *text, const strlist *secrets);
 
 #endif

@@ -55,6 +55,8 @@ struct report {
 	strlist		 references;
 	char		*auto_reason;	/* RFC 3834: why nothing automatic goes back */
 	char		 case_ref[CASENO_MAX];	/* the case this supplements */
+	char		 ref_kind[16];	/* which of our messages it answers: ack, feedback */
+	int		 rating;	/* a reply to feedback: satisfaction 1-5, else 0 */
 	char		 content_hash[65];
 	/* what is reported */
 	strlist		 urls;

@@ -107,6 +107,28 @@ static const char *const migrations[] = {
 	"  detail TEXT);"
 	"CREATE INDEX calls_started ON calls (started_at);"
 	"CREATE INDEX calls_call_id ON calls (call_id);",
+	/* 2 -> 3: handling: assignment, outcome, measures, feedback, retention */
+	"ALTER TABLE cases ADD COLUMN assignee TEXT;"
+	"ALTER TABLE cases ADD COLUMN outcome TEXT;"
+	"ALTER TABLE cases ADD COLUMN outcome_at INTEGER;"
+	"ALTER TABLE cases ADD COLUMN outcome_detail TEXT;"
+	"ALTER TABLE cases ADD COLUMN explanation TEXT;"
+	"ALTER TABLE cases ADD COLUMN feedback_at INTEGER;"
+	"ALTER TABLE cases ADD COLUMN closed_at INTEGER;"
+	"ALTER TABLE cases ADD COLUMN satisfaction INTEGER;"
+	"ALTER TABLE cases ADD COLUMN purged_at INTEGER;"
+	"CREATE TABLE measures ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases (id),"
+	"  measure TEXT NOT NULL,"
+	"  until INTEGER,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL);"
+	"CREATE INDEX measures_case ON measures (case_id);"
+	"CREATE INDEX measures_until ON measures (until);"
+	"CREATE INDEX cases_deadline ON cases (outcome_at, deadline);"
+	"CREATE INDEX cases_closed ON cases (closed_at);"
+	"CREATE INDEX events_action ON events (action, at);",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -420,9 +442,9 @@ next_case_no(struct store *st, time_t now, char *out, size_t len)
 	return (0);
 }
 
-/* add_message - record the message (for dedupe and reading); its row id */
-static int
-add_message(struct store *st, long long case_id, const char *kind,
+/* store_add_message - record the message (for dedupe and reading); its row id */
+int
+store_add_message(struct store *st, long long case_id, const char *kind,
     const struct report *r, long long *msg_id)
 {
 	sqlite3_stmt	*s;
@@ -632,7 +654,7 @@ new_case(struct store *st, struct report *r, const char *actor,
 	if (store_step_done(st, s) < 0)
 		return (-1);
 
-	if (add_message(st, *case_id, "report", r, &msg_id) < 0 ||
+	if (store_add_message(st, *case_id, "report", r, &msg_id) < 0 ||
 	    add_parts(st, *case_id, msg_id, r) < 0)
 		return (-1);
 	snprintf(detail, sizeof(detail), "channel %s, category %s, %zu "
@@ -665,7 +687,7 @@ supplement(struct store *st, struct report *r, const char *actor,
 	char		 detail[256];
 	size_t		 i;
 
-	if (add_message(st, case_id, "supplement", r, &msg_id) < 0 ||
+	if (store_add_message(st, case_id, "supplement", r, &msg_id) < 0 ||
 	    add_parts(st, case_id, msg_id, r) < 0)
 		return (-1);
 	/* an element present in either the case or the supplement is there */
@@ -730,6 +752,28 @@ store_intake(struct store *st, struct report *r, long daily_limit,
 	    r->from_addr ? r->from_addr : "", &case_id, status, sizeof(status),
 	    &old_missing) < 0)
 		goto rollback;
+	if (case_id != 0 && r->rating >= 1 && r->rating <= 5) {
+		/* the reporter rates the outcome (满意度): recorded, not a supplement */
+		long long	 msg_id;
+		char		 detail[32];
+
+		res->rated = r->rating;
+		snprintf(res->case_no, sizeof(res->case_no), "%s", r->case_ref);
+		if (store_add_message(st, case_id, "rating", r, &msg_id) < 0)
+			goto rollback;
+		if ((s = store_prep(st, "UPDATE cases SET satisfaction = ?, "
+		    "updated_at = ? WHERE id = ?")) == NULL)
+			goto rollback;
+		sqlite3_bind_int(s, 1, r->rating);
+		sqlite3_bind_int64(s, 2, r->received_at);
+		sqlite3_bind_int64(s, 3, case_id);
+		snprintf(detail, sizeof(detail), "%d of 5", r->rating);
+		if (store_step_done(st, s) < 0 || store_add_event(st, case_id,
+		    r->received_at, "reporter", "rating", detail) < 0 ||
+		    store_exec(st, "COMMIT") < 0)
+			goto rollback;
+		return (0);
+	}
 	if (case_id != 0) {
 		res->supplement = 1;
 		snprintf(res->case_no, sizeof(res->case_no), "%s", r->case_ref);
@@ -1169,6 +1213,8 @@ store_case_show(struct store *st, const char *case_no, int reveal,
 	json_object_set_new(c, "urls", a);
 	json_object_set_new(c, "accounts", v);
 	json_object_del(c, "targets");
+	if (store_case_extra(st, c, id) < 0)
+		goto fail;
 	json_object_del(c, "id");
 	*out = c;
 	return (0);

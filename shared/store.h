@@ -24,7 +24,8 @@ struct store;
 
 /* what the intake queues with a case: the acknowledgement */
 struct store_msg {
-	const char	*kind;		/* "ack", "supplement" */
+	const char	*kind;		/* "ack", "supplement", "feedback" */
+	const char	*channel;	/* "email" (NULL), "sip", "callback" */
 	char		*recipient;	/* NULL: nobody to tell */
 	char		*env_from;	/* "" null sender */
 	char		*message_id;
@@ -40,6 +41,7 @@ struct store_intake_result {
 	char	 case_no[CASENO_MAX];
 	int	 duplicate;	/* the same message was committed before */
 	int	 supplement;	/* joined an existing case */
+	int	 rated;		/* a rating (1-5) of the case's outcome, recorded */
 	char	 ack_status[16];	/* queued, suppressed, none */
 };
 
@@ -88,5 +90,63 @@ int	 store_outbox_add(struct store *, const char *case_no,
 int	 store_call_log(struct store *, const char *call_id, time_t started,
 	    time_t ended, const char *outcome, const char *case_no,
 	    const char *keys, long recorded_ms, const char *detail);
+
+
+/* the handlers' workflow (store_case.c) */
+struct case_action {
+	const char		*action;	/* accept, reject, refuse, transfer, ... */
+	const char		*actor;
+	time_t			 now;
+	const char		*reason;	/* reject, refuse; note, objection, complaint */
+	const char		*to;		/* transfer: to whom; assign: to whom */
+	const char		*explain;	/* dispose: the public explanation */
+	const char *const	*measures;	/* dispose */
+	size_t			 nmeasures;
+	time_t			 until;		/* dispose --measure private */
+	int			 no_feedback;
+};
+
+struct feedback_info {
+	char	 case_no[CASENO_MAX];
+	char	 channel[16];
+	char	 lang[8];
+	char	 category[64];
+	char	 outcome[32];
+	char	*outcome_detail;	/* the reason, or to whom it went */
+	char	*explanation;
+	strlist	 measures;		/* "delete", "private:UNIXTIME", ... */
+	char	*recipient;		/* the acknowledgement's recipient */
+	char	*ack_reason;		/* why the acknowledgement was suppressed */
+	char	*phone;			/* a caller's number */
+	char	*message_id;		/* the report's Message-ID */
+};
+
+typedef int (*store_feedback_fn)(void *arg, const struct feedback_info *,
+    struct store_msg *out);
+
+struct case_filter {
+	const char	*status, *outcome, *category, *channel, *assignee, *text;
+	int		 overdue;
+	time_t		 due_before;	/* open cases due in [now, due_before) */
+	time_t		 now;
+	long		 limit;
+};
+
+int	 store_measure_valid(const char *);
+int	 store_case_act(struct store *, const char *case_no,
+	    const struct case_action *, store_feedback_fn, void *arg,
+	    char *status, size_t len);
+int	 store_case_rate(struct store *, const char *case_no, int rating,
+	    const char *actor, time_t now);
+int	 store_feedback_bounced(struct store *, const char *case_no,
+	    const char *diagnostic, time_t now);
+int	 store_case_query(struct store *, const struct case_filter *, json_t **);
+int	 store_case_extra(struct store *, json_t *, long long id);
+int	 store_hot(struct store *, time_t from, time_t to, long limit, json_t **);
+int	 store_stats(struct store *, time_t from, time_t to, json_t **);
+int	 store_digest(struct store *, time_t now, time_t day_end, long window,
+	    json_t **);
+int	 store_purge(struct store *, time_t before, time_t now, int dry_run,
+	    long *count, strlist *files, int *clean);
 
 #endif

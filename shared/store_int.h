@@ -36,5 +36,7 @@ json_t		*store_rfc3339(time_t);
 int		 store_sub_query(struct store *, json_t *, long long id, const char *key,
 		    const char *sql);
 void		 store_missing_detail(unsigned, char *, size_t);
+int		 store_add_message(struct store *, long long case_id,
+		    const char *kind, const struct report *, long long *msg_id);
 
 #endif

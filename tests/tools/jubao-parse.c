@@ -65,6 +65,8 @@ main(int argc, char **argv)
 		printf("auto: %s\n", r->auto_reason);
 	if (r->case_ref[0])
 		printf("case_ref: %s\n", r->case_ref);
+	if (r->ref_kind[0])
+		printf("ref_kind: %s\n", r->ref_kind);
 	printf("category: %s\n", r->category);
 	printf("priority: %d\n", r->priority);
 	printf("lang: %s\n", r->lang);

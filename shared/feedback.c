@@ -1,0 +1,337 @@
+/*
+ * NAME
+ *	feedback - outcome feedback: templates, channels, VERP, ratings
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <sodium.h>
+
+#include "ack.h"
+#include "caseno.h"
+#include "feedback.h"
+#include "log.h"
+#include "tmpl.h"
+
+static const char *const outcomes[FB_NOUTCOME] = {
+	"disposed", "not_accepted", "refused_malicious", "transferred"
+};
+static const char *const langs[2] = { "zh-CN", "en" };
+
+static const struct {
+	const char	*measure, *zh, *en;
+} measure_text[] = {
+	{ "delete", "删除了相关内容", "deleted the content" },
+	{ "block", "屏蔽了相关内容", "blocked the content" },
+	{ "unlink", "断开了相关链接", "removed the links to it" },
+	{ "warn", "对相关账号进行了警示教育", "warned the account" },
+	{ "suspend", "暂停了相关账号的更新", "suspended the account's updates" },
+	{ "restrict", "限制了相关账号发布信息", "restricted the account's posting" },
+	{ "close", "关闭了相关账号", "closed the account" },
+	{ "private", "对相关内容限时加私", "made the content private for a limited time" },
+	{ "dispute-label", "为相关内容标注了争议标签",
+	  "labelled the content as disputed" },
+};
+
+/* feedback_measure_text - what a measure means to a reporter */
+const char *
+feedback_measure_text(const char *m, const char *lang)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(measure_text) / sizeof(measure_text[0]); i++)
+		if (strcmp(measure_text[i].measure, m) == 0)
+			return (strcmp(lang, "en") == 0 ? measure_text[i].en :
+			    measure_text[i].zh);
+	return (m);
+}
+
+/* vars - the template variables of one feedback */
+static size_t
+vars(struct tmpl_var *v, const char *case_no, const char *category,
+    const char *measures, const char *explanation, const char *reason,
+    const char *to, const char *site)
+{
+	size_t	 n = 0;
+
+	v[n].name = "case"; v[n++].value = case_no;
+	v[n].name = "category"; v[n++].value = category;
+	v[n].name = "measures"; v[n++].value = measures;
+	v[n].name = "explanation"; v[n++].value = explanation;
+	v[n].name = "reason"; v[n++].value = reason;
+	v[n].name = "to"; v[n++].value = to;
+	v[n].name = "site"; v[n++].value = site;
+	return (n);
+}
+
+/* feedback_init - load every feedback template and render it once */
+int
+feedback_init(struct feedback_ctx *f, const struct cfg *cfg,
+    const struct categories *cats, buf *err)
+{
+	struct tmpl_var	 v[8];
+	size_t		 n, before = err->len;
+	int		 l, k;
+	char		*out, *subj, *body, name[64];
+
+	memset(f, 0, sizeof(*f));
+	f->cfg = cfg;
+	f->cats = cats;
+	n = vars(v, "261123000017", "其他", "  1. x\n", "x", "x", "x", "x");
+	for (l = 0; l < 2; l++)
+		for (k = 0; k < FB_NOUTCOME; k++) {
+			snprintf(name, sizeof(name), "feedback-%s", outcomes[k]);
+			if ((f->tmpl[l][k] = tmpl_load(cfg->template_dir,
+			    langs[l], name, err)) == NULL)
+				continue;
+			if ((out = tmpl_render(f->tmpl[l][k], v, n, err)) == NULL) {
+				buf_printf(err, "(in template %s/%s/%s.txt)\n",
+				    cfg->template_dir, langs[l], name);
+				continue;
+			}
+			if (tmpl_split(out, &subj, &body) < 0)
+				buf_printf(err, "%s/%s/%s.txt: the first line must "
+				    "be 'Subject: ...'\n", cfg->template_dir,
+				    langs[l], name);
+			else {
+				free(subj);
+				free(body);
+			}
+			free(out);
+		}
+	if (err->len > before) {
+		feedback_free(f);
+		return (-1);
+	}
+	return (0);
+}
+
+/* feedback_free - release the templates */
+void
+feedback_free(struct feedback_ctx *f)
+{
+	int	 l, k;
+
+	for (l = 0; l < 2; l++)
+		for (k = 0; k < FB_NOUTCOME; k++) {
+			free(f->tmpl[l][k]);
+			f->tmpl[l][k] = NULL;
+		}
+}
+
+/* bounce_base - bounce_address, or ack_from's local part + "-bounces" */
+static char *
+bounce_base(const struct cfg *cfg)
+{
+	const char	*at;
+
+	if (*cfg->bounce_address)
+		return (xstrdup(cfg->bounce_address));
+	if ((at = strrchr(cfg->ack_from, '@')) == NULL)
+		return (xasprintf("%s-bounces", cfg->ack_from));
+	return (xasprintf("%.*s-bounces%s", (int)(at - cfg->ack_from),
+	    cfg->ack_from, at));
+}
+
+/* feedback_verp - the envelope sender of a case's feedback: local+CASE@domain */
+char *
+feedback_verp(const struct cfg *cfg, const char *case_no)
+{
+	char		*base = bounce_base(cfg), *res;
+	const char	*at = strrchr(base, '@');
+
+	res = at ? xasprintf("%.*s+%s%s", (int)(at - base), base, case_no, at) :
+	    xasprintf("%s+%s", base, case_no);
+	free(base);
+	return (res);
+}
+
+/*
+ * feedback_bounce_case - is rcpt our VERP bounce address; the case it names
+ * in case_no.  0 yes, -1 no.
+ */
+int
+feedback_bounce_case(const struct cfg *cfg, const char *rcpt, char *case_no,
+    size_t len)
+{
+	char		*base = bounce_base(cfg), *a;
+	const char	*at_b, *at_r, *plus;
+	size_t		 l, rl = strlen(rcpt);
+	int		 rc = -1;
+
+	if (rl > 1 && rcpt[0] == '<' && rcpt[rl - 1] == '>')
+		a = xstrndup(rcpt + 1, rl - 2);
+	else
+		a = xstrdup(rcpt);
+	at_b = strrchr(base, '@');
+	at_r = strrchr(a, '@');
+	if (at_b == NULL || at_r == NULL ||
+	    strcasecmp(at_b, at_r) != 0 ||
+	    (plus = memchr(a, '+', (size_t)(at_r - a))) == NULL)
+		goto out;
+	l = (size_t)(at_b - base);
+	if ((size_t)(plus - a) != l || strncasecmp(a, base, l) != 0)
+		goto out;
+	l = (size_t)(at_r - plus - 1);
+	if (l + 1 > len)
+		goto out;
+	memcpy(case_no, plus + 1, l);
+	case_no[l] = '\0';
+	rc = caseno_valid(case_no) ? 0 : -1;
+out:
+	free(base);
+	free(a);
+	return (rc);
+}
+
+/*
+ * feedback_rating - a satisfaction rating (1-5) in a reply, or -1.  Read
+ * from the reporter's own lines, before the quoted message: a line that
+ * is one digit (perhaps "5分", "4星", "5/5"), or one after 满意度, 评分,
+ * 评价 or "rating".
+ */
+int
+feedback_rating(const char *text)
+{
+	static const char *const labels[] = { "满意度", "评分", "评价", "rating",
+	    "Rating", NULL };
+	const char	*p = text, *e, *q;
+	char		 line[256];
+	size_t		 len, i;
+
+	while (p && *p) {
+		e = strchr(p, '\n');
+		len = e ? (size_t)(e - p) : strlen(p);
+		if (len >= sizeof(line))
+			len = sizeof(line) - 1;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		p = e ? e + 1 : NULL;
+		q = str_trim(line);
+		/* the quoted message starts: stop */
+		if (*q == '>' || strncmp(q, "-----", 5) == 0 ||
+		    strstr(q, "写道") || strstr(q, " wrote:"))
+			break;
+		if (*q >= '1' && *q <= '5' && (q[1] == '\0' ||
+		    strcmp(q + 1, "分") == 0 || strcmp(q + 1, "星") == 0 ||
+		    strcmp(q + 1, "/5") == 0 || strcmp(q + 1, ".") == 0))
+			return (*q - '0');
+		for (i = 0; labels[i]; i++)
+			if ((q = strstr(line, labels[i])) != NULL) {
+				q += strlen(labels[i]);
+				while (*q && !isdigit((unsigned char)*q) &&
+				    (unsigned char)*q != 0xe3 && q - line < 200 &&
+				    (*q == ' ' || *q == ':' || (unsigned char)*q >= 0x80))
+					q++;
+				if (*q >= '1' && *q <= '5' && !isdigit((unsigned char)q[1]))
+					return (*q - '0');
+			}
+	}
+	return (-1);
+}
+
+/* fmt_day - local "YYYY-MM-DD" */
+static void
+fmt_day(time_t t, char *out, size_t len)
+{
+	struct tm	 tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%d", &tm);
+}
+
+/* feedback_render - store_feedback_fn: the feedback of a case's outcome */
+int
+feedback_render(void *arg, const struct feedback_info *fi,
+    struct store_msg *out)
+{
+	struct feedback_ctx	*f = arg;
+	const struct cfg	*cfg = f->cfg;
+	const struct category	*cat = cat_find(f->cats, fi->category);
+	struct tmpl_var		 v[8];
+	int			 l = strcmp(fi->lang, "en") == 0, k;
+	size_t			 n, i;
+	char			*text, *subj = NULL, *body = NULL, rnd[9], day[16];
+	buf			 ms = { 0 }, err = { 0 };
+
+	for (k = 0; k < FB_NOUTCOME; k++)
+		if (strcmp(outcomes[k], fi->outcome) == 0)
+			break;
+	if (k == FB_NOUTCOME) {
+		log_error("case %s: no feedback template for outcome '%s'",
+		    fi->case_no, fi->outcome);
+		return (-1);
+	}
+	buf_adds(&ms, "");
+	for (i = 0; i < fi->measures.n; i++) {
+		char		*m = xstrdup(fi->measures.v[i]), *colon;
+		const char	*txt;
+
+		if ((colon = strchr(m, ':')) != NULL)
+			*colon++ = '\0';
+		txt = feedback_measure_text(m, langs[l]);
+		if (colon != NULL) {
+			fmt_day((time_t)strtoll(colon, NULL, 10), day, sizeof(day));
+			buf_printf(&ms, "  %zu. %s%s%s%s\n", i + 1, txt,
+			    l ? " (until " : "（至 ", day, l ? ")" : "）");
+		} else
+			buf_printf(&ms, "  %zu. %s\n", i + 1, txt);
+		free(m);
+	}
+	n = vars(v, fi->case_no, cat ? cat_name(cat, langs[l]) : fi->category,
+	    ms.s, fi->explanation ? fi->explanation : "",
+	    fi->outcome_detail ? fi->outcome_detail : "",
+	    fi->outcome_detail ? fi->outcome_detail : (l ? "the competent authority" :
+	    "有关主管部门"), cfg->site_name);
+	text = tmpl_render(f->tmpl[l][k], v, n, &err);
+	buf_free(&ms);
+	if (text == NULL || tmpl_split(text, &subj, &body) < 0) {
+		log_error("case %s: feedback template: %s", fi->case_no,
+		    err.s ? err.s : "no Subject line");
+		free(text);
+		buf_free(&err);
+		return (-1);
+	}
+	free(text);
+	buf_free(&err);
+
+	if (strcmp(fi->channel, "hotline") == 0) {
+		/* a caller: SMS through the SIP MESSAGE gateway, or a call-back */
+		char	*num = fi->phone ? xstrdup(fi->phone) : NULL;
+
+		if (num != NULL)
+			num[strcspn(num, ", ")] = '\0';
+		out->channel = *cfg->sip_sms_gateway ? "sip" : "callback";
+		out->recipient = num;
+		out->message = xasprintf("%s\n\n%s", subj, body);
+		if (num == NULL)
+			out->suppress = xstrdup("the caller left no number");
+		free(subj);
+		free(body);
+		return (0);
+	}
+	out->channel = "email";
+	out->recipient = fi->recipient ? xstrdup(fi->recipient) : NULL;
+	/* whatever kept the acknowledgement from going keeps this too, except
+	 * the daily limit: every reporter is told the outcome */
+	if (fi->ack_reason != NULL && strncmp(fi->ack_reason, "rate limit", 10) != 0)
+		out->suppress = xasprintf("as the acknowledgement: %s",
+		    fi->ack_reason);
+	else if (out->recipient == NULL)
+		out->suppress = xstrdup("no address to reply to");
+	out->env_from = feedback_verp(cfg, fi->case_no);
+	for (i = 0; i < 8; i++)
+		rnd[i] = "0123456789abcdef"[randombytes_uniform(16)];
+	rnd[8] = '\0';
+	out->message_id = xasprintf("jubao.%s.feedback.%s@%s", fi->case_no, rnd,
+	    cfg->message_id_domain);
+	out->message = mail_build(cfg->ack_from_name, cfg->ack_from,
+	    out->recipient, subj, body, out->message_id, fi->message_id,
+	    "auto-generated");
+	free(subj);
+	free(body);
+	return (0);
+}
