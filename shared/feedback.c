@@ -23,7 +23,17 @@ static const char *const langs[2] = { "zh-CN", "en" };
 
 static const struct {
 	const char	*measure, *zh, *en;
-} measure_text[] = {
+} measure_name[] = {
+	{ "delete", "删除", "delete" },
+	{ "block", "屏蔽", "block" },
+	{ "unlink", "断开链接", "unlink" },
+	{ "warn", "警示教育", "warning" },
+	{ "suspend", "暂停更新", "suspend updates" },
+	{ "restrict", "限制发布", "restrict posting" },
+	{ "close", "关闭账号", "close account" },
+	{ "private", "限时加私", "private for a limited time" },
+	{ "dispute-label", "争议标签", "dispute label" },
+}, measure_text[] = {
 	{ "delete", "删除了相关内容", "deleted the content" },
 	{ "block", "屏蔽了相关内容", "blocked the content" },
 	{ "unlink", "断开了相关链接", "removed the links to it" },
@@ -35,6 +45,19 @@ static const struct {
 	{ "dispute-label", "为相关内容标注了争议标签",
 	  "labelled the content as disputed" },
 };
+
+/* feedback_measure_name - a measure's short name, for tables and charts */
+const char *
+feedback_measure_name(const char *m, const char *lang)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(measure_name) / sizeof(measure_name[0]); i++)
+		if (strcmp(measure_name[i].measure, m) == 0)
+			return (strcmp(lang, "en") == 0 ? measure_name[i].en :
+			    measure_name[i].zh);
+	return (m);
+}
 
 /* feedback_measure_text - what a measure means to a reporter */
 const char *

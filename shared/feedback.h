@@ -35,6 +35,7 @@ char	*feedback_verp(const struct cfg *, const char *case_no);
 int	 feedback_bounce_case(const struct cfg *, const char *rcpt, char *case_no,
 	    size_t len);
 const char *feedback_measure_text(const char *measure, const char *lang);
+const char *feedback_measure_name(const char *measure, const char *lang);
 int	 feedback_rating(const char *text);
 
 #endif

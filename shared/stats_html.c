@@ -74,7 +74,7 @@ stats_text(json_t *s, const struct categories *cats, FILE *fp)
 		fprintf(fp, "  %-34s %lld\n", cat_label(cats, k), json_integer_value(v));
 	fprintf(fp, "by measure:\n");
 	json_object_foreach(json_object_get(s, "by_measure"), k, v)
-		fprintf(fp, "  %-34s %lld\n", feedback_measure_text(k, "zh-CN"),
+		fprintf(fp, "  %-34s %lld\n", feedback_measure_name(k, "zh-CN"),
 		    json_integer_value(v));
 }
 
@@ -154,7 +154,7 @@ bars(FILE *fp, const char *title, json_t *g, const struct categories *cats,
 
 		fprintf(fp, "<text x=\"200\" y=\"%d\" text-anchor=\"end\" "
 		    "font-size=\"13\">", y + 15);
-		html_escape(fp, measures ? feedback_measure_text(k, "zh-CN") :
+		html_escape(fp, measures ? feedback_measure_name(k, "zh-CN") :
 		    cat_label(cats, k));
 		fprintf(fp, "</text><rect x=\"210\" y=\"%d\" width=\"%d\" "
 		    "height=\"18\" fill=\"#c0392b\"/><text x=\"%d\" y=\"%d\" "

@@ -1,0 +1,150 @@
+#!/bin/bash
+# t-stats.sh - published statistics over 10,000 generated cases, checked
+# against figures computed independently (tests/tools/gencases.py computes
+# them from the values it generated; counts also by plain sqlite3); the
+# HTML report in headless Chromium; deadlines, overdue and the digest with
+# a fixed clock; retention: after purge no reporter address or phone of a
+# purged case is anywhere in the database file or its WAL.
+cd "$(dirname "$0")/../.." || exit 2
+. tests/lib/common.sh
+. tests/lib/jubao.sh
+
+N=${N:-10000}
+dir=$(mktestdir stats)
+port=$(free_port)
+JB_CONF=$(jb_conf "$dir" "$port" "delivery_method = smtp" "smtp_relay = 127.0.0.1:9" \
+    "handlers_mailbox = handlers@example.cn")
+# the real milter creates the store (and one real case)
+miltertest -D bin="$JB_MILTER" -D conf="$JB_CONF" -D port="$port" -D qid=ST1 \
+    -s tests/milter/report.lua >"$dir/mt.out" 2>&1 || { fail "report: $(cat "$dir/mt.out")"; finish; }
+real=$(sed -n 's/^CASE //p' "$dir/mt.out")
+db="$dir/jubao.db"
+start=$(date -d '2025-01-01 00:00:00' +%s)
+python3 tests/tools/gencases.py "$db" "$N" 42 "$start" "$dir/expect.json" ||
+	{ fail "gencases failed"; finish; }
+pass "generated $N cases over a year"
+
+# --- statistics against the independent figures
+from=$(date -d @"$start" '+%Y-%m-%d'); to=$(date -d @"$((start + 365 * 86400))" '+%Y-%m-%d')
+jb_ctl --json stats --from "$from" --to "$to" >"$dir/stats.json" || fail "stats failed"
+python3 - "$dir/stats.json" "$dir/expect.json" <<'PY' >"$dir/cmp.out"
+import json, sys
+got, exp = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+for k, v in exp.items():
+    if k == "closed":
+        continue
+    g = got.get(k)
+    if isinstance(v, float):
+        ok = g is not None and abs(g - v) < 1e-6
+    elif isinstance(v, dict):
+        ok = {a: b for a, b in (g or {}).items()} == v
+    else:
+        ok = g == v
+    print(("ok - " if ok else "not ok - ") + "stats %s: %s%s" % (k, g, "" if ok else " (want %s)" % v))
+PY
+while read -r line; do
+	case $line in ok*) pass "${line#ok - }" ;; *) fail "${line#not ok - }" ;; esac
+done <"$dir/cmp.out"
+# counts again, by plain sqlite3 on the file
+y="received_at >= $start AND received_at < $((start + 365 * 86400))"
+for q in "received|SELECT count(*) FROM cases WHERE $y" \
+    "disposed|SELECT count(*) FROM cases WHERE outcome = 'disposed' AND $y" \
+    "transferred|SELECT count(*) FROM cases WHERE outcome = 'transferred' AND $y"; do
+	k=${q%%|*}
+	want=$(sqlite3 -readonly "$db" "${q#*|}")
+	got=$(python3 -c "import json; print(json.load(open('$dir/stats.json'))['$k'])")
+	[ "$got" = "$want" ] && pass "sqlite3 agrees: $k $got" || fail "sqlite3 $k: $want, stats $got"
+done
+jb_ctl stats --from "$from" --to "$to" --csv >"$dir/stats.csv"
+grep -qx "received,,$N" "$dir/stats.csv" && grep -q "^by_category,fraud," "$dir/stats.csv" &&
+	pass "CSV has the same figures" || fail "CSV: $(head -5 "$dir/stats.csv")"
+# no personal data in any form of the statistics
+if grep -Eq "example\.net|139[0-9]{8}|举报人[0-9]" "$dir/stats.json" "$dir/stats.csv"; then
+	fail "personal data in the statistics"
+else
+	pass "no personal data in JSON or CSV statistics"
+fi
+
+# --- the HTML report, publishable as it is, in headless Chromium
+jb_ctl stats --from "$from" --to "$to" --html >"$dir/report.html"
+! grep -Eqi "<script|src=|href=|@import|url\(" "$dir/report.html" &&
+	pass "the HTML report has no scripts and no external resources" || fail "report.html loads something"
+grep -q "<svg" "$dir/report.html" && pass "it has SVG charts" || fail "no SVG"
+if command -v chromium >/dev/null; then
+	( cd "$dir" && timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-quic \
+	    --no-first-run --disable-background-networking --disable-component-update \
+	    --disable-sync --user-data-dir="$dir/chrome" --enable-logging=stderr --v=0 \
+	    --window-size=800,1400 --screenshot="$dir/report.png" "file://$dir/report.html" \
+	    >"$dir/chrome.log" 2>&1 )
+	[ -s "$dir/report.png" ] && [ "$(head -c 4 "$dir/report.png" | od -An -c | tr -d ' ')" = "211PNG" ] &&
+		pass "Chromium renders it to a screenshot ($(stat -c %s "$dir/report.png") bytes)" ||
+		fail "no screenshot: $(tail -5 "$dir/chrome.log")"
+	if grep -Eq "CONSOLE|Uncaught|ERR_FILE|Failed to load" "$dir/chrome.log"; then
+		fail "console errors: $(grep -E 'CONSOLE|Uncaught|ERR_FILE|Failed to load' "$dir/chrome.log" | head -3)"
+	else
+		pass "with no console errors"
+	fi
+	[ -n "${JUBAO_KEEP_SCREENSHOT:-}" ] && cp "$dir/report.png" "$JUBAO_KEEP_SCREENSHOT"
+else
+	fail "chromium is not installed (tests/packages.txt lists it)"
+fi
+
+# --- deadlines with a fixed clock: the real case is overdue a day later
+due=$(jb_sql "SELECT deadline FROM cases WHERE case_no = '$real'")
+jb_ctl --json --now "@$((due - 3600))" overdue | grep -q "\"$real\"" &&
+	fail "overdue before its deadline" || pass "not overdue an hour before its deadline"
+jb_ctl --json --now "@$((due + 3600))" overdue | grep -q "\"$real\"" &&
+	pass "overdue an hour after its deadline" || fail "not overdue after the deadline"
+jb_ctl --now "@$((due - 3600))" digest --print >"$dir/digest1.txt"
+grep -q "今日到期 Due today（1 件）" "$dir/digest1.txt" && grep -q "$real" "$dir/digest1.txt" &&
+	pass "the digest lists it as due today an hour before" || fail "digest: $(cat "$dir/digest1.txt")"
+jb_ctl --actor 李 accept "$real" >/dev/null
+jb_ctl --actor 李 dispose --measure private --until "@$((due + 2 * 86400))" --measure dispute-label "$real" >/dev/null ||
+	fail "dispose private"
+jb_ctl --now "@$((due + 86400))" digest --print >"$dir/digest2.txt"
+grep -q "限时加私即将到期.*（1 件）" "$dir/digest2.txt" && grep -q "$real" "$dir/digest2.txt" &&
+	pass "the digest warns of the 限时加私 measure ending in a day" || fail "digest2: $(cat "$dir/digest2.txt")"
+[ "$(grep -c "$real" "$dir/digest2.txt")" = 1 ] && pass "a disposed case is not listed as overdue" ||
+	fail "overdue after disposal"
+
+# --- retention: pseudonymise what was closed more than six months ago
+printf 'retention = 30d\n' >>"$JB_CONF"
+out=$(jb_ctl -n 2>&1) && fail "a retention under six months is accepted" ||
+	case $out in *"retention: 30d is out of bounds"*) pass "a retention under six months is refused" ;;
+	*) fail "retention 30d: $out" ;; esac
+sed -i '$d' "$JB_CONF"
+now=$(( start + 400 * 86400 ))
+jb_ctl --now "@$now" purge >"$dir/purge.out" 2>&1 || fail "purge: $(cat "$dir/purge.out")"
+python3 - "$dir/expect.json" "$now" >"$dir/purged" <<'PY'
+import json, sys
+exp, now = json.load(open(sys.argv[1])), int(sys.argv[2])
+for no, closed, i in exp["closed"]:
+    print("purged" if closed < now - 180 * 86400 else "kept", no, i)
+PY
+np=$(grep -c ^purged "$dir/purged"); nk=$(grep -c ^kept "$dir/purged")
+grep -q "^purged $np case(s)" "$dir/purge.out" && pass "purge: $np cases closed over 180 days ago ($nk closed later kept)" ||
+	fail "purge said: $(cat "$dir/purge.out"), want $np"
+# search the raw bytes of the database and its WAL
+cat "$db" "$db-wal" 2>/dev/null >"$dir/raw.bin"
+bad=0; checked=0
+while read -r what no i; do
+	[ "$what" = purged ] || continue
+	checked=$((checked + 1))
+	[ $checked -gt 300 ] && break
+	if grep -aq -e "reporter-$i@example.net" -e "139$(printf '%08d' "$i")" "$dir/raw.bin"; then
+		bad=$((bad + 1)); diag "case $no still has its reporter's address or phone"
+	fi
+done <"$dir/purged"
+[ "$bad" = 0 ] && [ "$checked" -gt 0 ] &&
+	pass "no address or phone of $checked purged cases remains in the file or the WAL" ||
+	fail "$bad of $checked purged cases still have identity in the file"
+k=$(awk '$1 == "kept" { print $3; exit }' "$dir/purged")
+[ -n "$k" ] && grep -aq "reporter-$k@example.net" "$dir/raw.bin" &&
+	pass "a case closed later keeps its reporter (the search does see addresses)" ||
+	fail "kept case $k lost its reporter (or the search is blind)"
+p=$(awk '$1 == "purged" { print $2; exit }' "$dir/purged")
+[ "$(jb_ctl --json show "$p" | python3 -c 'import json,sys; c=json.load(sys.stdin); print(c["category"] != "" and c["purged_at"] is not None)')" = True ] &&
+	pass "a purged case keeps its classification" || fail "purged case $p"
+jb_ctl --json show --reveal "$p" | python3 -c 'import json,sys; r=json.load(sys.stdin)["reporter"]; sys.exit(0 if r["address"].startswith("reporter-") and "@" not in r["address"] and r["phone"] is None else 1)' &&
+	pass "its reporter is a pseudonym" || fail "reporter after purge: $(jb_ctl --json show --reveal "$p")"
+finish
