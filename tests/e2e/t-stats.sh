@@ -7,6 +7,7 @@
 # purged case is anywhere in the database file or its WAL.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib/common.sh
+. tests/lib/postfix.sh
 . tests/lib/jubao.sh
 
 N=${N:-10000}
@@ -106,6 +107,19 @@ grep -q "限时加私即将到期.*（1 件）" "$dir/digest2.txt" && grep -q "$
 	pass "the digest warns of the 限时加私 measure ending in a day" || fail "digest2: $(cat "$dir/digest2.txt")"
 [ "$(grep -c "$real" "$dir/digest2.txt")" = 1 ] && pass "a disposed case is not listed as overdue" ||
 	fail "overdue after disposal"
+
+# --- the digest is mailed to the handlers; a relay that is down is exit 75
+jb_ctl --now "@$((due + 86400))" digest >"$dir/d.out" 2>&1; rc=$?
+[ "$rc" = 75 ] && pass "digest with the relay down: exit 75 (cron retries)" || fail "digest rc $rc: $(cat "$dir/d.out")"
+sport=$(free_port); mkdir -p "$dir/sink"; chown postfix "$dir/sink"
+sink_start "$dir/sink" "$sport" || fail "sink"
+echo "smtp_relay = 127.0.0.1:$sport" >>"$JB_CONF"
+[ "$(jb_ctl --now "@$((due + 86400))" digest)" = "digest sent" ] && sink_wait "$dir/sink" 1 10 &&
+	python3 tests/lib/mail.py show "$(sink_files "$dir/sink" | head -n 1)" >"$dir/digest.mail" &&
+	grep -q "^Envelope-To: <handlers@example.cn>$" "$dir/digest.mail" && grep -q "限时加私即将到期" "$dir/digest.mail" &&
+	grep -q "^Subject: \[JB\] 举报处理日报" "$dir/digest.mail" &&
+	pass "the digest is mailed to handlers_mailbox" || fail "digest mail: $(cat "$dir/digest.mail" 2>/dev/null)"
+sed -i '$d' "$JB_CONF"
 
 # --- retention: pseudonymise what was closed more than six months ago
 printf 'retention = 30d\n' >>"$JB_CONF"
