@@ -244,6 +244,12 @@ main(int argc, char **argv)
 		    conf_path);
 		return (1);
 	}
+	/* the key is read while we may (it is 0600, root's or jubao's) */
+	if (store_keys_load(rt->cfg->key_file, &err) < 0) {
+		fprintf(stderr, "%sjubao-milter: %s: configuration has errors\n",
+		    err.s, conf_path);
+		return (1);
+	}
 	if (check) {
 		printf("jubao-milter: %s: configuration OK\n", conf_path);
 		return (0);

@@ -39,6 +39,7 @@ struct cfg_param {
 static const struct cfg_param cfg_table[] = {
 	/* name			type			default		min	max	choices */
 	{ "store_path",		S(store_path),		"/var/lib/jubao/jubao.db", 0, 0, NULL },
+	{ "key_file",		S(key_file),		"/etc/jubao/jubao.key", 0, 0, NULL },
 	{ "store_busy_timeout",	T(store_busy_timeout),	"5s",		1,	600,	NULL },
 	{ "evidence_dir",	S(evidence_dir),	"/var/lib/jubao/evidence", 0, 0, NULL },
 	{ "spool_dir",		S(spool_dir),		"/var/spool/jubao", 0, 0, NULL },

@@ -20,6 +20,7 @@
 struct cfg {
 	/* store */
 	char	*store_path;
+	char	*key_file;
 	long	 store_busy_timeout;	/* seconds */
 	char	*evidence_dir;
 	char	*spool_dir;

@@ -36,6 +36,7 @@
 #include "caseno.h"
 #include "cfg.h"
 #include "classify.h"
+#include "crypt.h"
 #include "evidence.h"
 #include "feedback.h"
 #include "log.h"
@@ -77,7 +78,7 @@ usage(void)
 	    "  objection --text TEXT CASE     complaint --text TEXT CASE\n"
 	    "  rate --score 1-5 CASE\n"
 	    "  deliver | digest [--print] | purge [--dry-run]\n"
-	    "  config [--defaults | --changed] | -n\n"
+	    "  config [--defaults | --changed] | keygen | -n\n"
 	    "  (no CASE: case numbers are read from standard input, one a line)\n");
 	exit(EXIT_USAGE);
 }
@@ -798,6 +799,24 @@ main(int argc, char **argv)
 		    err.s, path);
 		return (EXIT_REFUSED);
 	}
+	if (argc >= 1 && strcmp(argv[0], "keygen") == 0 && !check) {
+		/* a new key_file, mode 0600; an existing one is never replaced */
+		if (argc != 1)
+			usage();
+		if (crypt_keygen(x.cfg->key_file, &err) < 0) {
+			fprintf(stderr, "jubaoctl: %s", err.s);
+			return (EXIT_REFUSED);
+		}
+		printf("jubaoctl: new key in %s\n", x.cfg->key_file);
+		return (0);
+	}
+	if (argc >= 1 && strcmp(argv[0], "config") == 0)
+		return (cmd_config(&x, argc, argv));
+	if (store_keys_load(x.cfg->key_file, &err) < 0) {
+		fprintf(stderr, "%sjubaoctl: %s: configuration has errors\n",
+		    err.s, path);
+		return (EXIT_REFUSED);
+	}
 	if (check) {
 		printf("jubaoctl: %s: configuration OK\n", path);
 		return (0);
@@ -805,8 +824,6 @@ main(int argc, char **argv)
 	if (argc < 1)
 		usage();
 	cmd = argv[0];
-	if (strcmp(cmd, "config") == 0)
-		return (cmd_config(&x, argc, argv));
 	for (i = 0; actions[i]; i++)
 		if (strcmp(cmd, actions[i]) == 0)
 			break;

@@ -129,6 +129,14 @@ static const char *const migrations[] = {
 	"CREATE INDEX cases_deadline ON cases (outcome_at, deadline);"
 	"CREATE INDEX cases_closed ON cases (closed_at);"
 	"CREATE INDEX events_action ON events (action, at);",
+	/* 3 -> 4: identity sealed (crypt.c), blind indexes, flood marks */
+	"ALTER TABLE reporters ADD COLUMN address_idx TEXT;"
+	"ALTER TABLE reporters ADD COLUMN client_idx TEXT;"
+	"ALTER TABLE outbox ADD COLUMN recipient_idx TEXT;"
+	"ALTER TABLE cases ADD COLUMN flood INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX reporters_address_idx ON reporters (address_idx);"
+	"CREATE INDEX reporters_client_idx ON reporters (client_idx);"
+	"CREATE INDEX outbox_rcpt_idx ON outbox (recipient_idx, created_at);",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -159,6 +167,60 @@ store_refuse(struct store *st, const char *fmt, const char *arg)
 #pragma GCC diagnostic pop
 	st->busy = 0;
 	return (-1);
+}
+
+static struct crypt_keys	 store_keys;
+static int			 store_have_keys;
+
+/*
+ * store_keys_load - read key_file once per process, before any store_open:
+ * every handle opened afterwards seals and opens reporter identity with it.
+ * 0, or -1 with the reason in err (a missing file, a file readable by group
+ * or others).
+ */
+int
+store_keys_load(const char *path, buf *err)
+{
+	if (crypt_load(path, &store_keys, err) < 0)
+		return (-1);
+	store_have_keys = 1;
+	return (0);
+}
+
+/* store_seal - identity sealed for the store; NULL in, NULL out */
+char *
+store_seal(struct store *st, const char *v)
+{
+	if (v == NULL)
+		return (NULL);
+	if (st->keys == NULL)
+		log_panic("store: reporter identity written without a key");
+	return (crypt_seal(st->keys, v));
+}
+
+/* store_unseal - identity as it was; "(undecryptable)" if forged */
+char *
+store_unseal(struct store *st, const char *v)
+{
+	char	*p;
+
+	if (v == NULL)
+		return (NULL);
+	if (st->keys == NULL || (p = crypt_open(st->keys, v)) == NULL)
+		return (xstrdup(st->keys == NULL && strncmp(v, "v1:", 3) != 0 ?
+		    v : "(undecryptable)"));
+	return (p);
+}
+
+/* store_index - the blind index of an identity ("" for none) */
+void
+store_index(struct store *st, const char *v, char out[33])
+{
+	if (v == NULL || st->keys == NULL) {
+		out[0] = '\0';
+		return;
+	}
+	crypt_index(st->keys, v, out);
 }
 
 /* store_error - why the last call failed */
@@ -295,6 +357,14 @@ store_open(const char *path, long busy_timeout, struct store **out, buf *err)
 	char		 pragma[96];
 
 	*out = NULL;
+	/* 承诺书-5: no handle without the key that seals reporters' identity */
+	if (!store_have_keys) {
+		buf_printf(err, "store %s: no key_file loaded (a bug: call "
+		    "store_keys_load first)", path);
+		free(st);
+		return (-1);
+	}
+	st->keys = &store_keys;
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		buf_printf(err, "store %s: %s", path,
@@ -395,11 +465,16 @@ store_find_case(struct store *st, const char *case_no, const char *from,
 	*id = 0;
 	if ((s = store_prep(st, "SELECT c.id, c.status, c.missing FROM cases c "
 	    "LEFT JOIN reporters r ON r.case_id = c.id WHERE c.case_no = ? "
-	    "AND (? IS NULL OR lower(r.address) = lower(?))")) == NULL)
+	    "AND (? IS NULL OR r.address_idx = ?)")) == NULL)
 		return (-1);
-	store_bind_text(s, 1, case_no);
-	store_bind_text(s, 2, from);
-	store_bind_text(s, 3, from);
+	{
+		char	 idx[33];
+
+		store_index(st, from ? from : "", idx);
+		store_bind_text(s, 1, case_no);
+		store_bind_text(s, 2, from);
+		store_bind_text(s, 3, idx);
+	}
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(s, 0);
 		if (status)
@@ -528,11 +603,16 @@ acks_today(struct store *st, const char *rcpt, time_t now, long *n)
 {
 	sqlite3_stmt	*s;
 
-	if ((s = store_prep(st, "SELECT count(*) FROM outbox WHERE recipient = ? "
+	if ((s = store_prep(st, "SELECT count(*) FROM outbox WHERE recipient_idx = ? "
 	    "AND created_at >= ? AND kind IN ('ack', 'supplement') "
 	    "AND status IN ('queued', 'sent')")) == NULL)
 		return (-1);
-	store_bind_text(s, 1, rcpt);
+	{
+		char	 idx[33];
+
+		store_index(st, rcpt, idx);
+		store_bind_text(s, 1, idx);
+	}
 	sqlite3_bind_int64(s, 2, now - 86400);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_finalize(s);
@@ -543,12 +623,52 @@ acks_today(struct store *st, const char *rcpt, time_t now, long *n)
 	return (0);
 }
 
+/*
+ * store_outbox_insert - one outbox row; the recipient (the reporter) and the
+ * message (which names them) are sealed, the recipient also blind-indexed
+ * for the daily limit.  0 or -1.
+ */
+int
+store_outbox_insert(struct store *st, long long case_id, const char *kind,
+    const char *channel, const char *recipient, const char *env_from,
+    const char *message_id, const char *message, const char *status,
+    const char *reason, time_t now)
+{
+	sqlite3_stmt	*s;
+	char		*srcpt, *smsg, idx[33];
+	int		 rc;
+
+	if ((s = store_prep(st, "INSERT INTO outbox (case_id, kind, channel, "
+	    "recipient, recipient_idx, env_from, message_id, message, status, "
+	    "reason, next_at, created_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
+		return (-1);
+	srcpt = store_seal(st, recipient);
+	smsg = store_seal(st, message);
+	store_index(st, recipient, idx);
+	sqlite3_bind_int64(s, 1, case_id);
+	store_bind_text(s, 2, kind);
+	store_bind_text(s, 3, channel);
+	store_bind_text(s, 4, srcpt);
+	store_bind_text(s, 5, recipient ? idx : NULL);
+	store_bind_text(s, 6, env_from ? env_from : "");
+	store_bind_text(s, 7, message_id ? message_id : "");
+	store_bind_text(s, 8, smsg);
+	store_bind_text(s, 9, status);
+	store_bind_text(s, 10, reason);
+	sqlite3_bind_int64(s, 11, now);
+	sqlite3_bind_int64(s, 12, now);
+	rc = store_step_done(st, s);
+	free(srcpt);
+	free(smsg);
+	return (rc);
+}
+
 /* queue_msg - insert an outbox row, queued or suppressed, and its event */
 static int
 queue_msg(struct store *st, long long case_id, struct store_msg *m,
     long daily_limit, time_t now, const char *actor, char *status, size_t slen)
 {
-	sqlite3_stmt	*s;
 	long		 sent = 0;
 	char		 why[128];
 
@@ -564,21 +684,9 @@ queue_msg(struct store *st, long long case_id, struct store_msg *m,
 			m->suppress = xstrdup(why);
 		}
 	}
-	if ((s = store_prep(st, "INSERT INTO outbox (case_id, kind, channel, "
-	    "recipient, env_from, message_id, message, status, reason, "
-	    "next_at, created_at) VALUES (?, ?, 'email', ?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
-		return (-1);
-	sqlite3_bind_int64(s, 1, case_id);
-	store_bind_text(s, 2, m->kind);
-	store_bind_text(s, 3, m->recipient);
-	store_bind_text(s, 4, m->env_from ? m->env_from : "");
-	store_bind_text(s, 5, m->message_id);
-	store_bind_text(s, 6, m->message);
-	store_bind_text(s, 7, m->suppress ? "suppressed" : "queued");
-	store_bind_text(s, 8, m->suppress);
-	sqlite3_bind_int64(s, 9, now);
-	sqlite3_bind_int64(s, 10, now);
-	if (store_step_done(st, s) < 0)
+	if (store_outbox_insert(st, case_id, m->kind, "email", m->recipient,
+	    m->env_from, m->message_id, m->message, m->suppress ? "suppressed" :
+	    "queued", m->suppress, now) < 0)
 		return (-1);
 	snprintf(status, slen, "%s", m->suppress ? "suppressed" : "queued");
 	snprintf(why, sizeof(why), "%s_%s", m->kind,
@@ -641,15 +749,32 @@ new_case(struct store *st, struct report *r, const char *actor,
 	for (i = 0; i < r->phones.n; i++)
 		buf_printf(&phones, "%s%s", i ? ", " : "", r->phones.v[i]);
 	if ((s = store_prep(st, "INSERT INTO reporters (case_id, address, name, "
-	    "phone, client_addr) VALUES (?, ?, ?, ?, ?)")) == NULL) {
+	    "phone, client_addr, address_idx, client_idx) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?)")) == NULL) {
 		buf_free(&phones);
 		return (-1);
 	}
-	sqlite3_bind_int64(s, 1, *case_id);
-	store_bind_text(s, 2, r->from_addr);
-	store_bind_text(s, 3, r->reporter_name ? r->reporter_name : r->from_name);
-	store_bind_text(s, 4, phones.s);
-	store_bind_text(s, 5, r->client_addr);
+	{
+		/* 承诺书-5: who reported is sealed; only a blind index is open */
+		char	*v[4], aidx[33], cidx[33];
+		int	 k;
+
+		v[0] = store_seal(st, r->from_addr);
+		v[1] = store_seal(st, r->reporter_name ? r->reporter_name :
+		    r->from_name);
+		v[2] = store_seal(st, phones.s);
+		v[3] = store_seal(st, r->client_addr);
+		store_index(st, r->from_addr ? r->from_addr :
+		    (phones.s ? r->phones.v[0] : NULL), aidx);
+		store_index(st, r->client_addr, cidx);
+		sqlite3_bind_int64(s, 1, *case_id);
+		for (k = 0; k < 4; k++)
+			store_bind_text(s, 2 + k, v[k]);
+		store_bind_text(s, 6, *aidx ? aidx : NULL);
+		store_bind_text(s, 7, *cidx ? cidx : NULL);
+		for (k = 0; k < 4; k++)
+			free(v[k]);
+	}
 	buf_free(&phones);
 	if (store_step_done(st, s) < 0)
 		return (-1);
@@ -901,9 +1026,11 @@ store_outbox_claim_channel(struct store *st, const char *channel,
 		snprintf(it->case_no, sizeof(it->case_no), "%s",
 		    sqlite3_column_text(s, 1));
 		it->kind = store_col_dup(s, 2);
-		it->recipient = store_col_dup(s, 3);
+		it->recipient = store_unseal(st, (const char *)
+		    sqlite3_column_text(s, 3));
 		it->env_from = store_col_dup(s, 4);
-		it->message = store_col_dup(s, 5);
+		it->message = store_unseal(st, (const char *)
+		    sqlite3_column_text(s, 5));
 		it->attempts = sqlite3_column_int(s, 6);
 		it->created_at = (time_t)sqlite3_column_int64(s, 7);
 	}
@@ -1184,6 +1311,21 @@ store_case_show(struct store *st, const char *case_no, int reveal,
 		a = json_object_get(c, "reporter");
 		v = json_array_size(a) ? json_incref(json_array_get(a, 0)) :
 		    json_object();
+		{
+			static const char *const f[] = { "address", "name",
+			    "phone", "client_addr", NULL };
+			const char	*sealed;
+			char		*plain;
+			int		 k;
+
+			for (k = 0; f[k]; k++)
+				if ((sealed = json_string_value(json_object_get(v,
+				    f[k]))) != NULL) {
+					plain = store_unseal(st, sealed);
+					json_object_set_new(v, f[k], json_string(plain));
+					free(plain);
+				}
+		}
 		json_object_set_new(c, "reporter", v);
 	}
 	if (store_sub_query(st, c, id, "targets", "SELECT kind, value FROM targets "
@@ -1272,7 +1414,6 @@ store_outbox_add(struct store *st, const char *case_no, const char *kind,
     const char *channel, const char *recipient, const char *message,
     const char *suppress, const char *actor)
 {
-	sqlite3_stmt	*s;
 	long long	 case_id;
 	time_t		 now = time(NULL);
 	char		 why[128];
@@ -1287,20 +1428,8 @@ store_outbox_add(struct store *st, const char *case_no, const char *kind,
 	}
 	if (recipient == NULL && suppress == NULL)
 		suppress = "no address to send to";
-	if ((s = store_prep(st, "INSERT INTO outbox (case_id, kind, channel, "
-	    "recipient, env_from, message_id, message, status, reason, "
-	    "next_at, created_at) VALUES (?, ?, ?, ?, '', '', ?, ?, ?, ?, ?)")) == NULL)
-		goto rollback;
-	sqlite3_bind_int64(s, 1, case_id);
-	store_bind_text(s, 2, kind);
-	store_bind_text(s, 3, channel);
-	store_bind_text(s, 4, recipient);
-	store_bind_text(s, 5, message);
-	store_bind_text(s, 6, suppress ? "suppressed" : "queued");
-	store_bind_text(s, 7, suppress);
-	sqlite3_bind_int64(s, 8, now);
-	sqlite3_bind_int64(s, 9, now);
-	if (store_step_done(st, s) < 0)
+	if (store_outbox_insert(st, case_id, kind, channel, recipient, NULL,
+	    NULL, message, suppress ? "suppressed" : "queued", suppress, now) < 0)
 		goto rollback;
 	snprintf(why, sizeof(why), "%s_%s", kind,
 	    suppress ? "suppressed" : "queued");

@@ -56,6 +56,7 @@ struct outbox_item {
 	time_t	 created_at;
 };
 
+int	 store_keys_load(const char *key_file, buf *err);
 int	 store_open(const char *path, long busy_timeout, struct store **, buf *err);
 void	 store_close(struct store *);
 const char *store_error(const struct store *);

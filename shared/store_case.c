@@ -204,9 +204,11 @@ feedback_info_load(struct store *st, const char *case_no,
 		    sqlite3_column_text(s, 0) ? (const char *)sqlite3_column_text(s, 0) : "");
 		fi->outcome_detail = store_col_dup(s, 1);
 		fi->explanation = store_col_dup(s, 2);
-		fi->recipient = store_col_dup(s, 3);
+		fi->recipient = store_unseal(st, (const char *)
+		    sqlite3_column_text(s, 3));
 		fi->ack_reason = store_col_dup(s, 4);
-		fi->phone = store_col_dup(s, 5);
+		fi->phone = store_unseal(st, (const char *)
+		    sqlite3_column_text(s, 5));
 		fi->message_id = store_col_dup(s, 6);
 	}
 	sqlite3_finalize(s);
@@ -265,21 +267,9 @@ queue_feedback(struct store *st, const char *case_no, const struct case_row *c,
 	}
 	status = m.suppress ? "suppressed" : m.channel &&
 	    strcmp(m.channel, "callback") == 0 ? "callback" : "queued";
-	if ((s = store_prep(st, "INSERT INTO outbox (case_id, kind, channel, "
-	    "recipient, env_from, message_id, message, status, reason, next_at, "
-	    "created_at) VALUES (?, 'feedback', ?, ?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
-		goto out;
-	sqlite3_bind_int64(s, 1, c->id);
-	store_bind_text(s, 2, m.channel ? m.channel : "email");
-	store_bind_text(s, 3, m.recipient);
-	store_bind_text(s, 4, m.env_from ? m.env_from : "");
-	store_bind_text(s, 5, m.message_id);
-	store_bind_text(s, 6, m.message);
-	store_bind_text(s, 7, status);
-	store_bind_text(s, 8, m.suppress);
-	sqlite3_bind_int64(s, 9, a->now);
-	sqlite3_bind_int64(s, 10, a->now);
-	if (store_step_done(st, s) < 0)
+	if (store_outbox_insert(st, c->id, "feedback", m.channel ? m.channel :
+	    "email", m.recipient, m.env_from, m.message_id, m.message, status,
+	    m.suppress, a->now) < 0)
 		goto out;
 	snprintf(action, sizeof(action), "feedback_%s", status);
 	if (store_add_event(st, c->id, a->now, a->actor, action, m.suppress) < 0)
@@ -968,7 +958,7 @@ purge_one(struct store *st, long long id, const unsigned char key[32],
 			if (v == NULL || *v == '\0')
 				continue;
 			/* phones are stored "a, b" */
-			copy = xstrdup(v);
+			copy = store_unseal(st, v);
 			for (tok = strtok_r(copy, ",", &save); tok;
 			    tok = strtok_r(NULL, ",", &save))
 				if (*str_trim(tok))
@@ -982,10 +972,16 @@ purge_one(struct store *st, long long id, const unsigned char key[32],
 	    "case_id = ? AND recipient IS NOT NULL")) == NULL)
 		goto out;
 	sqlite3_bind_int64(s, 1, id);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		strlist_add_unique(&secrets, (const char *)sqlite3_column_text(s, 0));
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char	*r = store_unseal(st, (const char *)sqlite3_column_text(s, 0));
+
+		strlist_add_unique(&secrets, r);
+		free(r);
+	}
 	sqlite3_finalize(s);
 
+	/* the blind indexes stay: a pseudonymised reporter still counts for
+	 * the flood caps and "same reporter" until the rows age out */
 	if ((s = store_prep(st, "UPDATE reporters SET address = ?, name = NULL, "
 	    "phone = NULL, client_addr = NULL WHERE case_id = ?")) == NULL)
 		goto out;
@@ -993,8 +989,8 @@ purge_one(struct store *st, long long id, const unsigned char key[32],
 	sqlite3_bind_int64(s, 2, id);
 	if (store_step_done(st, s) < 0)
 		goto out;
-	if ((s = store_prep(st, "UPDATE outbox SET recipient = ?, message = NULL "
-	    "WHERE case_id = ?")) == NULL)
+	if ((s = store_prep(st, "UPDATE outbox SET recipient = ?, message = NULL, "
+	    "recipient_idx = NULL WHERE case_id = ?")) == NULL)
 		goto out;
 	store_bind_text(s, 1, pseud);
 	sqlite3_bind_int64(s, 2, id);

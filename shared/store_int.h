@@ -11,11 +11,18 @@
 
 #include <sqlite3.h>
 
+#include "crypt.h"
+
 struct store {
-	sqlite3	*db;
-	char	 err[512];
-	int	 busy;
+	sqlite3			*db;
+	char			 err[512];
+	int			 busy;
+	const struct crypt_keys	*keys;	/* NULL: identity cannot be stored */
 };
+
+char		*store_seal(struct store *, const char *);
+char		*store_unseal(struct store *, const char *);
+void		 store_index(struct store *, const char *, char out[33]);
 
 int		 store_fail(struct store *, const char *what);
 int		 store_refuse(struct store *, const char *fmt, const char *arg)
@@ -36,6 +43,11 @@ json_t		*store_rfc3339(time_t);
 int		 store_sub_query(struct store *, json_t *, long long id, const char *key,
 		    const char *sql);
 void		 store_missing_detail(unsigned, char *, size_t);
+int		 store_outbox_insert(struct store *, long long case_id,
+		    const char *kind, const char *channel, const char *recipient,
+		    const char *env_from, const char *message_id,
+		    const char *message, const char *status, const char *reason,
+		    time_t now);
 int		 store_add_message(struct store *, long long case_id,
 		    const char *kind, const struct report *, long long *msg_id);
 

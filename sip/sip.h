@@ -78,6 +78,7 @@ struct rec_src {
 };
 
 struct call {
+	int		 ua_kind;	/* first: what a nua handle is bound to */
 	struct call	*next;
 	struct runtime	*rt;
 	void		*nh;		/* nua_handle_t */
@@ -109,8 +110,10 @@ struct call {
 	int		 mode_send, mode_recv;
 	/* RTP */
 	int		 fd;
+	int		 reg;		/* su_root registration of fd */
 	int		 port;
 	struct sockaddr_in remote;	/* from SDP, then latched */
+	struct sockaddr_in sdp_remote;	/* what the last SDP said */
 	int		 remote_ok;
 	int		 latched;
 	struct in_addr	 sig_addr;	/* RTP comes from here unless configured */
@@ -138,6 +141,7 @@ struct call {
 	int64_t		 last_voice_ms;
 	struct rec_src	 src[4];
 	long		 pkts_in, pkts_bad, pkts_foreign, pkts_late;
+	long		 bad_kind[4];	/* per reason, to rate-limit log lines */
 	/* results */
 	char		 case_no[CASENO_MAX];
 	char		 pin[PIN_LEN + 1];
@@ -186,6 +190,7 @@ void		 call_hangup(struct call *, const char *why);
 void		 call_gone(struct call *, const char *why);
 void		 call_committed(struct call *, int ok, int too_short);
 void		 call_unref(struct call *);
+void		 call_free_new(struct call *);
 int		 call_commit(struct call *, struct store *, const struct cfg *,
 		    int *too_short);
 int		 recover_recordings(struct runtime *);
@@ -196,6 +201,9 @@ void		 call_link(struct call *);
 /* sip_ua.c */
 int		 ua_init(struct runtime *, void *root);
 void		 ua_shutdown(void);
+void		 ua_shutting_down(void);
+void		 ua_destroy(void);
+void		 ua_media_detach(struct call *);
 void		 ua_bye(struct call *);
 void		 ua_outbox_run(void);
 int		 dtmf_from_info(const char *ctype, const char *body);

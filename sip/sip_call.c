@@ -77,6 +77,13 @@ call_free(struct call *c)
 	free(c);
 }
 
+/* call_free_new - free a call that was never linked (refused) */
+void
+call_free_new(struct call *c)
+{
+	call_free(c);
+}
+
 /* call_unref - drop a reference; the last unlinks and frees */
 void
 call_unref(struct call *c)

@@ -168,6 +168,7 @@ rtp_open(struct call *c, const struct cfg *cfg, const char *addr)
 void
 rtp_close(struct call *c)
 {
+	ua_media_detach(c);
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
@@ -417,6 +418,14 @@ rec_write(struct call *c, uint32_t ssrc, uint32_t ts, const int16_t *pcm,
 	}
 }
 
+/* bad - count a bad packet; true for the 1st, 501st... of its kind */
+static int
+bad(struct call *c, int kind)
+{
+	c->pkts_bad++;
+	return (c->bad_kind[kind]++ % 500 == 0);
+}
+
 /* dtmf_event - RFC 4733 telephone-event payload */
 static void
 dtmf_event(struct call *c, uint32_t ssrc, uint32_t ts, const unsigned char *p,
@@ -426,9 +435,9 @@ dtmf_event(struct call *c, uint32_t ssrc, uint32_t ts, const unsigned char *p,
 	int	 ev;
 
 	if (len < 4) {
-		c->pkts_bad++;
-		log_info("%s: telephone-event payload of %zu bytes ignored",
-		    c->tag, len);
+		if (bad(c, 3))
+				log_info("%s: telephone-event payload of %zu bytes "
+			    "ignored", c->tag, len);
 		return;
 	}
 	ev = p[0];
@@ -468,7 +477,7 @@ rtp_packet(struct call *c, const unsigned char *b, size_t len,
 		return;
 	}
 	if (len < 12 || (b[0] >> 6) != 2) {
-		if (c->pkts_bad++ % 500 == 0)
+		if (bad(c, 0))
 			log_info("%s: not an RTP packet (%zu bytes, version "
 			    "%d) ignored", c->tag, len, len ? b[0] >> 6 : -1);
 		return;
@@ -487,7 +496,7 @@ rtp_packet(struct call *c, const unsigned char *b, size_t len,
 			hl = len + 1;
 	}
 	if (hl > len) {
-		if (c->pkts_bad++ % 500 == 0)
+		if (bad(c, 1))
 			log_info("%s: RTP header (CSRC, extension or padding) "
 			    "longer than the packet: ignored", c->tag);
 		return;
@@ -496,6 +505,12 @@ rtp_packet(struct call *c, const unsigned char *b, size_t len,
 	ts = (uint32_t)b[4] << 24 | (uint32_t)b[5] << 16 | (uint32_t)b[6] << 8 | b[7];
 	ssrc = (uint32_t)b[8] << 24 | (uint32_t)b[9] << 16 |
 	    (uint32_t)b[10] << 8 | b[11];
+	if ((c->te_pt < 0 || pt != c->te_pt) && pt != 0 && pt != 8) {
+		if (bad(c, 2))
+			log_info("%s: RTP payload type %d not negotiated: "
+			    "ignored", c->tag, pt);
+		return;
+	}
 	c->pkts_in++;
 	if (!c->latched) {
 		/* symmetric RTP: answer where the caller's media comes from */
@@ -506,12 +521,6 @@ rtp_packet(struct call *c, const unsigned char *b, size_t len,
 	}
 	if (c->te_pt >= 0 && pt == c->te_pt) {
 		dtmf_event(c, ssrc, ts, b + hl, n, now);
-		return;
-	}
-	if (pt != 0 && pt != 8) {
-		if (c->pkts_bad++ % 500 == 0)
-			log_info("%s: RTP payload type %d not negotiated: "
-			    "ignored", c->tag, pt);
 		return;
 	}
 	if (c->state != CS_RECORD || c->rec_fd < 0 || n == 0)

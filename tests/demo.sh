@@ -49,7 +49,12 @@ ackd() { [ "$(jb_sql "SELECT count(*) FROM outbox WHERE status IN ('sent','suppr
 wait_for -t 30 ackd
 sink_wait "$sink" $((2 * n)) 20 >/dev/null 2>&1
 
-say "The cases (jubaoctl list)"
+say "A call to the hotline (SIPp to jubao-sipd, same store)"
+. tests/sip/sip.sh
+. tests/sip/demo-call.sh
+sip_demo_call "$dir"
+
+say "The cases, mail and hotline (jubaoctl list)"
 jb_ctl list
 
 c=$(jb_sql "SELECT case_no FROM cases WHERE status = 'awaiting_materials' LIMIT 1")

@@ -7,7 +7,13 @@ dir=$(mktestdir conf)
 
 # the sample, with its /etc paths pointed at the source tree
 sed -e 's|/etc/jubao/categories.conf|conf/categories.conf|' \
-    -e 's|/etc/jubao/templates|conf/templates|' conf/jubao.conf >"$dir/sample.conf"
+    -e 's|/etc/jubao/templates|conf/templates|' \
+    -e "s|/etc/jubao/jubao.key|$dir/jubao.key|" conf/jubao.conf >"$dir/sample.conf"
+out=$(shared/jubaoctl -c "$dir/sample.conf" keygen 2>&1) &&
+	[ "$(stat -c %a "$dir/jubao.key")" = 600 ] && pass "jubaoctl keygen makes a 0600 key file" ||
+	fail "keygen: $out"
+shared/jubaoctl -c "$dir/sample.conf" keygen >/dev/null 2>&1 &&
+	fail "keygen replaced an existing key" || pass "keygen never replaces a key"
 if out=$(milter/jubao-milter -n -c "$dir/sample.conf" 2>&1); then
 	pass "jubao-milter -n accepts the sample configuration"
 else
@@ -37,6 +43,19 @@ done <"$dir/params"
 for p in $(sed -n 's/^#\([a-z_]*\) = .*/\1/p' conf/jubao.conf); do
 	grep -qx "$p" "$dir/params" || fail "conf/jubao.conf comments an unknown parameter $p"
 done
+
+# the key that seals reporters' identity must be nobody else's to read
+chmod 640 "$dir/jubao.key"
+out=$(milter/jubao-milter -n -c "$dir/sample.conf" 2>&1) &&
+	fail "-n accepts a key file readable by its group" ||
+	case $out in *"mode 0640: readable by group or others"*) pass "a key readable by group is refused" ;;
+	*) fail "key 0640: $out" ;; esac
+chmod 600 "$dir/jubao.key"
+sed "s|$dir/jubao.key|$dir/nokey|" "$dir/sample.conf" >"$dir/nokey.conf"
+out=$(milter/jubao-milter -n -c "$dir/nokey.conf" 2>&1) &&
+	fail "-n accepts a missing key file" ||
+	case $out in *"nokey: No such file"*) pass "a missing key file is refused" ;;
+	*) fail "no key: $out" ;; esac
 
 # errors: each named with file, line and key; exit 1
 printf 'store_path = /tmp/x\nack_daily_limit = lots\nnosuch_param = 1\nlanguage = fr\n' >"$dir/bad.conf"

@@ -18,9 +18,11 @@ for f in usr/sbin/jubao-milter usr/sbin/jubaoctl \
     usr/share/man/man5/jubao.conf.5 etc/jubao/jubao.conf etc/jubao/categories.conf \
     etc/jubao/templates/zh-CN/ack.txt etc/jubao/templates/en/ack.txt \
     etc/jubao/templates/zh-CN/supplement.txt etc/jubao/templates/en/supplement.txt \
-    lib/systemd/system/jubao-milter.service; do
+    etc/jubao/jubao.key lib/systemd/system/jubao-milter.service; do
 	[ -s "$root/$f" ] && pass "installed /$f" || fail "missing /$f"
 done
+[ "$(stat -c %a "$root/etc/jubao/jubao.key")" = 600 ] && pass "the key file is made 0600" ||
+	fail "key mode $(stat -c %a "$root/etc/jubao/jubao.key")"
 [ -x "$root/usr/sbin/jubao-milter" ] && [ -x "$root/usr/sbin/jubaoctl" ] &&
 	pass "the programs are executable" || fail "programs not executable"
 
@@ -35,10 +37,13 @@ for m in "$root"/usr/share/man/man*/*; do
 		fail "$(basename "$m"): $w"
 done
 
-# a second install keeps the administrator's jubao.conf
+# a second install keeps the administrator's jubao.conf and key
 echo "# edited by the administrator" >>"$root/etc/jubao/jubao.conf"
+sum=$(sha256sum <"$root/etc/jubao/jubao.key")
 make -s install DESTDIR="$root" PREFIX=/usr SYSCONFDIR=/etc >>"$dir/make.log" 2>&1
 grep -q "edited by the administrator" "$root/etc/jubao/jubao.conf" &&
 	pass "make install never overwrites an existing jubao.conf" ||
 	fail "jubao.conf was overwritten"
+[ "$(sha256sum <"$root/etc/jubao/jubao.key")" = "$sum" ] &&
+	pass "nor the key" || fail "the key was replaced"
 finish

@@ -239,6 +239,31 @@ wait_for -t 20 has_mail rcpt=sender@example.org
 	pass "the acknowledgement goes to the envelope sender, not the foreign From" ||
 	fail "acknowledgement recipient for a misaligned From"
 
+# 承诺书-5: the reporter's identity is sealed in the store, open only to --reveal
+db=$(sed -n 's/^store_path = //p' "$JB_CONF")
+cat "$db" "$db-wal" 2>/dev/null >"$dir/raw.bin"
+leaks=
+for addr in legal@xinghe-food.example.cn pr@huadong-energy.example.cn john.smith@example.com; do
+	# an address the reporter typed into the report text is part of the report
+	jb_sql "SELECT body FROM cases" | grep -qF "$addr" && continue
+	grep -aqF "$addr" "$dir/raw.bin" && leaks="$leaks $addr"
+done
+[ -z "$leaks" ] && pass "no reporter address is in the store file or its WAL in the clear" ||
+	fail "in the clear in the store:$leaks"
+jb_sql "SELECT address FROM reporters" | grep -qv '^v1:' &&
+	fail "a reporter row is not sealed: $(jb_sql "SELECT address FROM reporters" | head -2)" ||
+	pass "every reporter row is sealed (v1:)"
+jb_ctl list --json | grep -q "xinghe-food\|huadong-energy\|john.smith" &&
+	fail "list --json exports a reporter" || pass "list --json exports no reporter"
+if [ -n "$c1" ]; then
+	[ "$(jb_ctl --json show --reveal --actor auditor-zhao "$c1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["reporter"]["address"])')" = \
+	    legal@xinghe-food.example.cn ] && pass "show --reveal opens the sealed identity" ||
+		fail "reveal: $(jb_ctl --json show --reveal "$c1")"
+	[ "$(json "$c1" '[(e["actor"], e["action"]) for e in c["events"] if e["action"] == "reveal"]')" = \
+	    "[('auditor-zhao', 'reveal')]" ] && pass "and the reveal is in the ledger with who asked" ||
+		fail "no reveal event"
+fi
+
 # the logs: queue IDs and case numbers, no reporter identity
 grep -Eq '^[^ ]+ jubao-milter: [0-9A-Za-z]+: case [0-9]{12} opened' "$dir/jubao/milter.log" &&
 	pass "milter log lines start with the queue ID" || fail "milter log: $(head -3 "$dir/jubao/milter.log")"

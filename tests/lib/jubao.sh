@@ -34,9 +34,12 @@ jb_conf() {
 		echo "message_id_domain = example.cn"
 		echo "site_name = 示例网"
 		echo "ack_from = jubao@example.cn"
+		echo "key_file = $dir/jubao.key"
 		local l
 		for l in "$@"; do echo "$l"; done
 	} >"$dir/jubao.conf"
+	# the reporters' key, as "make install" makes it (0600)
+	[ -e "$dir/jubao.key" ] || "$JB_CTL" -c "$dir/jubao.conf" keygen >/dev/null
 	printf '%s\n' "$dir/jubao.conf"
 }
 
