@@ -43,7 +43,8 @@ struct hdr_count {
 
 struct msg_ctx {
 	char		*m_env_from;	/* envelope sender without <> */
-	int		 m_report;	/* a recipient is a reporting mailbox */
+	int		 m_report;	/* spool it: a report, or a bounce */
+	int		 m_mailbox;	/* a recipient is a reporting mailbox */
 	char		 m_bounce[CASENO_MAX];	/* a bounce of this case's feedback (VERP) */
 	char		*m_spool;	/* spool file path */
 	FILE		*m_fp;		/* spool file */
@@ -210,7 +211,7 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 
 	if (cc->c_msg != NULL && argv[0] != NULL &&
 	    cfg_is_report_mailbox(cc->c_rt->cfg, argv[0]))
-		cc->c_msg->m_report = 1;
+		cc->c_msg->m_report = cc->c_msg->m_mailbox = 1;
 	else if (cc->c_msg != NULL && argv[0] != NULL &&
 	    feedback_bounce_case(cc->c_rt->cfg, argv[0], cc->c_msg->m_bounce,
 	    sizeof(cc->c_msg->m_bounce)) == 0)
@@ -464,8 +465,18 @@ cb_eom(SMFICTX *ctx)
 
 	if (m == NULL || !m->m_report)
 		return (SMFIS_ACCEPT);
-	if (m->m_bounce[0] != '\0' && !m->m_too_big)
+	/* RFC 3464: a bounce comes from the null sender; a report that also
+	 * went to a VERP address is a report */
+	if (m->m_bounce[0] != '\0' && !m->m_mailbox && !m->m_too_big) {
+		if (*m->m_env_from != '\0' &&
+		    strncasecmp(m->m_env_from, "mailer-daemon@", 14) != 0) {
+			log_info("%s: mail to the bounce address of case %s that "
+			    "is not a bounce: passed on", qid(ctx), m->m_bounce);
+			msg_cleanup(cc);
+			return (SMFIS_ACCEPT);
+		}
 		return (bounce(ctx, cc));
+	}
 	if (m->m_too_big) {
 		log_warnx("%s: report larger than max_message_size (%ld): "
 		    "rejected", qid(ctx), cfg->max_message_size);

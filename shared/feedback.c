@@ -104,6 +104,15 @@ feedback_init(struct feedback_ctx *f, const struct cfg *cfg,
 	f->cfg = cfg;
 	f->cats = cats;
 	n = vars(v, "261123000017", "其他", "  1. x\n", "x", "x", "x", "x");
+	for (l = 0; l < 2; l++) {
+		struct tmpl_var	 sv[3] = { { "site", "x" }, { "case", "1" },
+				    { "outcome", "x" } };
+
+		if ((f->sms[l] = tmpl_load(cfg->template_dir, langs[l],
+		    "feedback-sms", err)) != NULL &&
+		    (out = tmpl_render(f->sms[l], sv, 3, err)) != NULL)
+			free(out);
+	}
 	for (l = 0; l < 2; l++)
 		for (k = 0; k < FB_NOUTCOME; k++) {
 			snprintf(name, sizeof(name), "feedback-%s", outcomes[k]);
@@ -138,11 +147,14 @@ feedback_free(struct feedback_ctx *f)
 {
 	int	 l, k;
 
-	for (l = 0; l < 2; l++)
+	for (l = 0; l < 2; l++) {
 		for (k = 0; k < FB_NOUTCOME; k++) {
 			free(f->tmpl[l][k]);
 			f->tmpl[l][k] = NULL;
 		}
+		free(f->sms[l]);
+		f->sms[l] = NULL;
+	}
 }
 
 /* bounce_base - bounce_address, or ack_from's local part + "-bounces" */
@@ -266,6 +278,52 @@ fmt_day(time_t t, char *out, size_t len)
 	strftime(out, len, "%Y-%m-%d", &tm);
 }
 
+/* sms_text - the short outcome text a caller gets by SMS; caller frees */
+static char *
+sms_text(struct feedback_ctx *f, const struct feedback_info *fi, int l, int k)
+{
+	static const char *const zh[FB_NOUTCOME] = { "已依法处置",
+	    "经核查不予受理", "被认定为恶意举报，不予处理", "已转交" };
+	static const char *const en[FB_NOUTCOME] = { "has been handled",
+	    "was not accepted after verification",
+	    "was found malicious and will not be handled",
+	    "has been transferred to " };
+	struct tmpl_var	 v[3];
+	char		*outcome, *text, *subj = NULL, *body = NULL;
+	buf		 err = { 0 };
+
+	if (k == 3)
+		outcome = xasprintf("%s%s%s", l ? en[k] : zh[k],
+		    fi->outcome_detail ? fi->outcome_detail :
+		    (l ? "the competent authority" : "有关主管部门"),
+		    l ? "" : "处理");
+	else if (k == 1 && fi->outcome_detail)
+		outcome = xasprintf("%s%s%s", l ? en[k] : zh[k], l ? ": " : "（",
+		    l ? fi->outcome_detail : fi->outcome_detail);
+	else
+		outcome = xstrdup(l ? en[k] : zh[k]);
+	if (k == 1 && fi->outcome_detail && !l) {
+		char *t = xasprintf("%s）", outcome);
+
+		free(outcome);
+		outcome = t;
+	}
+	v[0].name = "site"; v[0].value = f->cfg->site_name;
+	v[1].name = "case"; v[1].value = fi->case_no;
+	v[2].name = "outcome"; v[2].value = outcome;
+	text = tmpl_render(f->sms[l], v, 3, &err);
+	free(outcome);
+	buf_free(&err);
+	if (text == NULL || tmpl_split(text, &subj, &body) < 0) {
+		free(text);
+		return (NULL);
+	}
+	free(text);
+	free(subj);
+	str_trim(body);
+	return (body);
+}
+
 /* feedback_render - store_feedback_fn: the feedback of a case's outcome */
 int
 feedback_render(void *arg, const struct feedback_info *fi,
@@ -322,19 +380,34 @@ feedback_render(void *arg, const struct feedback_info *fi,
 	buf_free(&err);
 
 	if (strcmp(fi->channel, "hotline") == 0) {
-		/* a caller: SMS through the SIP MESSAGE gateway, or a call-back */
+		/* a caller: an SMS through the SIP MESSAGE gateway, as the
+		 * acknowledgement went; without a gateway, staff call back and
+		 * read the full text */
 		char	*num = fi->phone ? xstrdup(fi->phone) : NULL;
 
 		if (num != NULL)
 			num[strcspn(num, ", ")] = '\0';
-		out->channel = *cfg->sip_sms_gateway ? "sip" : "callback";
-		out->recipient = num;
-		out->message = xasprintf("%s\n\n%s", subj, body);
+		if (num != NULL && (*num == '\0' ||
+		    strspn(num, "+0123456789") != strlen(num))) {
+			free(num);
+			num = NULL;
+		}
+		if (*cfg->sip_sms_gateway) {
+			out->channel = "sip";
+			out->recipient = num ? xasprintf("sip:%s@%s", num,
+			    cfg->sip_sms_gateway) : NULL;
+			out->message = sms_text(f, fi, l, k);
+		} else {
+			out->channel = "callback";
+			out->recipient = num ? xstrdup(num) : NULL;
+			out->message = xasprintf("%s\n\n%s", subj, body);
+		}
 		if (num == NULL)
 			out->suppress = xstrdup("the caller left no number");
+		free(num);
 		free(subj);
 		free(body);
-		return (0);
+		return (out->message ? 0 : -1);
 	}
 	out->channel = "email";
 	out->recipient = fi->recipient ? xstrdup(fi->recipient) : NULL;

@@ -24,6 +24,7 @@ struct feedback_ctx {
 	const struct cfg	*cfg;
 	const struct categories	*cats;
 	char			*tmpl[2][FB_NOUTCOME];
+	char			*sms[2];	/* feedback-sms.txt */
 };
 
 int	 feedback_init(struct feedback_ctx *, const struct cfg *,

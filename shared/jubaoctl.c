@@ -404,7 +404,14 @@ cmd_act(struct ctl *x, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1)
 		switch (ch) {
 		case 'r': a.reason = optarg; break;
-		case 'm': a.action = "refuse"; break;
+		case 'm':
+			if (strcmp(argv[0], "reject") != 0) {
+				fprintf(stderr, "jubaoctl: --malicious goes with "
+				    "reject only\n");
+				usage();
+			}
+			a.action = "refuse";
+			break;
 		case 't': a.to = optarg; break;
 		case 'e': a.explain = optarg; break;
 		case 'M':
@@ -413,8 +420,11 @@ cmd_act(struct ctl *x, int argc, char **argv)
 				    optarg);
 				usage();
 			}
-			if (a.nmeasures < sizeof(measures) / sizeof(measures[0]))
-				measures[a.nmeasures++] = optarg;
+			if (a.nmeasures == sizeof(measures) / sizeof(measures[0])) {
+				fprintf(stderr, "jubaoctl: too many --measure\n");
+				usage();
+			}
+			measures[a.nmeasures++] = optarg;
 			break;
 		case 'u':
 			if ((a.until = parse_time(optarg)) < 0) {

@@ -1145,7 +1145,9 @@ static int
 is_time_col(const char *name)
 {
 	static const char *const cols[] = { "received_at", "deadline", "at",
-	    "created_at", "sent_at", "next_at", "updated_at", NULL };
+	    "created_at", "sent_at", "next_at", "updated_at", "outcome_at",
+	    "feedback_at", "closed_at", "purged_at", "until",
+	    "last_received_at", NULL };
 	size_t	 i;
 
 	for (i = 0; cols[i]; i++)

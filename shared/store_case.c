@@ -148,6 +148,16 @@ set_status(struct store *st, long long id, const char *status,
 	sqlite3_bind_int64(s, 12, a->now);
 	store_bind_text(s, 13, status);
 	sqlite3_bind_int64(s, 14, id);
+	if (store_step_done(st, s) < 0)
+		return (-1);
+	/* reopened: the earlier outcome no longer stands, and the deadline
+	 * counts again (overdue, the digest) */
+	if (strcmp(status, "reopened") != 0)
+		return (0);
+	if ((s = store_prep(st, "UPDATE cases SET outcome = NULL, outcome_at = "
+	    "NULL, feedback_at = NULL WHERE id = ?")) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
 	return (store_step_done(st, s));
 }
 
@@ -193,7 +203,7 @@ feedback_info_load(struct store *st, const char *case_no,
 	    "(SELECT recipient FROM outbox WHERE case_id = c.id AND kind = 'ack' "
 	    " ORDER BY id LIMIT 1), "
 	    "(SELECT reason FROM outbox WHERE case_id = c.id AND kind = 'ack' "
-	    " ORDER BY id LIMIT 1), "
+	    " AND status = 'suppressed' ORDER BY id LIMIT 1), "
 	    "(SELECT phone FROM reporters WHERE case_id = c.id), "
 	    "(SELECT message_id FROM messages WHERE case_id = c.id ORDER BY id "
 	    " LIMIT 1) FROM cases c WHERE c.id = ?")) == NULL)
@@ -428,7 +438,7 @@ store_case_rate(struct store *st, const char *case_no, int rating,
 	char		 detail[32];
 
 	if (rating < 1 || rating > 5)
-		return (store_refuse(st, "rating %s is not 1..5", ""));
+		return (store_refuse(st, "a rating is 1 to 5%s", ""));
 	if (store_exec(st, "BEGIN IMMEDIATE") < 0)
 		return (-1);
 	if (store_find_case(st, case_no, NULL, &id, NULL, 0, NULL) < 0)
@@ -708,7 +718,8 @@ store_stats(struct store *st, time_t from, time_t to, json_t **out)
 		{ "transferred", "SELECT count(*) FROM cases WHERE outcome = 'transferred' AND received_at >= ? AND received_at < ?" },
 		{ "with_outcome", "SELECT count(*) FROM cases WHERE outcome IS NOT NULL AND received_at >= ? AND received_at < ?" },
 		{ "on_time", "SELECT count(*) FROM cases WHERE outcome_at IS NOT NULL AND outcome_at <= deadline AND received_at >= ? AND received_at < ?" },
-		{ "feedback_sent", "SELECT count(*) FROM cases WHERE feedback_at IS NOT NULL AND received_at >= ? AND received_at < ?" },
+		{ "feedback_sent", "SELECT count(*) FROM cases c WHERE c.received_at >= ? AND c.received_at < ? "
+		  "AND EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = c.id AND o.kind = 'feedback' AND o.status = 'sent')" },
 		{ "rated", "SELECT count(*) FROM cases WHERE satisfaction IS NOT NULL AND received_at >= ? AND received_at < ?" },
 	};
 	sqlite3_stmt	*s;
@@ -1074,12 +1085,12 @@ store_purge(struct store *st, time_t before, time_t now, int dry_run,
 		goto rollback;
 	}
 	*count = (long)n;
-	if (dry_run || n == 0) {
+	if (dry_run) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		free(ids);
 		return (0);
 	}
-	if (pseudonym_key(st, key) < 0)
+	if (n > 0 && pseudonym_key(st, key) < 0)
 		goto rollback;
 	for (i = 0; i < n; i++)
 		if (purge_one(st, ids[i], key, now, files) < 0)

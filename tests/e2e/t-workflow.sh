@@ -140,7 +140,7 @@ Diagnostic-Code: smtp; 550 5.1.1 <wujiu@example.com>: Recipient address rejected
 
 --B--
 EOF
-swaks --server "127.0.0.1:$smtp_port" --from '' --to "jubao-bounces+$a@example.cn" \
+swaks --server "127.0.0.1:$smtp_port" --from '<>' --to "jubao-bounces+$a@example.cn" \
     --data "@$dir/bounce.eml" --silent 2 >>"$dir/swaks.log" 2>&1 && pass "the bounce is accepted" || fail "bounce refused"
 [ "$(json "$a" '[(m["status"], m["reason"]) for m in c["messages"] if m["kind"] == "feedback"]')" = \
     "[('failed', 'bounced')]" ] && pass "the bounce marks the feedback failed on the case" ||
@@ -150,6 +150,15 @@ grep -q "Status: 5.1.1" "$dir/bd" && ! grep -q "wujiu" "$dir/bd" &&
 	pass "the ledger keeps the status, not the address ($(cat "$dir/bd"))" || fail "bounce detail: $(cat "$dir/bd")"
 [ "$(jb_sql "SELECT count(*) FROM cases")" = 3 ] && [ -z "$(find_mail rcpt=jubao-bounces+$a@example.cn)" ] &&
 	pass "the bounce opens no case and is not delivered" || fail "the bounce went on"
+
+# mail from a person to the VERP address is not a bounce: passed on
+printf 'From: someone@example.org\nSubject: hello\nMessage-ID: <nb-%s@x>\n\nnot a bounce\n' "$a" >"$dir/nb.eml"
+swaks --server "127.0.0.1:$smtp_port" --from someone@example.org --to "jubao-bounces+$a@example.cn" \
+    --data "@$dir/nb.eml" --silent 2 >>"$dir/swaks.log" 2>&1
+[ "$(jb_sql "SELECT count(*) FROM events e JOIN cases c ON c.id = e.case_id WHERE c.case_no = '$a' AND e.action = 'feedback_bounced'")" = 1 ] &&
+	wait_for -t 10 has_mail "rcpt=jubao-bounces+$a@example.cn" &&
+	pass "mail from a person to the VERP address is passed on, not taken for a bounce" ||
+	fail "non-bounce to the VERP address"
 
 [ "$(ctl close "$a")" = "$a: closed" ] && pass "close after feedback" || fail "close"
 refused "close twice" close "$a"

@@ -94,6 +94,13 @@ def main():
                     "To: reporter-%d@example.net\n\nack" % i, t, t))
         db.execute("INSERT INTO targets (case_id, kind, value) VALUES (?, 'url', ?)",
                    (cid, "https://hot.example.cn/%d" % (i % 50)))
+        if c["feedback"]:
+            c["fb_sent"] = rnd.random() < 0.95     # the rest bounced
+            db.execute("INSERT INTO outbox (case_id, kind, channel, recipient, "
+                       "env_from, message_id, message, status, next_at, created_at) "
+                       "VALUES (?, 'feedback', 'email', 'x', '', 'y', NULL, ?, ?, ?)",
+                       (cid, "sent" if c["fb_sent"] else "failed", c["feedback"],
+                        c["feedback"]))
         if c["accepted"]:
             db.execute("INSERT INTO events (case_id, at, actor, action) "
                        "VALUES (?, ?, 'gen', 'accept')", (cid, t + 60))
@@ -129,14 +136,14 @@ def main():
         "not_accepted": sum(1 for c in cases if c["outcome"] == "not_accepted"),
         "transferred": sum(1 for c in cases if c["outcome"] == "transferred"),
         "refused_malicious": sum(1 for c in cases if c["outcome"] == "refused_malicious"),
-        "feedback_sent": sum(1 for c in cases if c["feedback"]),
+        "feedback_sent": sum(1 for c in cases if c.get("fb_sent")),
         "by_channel": by(lambda c: c["channel"]),
         "by_category": by(lambda c: c["cat"]),
         "by_measure": meas,
         "handling_hours_median": pct(50),
         "handling_hours_p90": pct(90),
         "on_time_share": sum(1 for c in done if c["outcome_at"] <= c["deadline"]) / len(done),
-        "feedback_share": sum(1 for c in cases if c["feedback"]) / len(done),
+        "feedback_share": sum(1 for c in cases if c.get("fb_sent")) / len(done),
         "satisfaction_mean": sum(rated) / len(rated),
         "closed": [(c["no"], c["closed_at"], c["i"]) for c in cases if c["closed_at"]],
     }
