@@ -513,6 +513,8 @@ cb_eom(SMFICTX *ctx)
 		snprintf(why, sizeof(why), "%s", err.s);
 		goto fail;
 	}
+	store_set_flood(st, cfg->flood_reporter_hour, cfg->flood_reporter_day,
+	    cfg->flood_client_hour, cfg->flood_client_day);
 	/* a reply to the outcome feedback may carry the reporter's rating */
 	if (strcmp(r->ref_kind, "feedback") == 0)
 		r->rating = feedback_rating(r->text ? r->text : "") > 0 ?

@@ -55,6 +55,11 @@ static const struct cfg_param cfg_table[] = {
 	{ "ack_from",		S(ack_from),		"jubao@localhost", 0,	0,	NULL },
 	{ "ack_from_name",	S(ack_from_name),	"举报受理中心",	0,	0,	NULL },
 	{ "ack_daily_limit",	I(ack_daily_limit),	"5",		0,	10000,	NULL },
+	/* 工作规范 第十八条: flood reports (灌水举报); 0 is no cap */
+	{ "flood_reporter_hour", I(flood_reporter_hour), "10",		0,	100000,	NULL },
+	{ "flood_reporter_day",	I(flood_reporter_day),	"30",		0,	100000,	NULL },
+	{ "flood_client_hour",	I(flood_client_hour),	"0",		0,	100000,	NULL },
+	{ "flood_client_day",	I(flood_client_day),	"0",		0,	100000,	NULL },
 	{ "message_id_domain",	S(message_id_domain),	"",		0,	0,	NULL },
 	{ "delivery_method",	E(delivery_method),	"sendmail",	0,	0,	"sendmail|smtp" },
 	{ "sendmail_path",	S(sendmail_path),	"/usr/sbin/sendmail", 0, 0,	NULL },

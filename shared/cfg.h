@@ -39,6 +39,10 @@ struct cfg {
 	char	*ack_from;
 	char	*ack_from_name;
 	long	 ack_daily_limit;
+	long	 flood_reporter_hour;
+	long	 flood_reporter_day;
+	long	 flood_client_hour;
+	long	 flood_client_day;
 	char	*message_id_domain;
 	char	*delivery_method;
 	char	*sendmail_path;

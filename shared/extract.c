@@ -278,8 +278,10 @@ extract_phones(const char *text, strlist *out)
 		/* part of a word, an address, a case number or a date */
 		if (p > text && (isalnum((unsigned char)p[-1]) ||
 		    strchr("/=._#%&-", p[-1]))) {
-			while (isalnum((unsigned char)*p))
+			/* step over a leading '+' or '(' too: "a+1" looped */
+			do
 				p++;
+			while (isalnum((unsigned char)*p));
 			continue;
 		}
 		s = p;
@@ -426,7 +428,9 @@ extract_redact(const char *text, const strlist *secrets)
 		/* an e-mail address: local@domain.tld */
 		if (isalnum((unsigned char)*p) || strchr("._%+-", *p)) {
 			s = p;
-			while (isalnum((unsigned char)*p) || strchr("._%+-", *p))
+			/* *p first: strchr finds the terminating NUL too */
+			while (*p && (isalnum((unsigned char)*p) ||
+			    strchr("._%+-", *p)))
 				p++;
 			if (*p == '@' && isalnum((unsigned char)p[1])) {
 				e = p + 1;

@@ -843,6 +843,95 @@ supplement(struct store *st, struct report *r, const char *actor,
 	return (store_step_done(st, s));
 }
 
+/* store_set_flood - caps on reports per reporter and per client address */
+void
+store_set_flood(struct store *st, long rep_hour, long rep_day, long cli_hour,
+    long cli_day)
+{
+	st->flood[0] = rep_hour;
+	st->flood[1] = rep_day;
+	st->flood[2] = cli_hour;
+	st->flood[3] = cli_day;
+}
+
+/* count_recent - cases since t from the same reporter or client (blind index) */
+static int
+count_recent(struct store *st, const char *col, const char *idx, time_t since,
+    long long self, long *n)
+{
+	sqlite3_stmt	*s;
+	char		 sql[256];
+
+	*n = 0;
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM reporters r JOIN cases c "
+	    "ON c.id = r.case_id WHERE r.%s = ? AND c.received_at >= ? AND "
+	    "c.id != ?", col);
+	if ((s = store_prep(st, sql)) == NULL)
+		return (-1);
+	store_bind_text(s, 1, idx);
+	sqlite3_bind_int64(s, 2, since);
+	sqlite3_bind_int64(s, 3, self);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return (store_fail(st, "flood"));
+	}
+	*n = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return (0);
+}
+
+/*
+ * flood_check - is this new case over a cap (per reporter, per client
+ * address; per hour, per day)?  Then it is marked flood with an event, and
+ * why in out; "" when not.  The case is kept either way.
+ */
+static int
+flood_check(struct store *st, const struct report *r, long long case_id,
+    const char *actor, char *out, size_t len)
+{
+	static const struct {
+		int		 cap;
+		const char	*col, *who, *per;
+		long		 secs;
+	} caps[] = {
+		{ 0, "address_idx", "this reporter", "hour", 3600 },
+		{ 1, "address_idx", "this reporter", "day", 86400 },
+		{ 2, "client_idx", "this client address", "hour", 3600 },
+		{ 3, "client_idx", "this client address", "day", 86400 },
+	};
+	sqlite3_stmt	*s;
+	char		 idx[33];
+	long		 n;
+	size_t		 i;
+
+	out[0] = '\0';
+	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		const char *v = caps[i].cap < 2 ? (r->from_addr ? r->from_addr :
+		    (r->phones.n ? r->phones.v[0] : NULL)) : r->client_addr;
+
+		if (st->flood[caps[i].cap] <= 0 || v == NULL)
+			continue;
+		store_index(st, v, idx);
+		if (count_recent(st, caps[i].col, idx, r->received_at -
+		    caps[i].secs, case_id, &n) < 0)
+			return (-1);
+		if (n >= st->flood[caps[i].cap]) {
+			snprintf(out, len, "flood: %ld reports from %s in the "
+			    "last %s (cap %ld)", n + 1, caps[i].who, caps[i].per,
+			    st->flood[caps[i].cap]);
+			break;
+		}
+	}
+	if (*out == '\0')
+		return (0);
+	if ((s = store_prep(st, "UPDATE cases SET flood = 1 WHERE id = ?")) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, case_id);
+	if (store_step_done(st, s) < 0)
+		return (-1);
+	return (store_add_event(st, case_id, r->received_at, actor, "flood", out));
+}
+
 /*
  * store_intake - commit a report in one transaction: a new case (number,
  * PIN, reporter, message, evidence, targets, events) or a supplement to the
@@ -854,6 +943,7 @@ int
 store_intake(struct store *st, struct report *r, long daily_limit,
     store_render_fn render, void *arg, struct store_intake_result *res)
 {
+	char		 flood[160] = "";
 	long long	 case_id = 0;
 	char		 status[32], pin[PIN_LEN + 1];
 	unsigned	 old_missing = 0, missing;
@@ -933,6 +1023,8 @@ store_intake(struct store *st, struct report *r, long daily_limit,
 		missing = r->enterprise ? r->missing : 0;
 		deadline = r->received_at + r->deadline_secs;
 		m.kind = "ack";
+		if (flood_check(st, r, case_id, actor, flood, sizeof(flood)) < 0)
+			goto rollback;
 	}
 	if (render != NULL) {
 		if (render(arg, r, res->case_no, pin, deadline, missing, &m) < 0) {
@@ -940,6 +1032,9 @@ store_intake(struct store *st, struct report *r, long daily_limit,
 			st->busy = 1;
 			goto rollback;
 		}
+		/* 灌水举报 (工作规范 第十八条): kept, never lost, not answered */
+		if (*flood && m.suppress == NULL)
+			m.suppress = xstrdup(flood);
 		if (queue_msg(st, case_id, &m, daily_limit, r->received_at,
 		    actor, res->ack_status, sizeof(res->ack_status)) < 0)
 			goto rollback;
@@ -1280,7 +1375,7 @@ store_case_show(struct store *st, const char *case_no, int reveal,
 	*out = NULL;
 	if ((s = store_prep(st, "SELECT id, case_no AS \"case\", channel, status, "
 	    "category, priority, enterprise, received_at, deadline, subject, "
-	    "body AS text, lang, spf, spf_domain, missing, updated_at "
+	    "body AS text, lang, spf, spf_domain, missing, updated_at, flood "
 	    "FROM cases WHERE case_no = ?")) == NULL)
 		return (-1);
 	store_bind_text(s, 1, case_no);

@@ -58,6 +58,8 @@ struct outbox_item {
 
 int	 store_keys_load(const char *key_file, buf *err);
 int	 store_open(const char *path, long busy_timeout, struct store **, buf *err);
+void	 store_set_flood(struct store *, long rep_hour, long rep_day,
+	    long client_hour, long client_day);
 void	 store_close(struct store *);
 const char *store_error(const struct store *);
 int	 store_busy(const struct store *);

@@ -18,6 +18,7 @@ struct store {
 	char			 err[512];
 	int			 busy;
 	const struct crypt_keys	*keys;	/* NULL: identity cannot be stored */
+	long			 flood[4];	/* caps: reporter hour, day; client hour, day */
 };
 
 char		*store_seal(struct store *, const char *);

@@ -32,7 +32,7 @@ n=$(wc -l <"$dir/params")
 missing_sample= missing_man=
 while read -r p; do
 	grep -Eq "^#?$p =( |$)" conf/jubao.conf || missing_sample="$missing_sample $p"
-	grep -Eq "(Cm |fB)$p( |\\\\|$)" shared/jubao.conf.5 || missing_man="$missing_man $p"
+	grep -Eq "(Cm |fB)$p( |,|\\\\|$)" shared/jubao.conf.5 || missing_man="$missing_man $p"
 done <"$dir/params"
 [ -z "$missing_sample" ] && pass "every parameter is in conf/jubao.conf" ||
 	fail "not in conf/jubao.conf:$missing_sample"

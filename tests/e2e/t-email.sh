@@ -17,7 +17,7 @@ mkdir -p "$sink"; chown postfix "$sink"
 smtp_port=$(free_port); sink_port=$(free_port); milter_port=$(free_port)
 JB_CONF=$(jb_conf "$dir/jubao" "$milter_port" "delivery_method = smtp" \
     "smtp_relay = 127.0.0.1:$smtp_port" "outbox_interval = 1s" \
-    "outbox_backoff_min = 1s")
+    "outbox_backoff_min = 1s" "flood_reporter_hour = 3")
 jb_milter_start "$JB_CONF" || { fail "jubao-milter did not start"; finish; }
 sink_start "$sink" "$sink_port" || { fail "smtp-sink did not start"; finish; }
 pf_start "$dir/pf" "$smtp_port" "$sink_port" "inet:127.0.0.1:$milter_port" ||
@@ -263,6 +263,20 @@ if [ -n "$c1" ]; then
 	    "[('auditor-zhao', 'reveal')]" ] && pass "and the reveal is in the ledger with who asked" ||
 		fail "no reveal event"
 fi
+
+# 10. 灌水举报: past the cap (3 an hour here) a report is kept, marked flood,
+# and not acknowledged
+for i in 1 2 3 4 5; do
+	sed -e "s/^Message-ID: .*/Message-ID: <flood-$i@example.org>/" \
+	    -e "s/^From: .*/From: flooder@example.org/" "$M/42-english-fraud.eml" >"$dir/flood.eml"
+	send flooder@example.org jubao@example.cn "$dir/flood.eml" || fail "flood $i refused"
+done
+[ "$(jb_sql "SELECT count(*) FROM cases c JOIN messages m ON m.case_id = c.id WHERE m.message_id LIKE 'flood-%'")" = 5 ] &&
+	pass "five reports from one reporter are five cases: none lost" || fail "flood cases"
+[ "$(jb_sql "SELECT group_concat(c.flood, '') FROM cases c JOIN messages m ON m.case_id = c.id WHERE m.message_id LIKE 'flood-%' ORDER BY c.id")" = 00011 ] &&
+	pass "the 4th and 5th are marked flood" || fail "flood marks: $(jb_sql "SELECT c.flood FROM cases c JOIN messages m ON m.case_id = c.id WHERE m.message_id LIKE 'flood-%'")"
+[ "$(jb_sql "SELECT count(*) FROM outbox o JOIN messages m ON m.case_id = o.case_id WHERE m.message_id LIKE 'flood-%' AND o.status = 'suppressed' AND o.reason LIKE 'flood: % from this reporter in the last hour (cap 3)'")" = 2 ] &&
+	pass "and get no acknowledgement (suppressed: flood)" || fail "flood acks: $(jb_sql "SELECT o.status, o.reason FROM outbox o JOIN messages m ON m.case_id = o.case_id WHERE m.message_id LIKE 'flood-%'")"
 
 # the logs: queue IDs and case numbers, no reporter identity
 grep -Eq '^[^ ]+ jubao-milter: [0-9A-Za-z]+: case [0-9]{12} opened' "$dir/jubao/milter.log" &&
