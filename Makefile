@@ -24,7 +24,7 @@ SHARED_SRC = shared/util.c shared/log.c shared/conffile.c shared/cfg.c \
 	shared/caseno.c shared/report.c shared/extract.c shared/classify.c \
 	shared/tmpl.c shared/evidence.c shared/store.c shared/ack.c \
 	shared/outbox.c shared/store_case.c shared/feedback.c shared/stats_html.c \
-	shared/crypt.c
+	shared/crypt.c shared/privdrop.c
 SHARED_OBJ = $(SHARED_SRC:.c=.o)
 MILTER_LIB_SRC = milter/milter_mime.c milter/milter_spf.c
 MILTER_LIB_OBJ = $(MILTER_LIB_SRC:.c=.o)

@@ -29,6 +29,7 @@
 #include "milter.h"
 #include "milter_mime.h"
 #include "outbox.h"
+#include "privdrop.h"
 #include "store.h"
 
 static pthread_mutex_t	 rt_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -206,6 +207,44 @@ clear_spool(const char *dir)
 		    "(the MTA retries them)", n);
 }
 
+/*
+ * drop_privileges - hand the store, its WAL, the spool and evidence
+ * directories and a unix socket to run_user, then become it.  The key was
+ * read already; the store's directory must be writable by run_user (for
+ * the WAL): checked by opening the store once more afterwards.
+ */
+static void
+drop_privileges(const struct cfg *cfg)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm", NULL };
+	struct store	*st;
+	buf		 err = { 0 };
+	char		*p;
+	int		 i;
+
+	buf_adds(&err, "");
+	for (i = 0; sfx[i]; i++) {
+		p = xasprintf("%s%s", cfg->store_path, sfx[i]);
+		privdrop_chown(cfg->run_user, p, &err);
+		free(p);
+	}
+	privdrop_chown(cfg->run_user, cfg->spool_dir, &err);
+	privdrop_chown(cfg->run_user, cfg->evidence_dir, &err);
+	if (strncmp(cfg->milter_socket, "unix:", 5) == 0)
+		privdrop_chown(cfg->run_user, cfg->milter_socket + 5, &err);
+	else if (strncmp(cfg->milter_socket, "local:", 6) == 0)
+		privdrop_chown(cfg->run_user, cfg->milter_socket + 6, &err);
+	if (err.len > 0 || privdrop_to(cfg->run_user, &err) < 0)
+		log_fatal("%s", err.s);
+	if (*cfg->run_user && store_open(cfg->store_path,
+	    cfg->store_busy_timeout, &st, &err) < 0)
+		log_fatal("as %s: %s (the store's directory must be writable "
+		    "by run_user)", cfg->run_user, err.s);
+	if (*cfg->run_user)
+		store_close(st);
+	buf_free(&err);
+}
+
 /* usage - print the synopsis and exit 2 */
 static void
 usage(void)
@@ -280,6 +319,7 @@ main(int argc, char **argv)
 	if (smfi_opensocket(1) == MI_FAILURE)
 		log_fatal("milter_socket %s: cannot listen (in use, or a bad "
 		    "path or address?)", rt->cfg->milter_socket);
+	drop_privileges(rt->cfg);
 
 	/* SIGHUP, SIGTERM and SIGINT are libmilter's (its signal thread
 	 * sigwaits for them); SIGUSR1 is ours.  Block all four before any
@@ -297,9 +337,9 @@ main(int argc, char **argv)
 	    pthread_create(&rl, NULL, reload_thread, &set) != 0)
 		log_fatal("cannot start threads");
 	pthread_detach(rl);
-	log_info("started: listening on %s, %zu reporting mailbox(es), store %s",
-	    rt->cfg->milter_socket, rt->cfg->report_mailboxes.n,
-	    rt->cfg->store_path);
+	log_info("started: listening on %s, %zu reporting mailbox(es), store %s, "
+	    "running as uid %ld", rt->cfg->milter_socket,
+	    rt->cfg->report_mailboxes.n, rt->cfg->store_path, (long)getuid());
 
 	rc = smfi_main();
 

@@ -71,6 +71,7 @@ static const struct cfg_param cfg_table[] = {
 	{ "outbox_max_age",	T(outbox_max_age),	"5d",		60,	2592000, NULL },
 	{ "log_facility",	E(log_facility),	"mail",		0,	0,
 	    "mail|daemon|user|local0|local1|local2|local3|local4|local5|local6|local7" },
+	{ "run_user",		S(run_user),		"jubao",	0,	0,	NULL },
 	{ "handlers_mailbox",	S(handlers_mailbox),	"",		0,	0,	NULL },
 	{ "bounce_address",	S(bounce_address),	"",		0,	0,	NULL },
 	/* 工作规范 第二十八条: keep all data at least six months */

@@ -52,8 +52,9 @@ struct cfg {
 	long	 outbox_backoff_min;	/* seconds */
 	long	 outbox_backoff_max;	/* seconds */
 	long	 outbox_max_age;	/* seconds */
-	/* logging */
+	/* logging and privileges */
 	char	*log_facility;
+	char	*run_user;
 	/* case handling */
 	char	*handlers_mailbox;
 	char	*bounce_address;

@@ -41,6 +41,7 @@
 #include "feedback.h"
 #include "log.h"
 #include "outbox.h"
+#include "privdrop.h"
 #include "stats_html.h"
 #include "store.h"
 
@@ -825,6 +826,12 @@ main(int argc, char **argv)
 	if (store_keys_load(x.cfg->key_file, &err) < 0) {
 		fprintf(stderr, "%sjubaoctl: %s: configuration has errors\n",
 		    err.s, path);
+		return (EXIT_REFUSED);
+	}
+	/* root works on the store as the daemons do, so that a WAL file it
+	 * creates stays theirs */
+	if (!check && privdrop_to(x.cfg->run_user, &err) < 0) {
+		fprintf(stderr, "jubaoctl: %s", err.s);
 		return (EXIT_REFUSED);
 	}
 	if (check) {

@@ -34,6 +34,7 @@
 #include "evidence.h"
 #include "log.h"
 #include "outbox.h"
+#include "privdrop.h"
 #include "sip.h"
 
 static pthread_mutex_t	 rt_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -448,6 +449,23 @@ main(int argc, char **argv)
 	store_close(st);
 	if ((n = recover_recordings(rt)) > 0)
 		log_info("%d interrupted call(s) recovered as cases", n);
+	{
+		/* run_user takes over what root made; the SIP sockets are
+		 * unprivileged ports or opened below as run_user */
+		static const char *const sfx[] = { "", "-wal", "-shm", NULL };
+		char	*p;
+		int	 i;
+
+		for (i = 0; sfx[i]; i++) {
+			p = xasprintf("%s%s", rt->cfg->store_path, sfx[i]);
+			privdrop_chown(rt->cfg->run_user, p, &err);
+			free(p);
+		}
+		privdrop_chown(rt->cfg->run_user, rt->cfg->evidence_dir, &err);
+		privdrop_chown(rt->cfg->run_user, rt->cfg->sip_recordings_dir, &err);
+		if (err.len > 0 || privdrop_to(rt->cfg->run_user, &err) < 0)
+			log_fatal("%s", err.s);
+	}
 
 	/* signals: blocked everywhere, read from a signalfd in the loop */
 	sigemptyset(&set);

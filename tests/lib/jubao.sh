@@ -35,6 +35,7 @@ jb_conf() {
 		echo "site_name = 示例网"
 		echo "ack_from = jubao@example.cn"
 		echo "key_file = $dir/jubao.key"
+		echo "run_user ="
 		local l
 		for l in "$@"; do echo "$l"; done
 	} >"$dir/jubao.conf"

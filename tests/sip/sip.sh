@@ -54,6 +54,7 @@ sip_conf() {
 		echo "smtp_relay = 127.0.0.1:9"
 		echo "outbox_interval = 1s"
 		echo "key_file = $dir/jubao.key"
+		echo "run_user ="
 		for l in "$@"; do echo "$l"; done
 	} >"$dir/jubao.conf"
 	JB_CONF=$dir/jubao.conf
