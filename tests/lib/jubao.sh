@@ -89,5 +89,5 @@ jb_ctl() {
 
 # jb_sql - jb_sql SQL: a read-only query on the test's store (independent of jubaoctl)
 jb_sql() {
-	sqlite3 -readonly "$(sed -n 's/^store_path = //p' "$JB_CONF")" "$1"
+	sqlite3 -readonly "$(sed -n 's/^store_path = //p' "$JB_CONF" | tail -n 1)" "$1"
 }
