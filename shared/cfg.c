@@ -93,6 +93,7 @@ static const struct cfg_param cfg_table[] = {
 	{ "sip_recordings_dir",	S(sip_recordings_dir),	"/var/spool/jubao/recordings", 0, 0, NULL },
 	{ "sip_prompt_dir",	S(sip_prompt_dir),	"/etc/jubao/prompts/zh", 0, 0,	NULL },
 	{ "sip_trusted_peers",	L(sip_trusted_peers),	"",		0,	0,	NULL },
+	{ "sip_scanner_agents",	L(sip_scanner_agents),	"friendly-scanner, sipcli, sipvicious, sip-scan, sipsak, VaxSIPUserAgent, pplsip, iWar, sundayddr", 0, 0, NULL },
 	{ "sip_sms_gateway",	S(sip_sms_gateway),	"",		0,	0,	NULL },
 	{ "sip_staff_mailbox",	S(sip_staff_mailbox),	"",		0,	0,	NULL },
 	{ "sip_register_registrar", S(sip_register_registrar), "",	0,	0,	NULL },

@@ -77,6 +77,7 @@ struct cfg {
 	char	*sip_recordings_dir;
 	char	*sip_prompt_dir;
 	strlist	 sip_trusted_peers;
+	strlist	 sip_scanner_agents;
 	char	*sip_sms_gateway;
 	char	*sip_staff_mailbox;
 	char	*sip_register_registrar;

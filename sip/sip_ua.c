@@ -193,12 +193,24 @@ sdp_offer(struct call *c, const char *body, size_t len, int answer_only,
 	const sdp_connection_t	*cn;
 	struct sockaddr_in	 a;
 	int			 pt = -1, te = -1, rc = -1;
+	size_t			 i, j;
 
 	*why = "malformed SDP";
 	if (body == NULL || len == 0) {
 		*why = "no SDP";
 		return (-1);
 	}
+	/* sofia-sip's sdp_parse allocates until memory runs out on an m= line
+	 * with 8-bit bytes ("m=audio 4 RTP\xff 8", found by fuzz_sdp); an m=
+	 * line is ASCII (RFC 4566 §5.14) */
+	for (i = 0; i < len; i++)
+		if (body[i] == 'm' && (i == 0 || body[i - 1] == '\n'))
+			for (j = i; j < len && body[j] != '\n'; j++)
+				if ((unsigned char)body[j] >= 0x80) {
+					log_info("%s: SDP rejected: 8-bit bytes in "
+					    "an m= line", c->tag);
+					goto out;
+				}
 	p = sdp_parse(home, body, (issize_t)len, sdp_f_strict);
 	if ((s = sdp_session(p)) == NULL) {
 		log_info("%s: SDP rejected: %s", c->tag, sdp_parsing_error(p));
@@ -402,6 +414,17 @@ invite(nua_handle_t *nh, const sip_t *sip)
 	cid = sip->sip_call_id ? sip->sip_call_id->i_id : "-";
 	user = sip->sip_request->rq_url->url_user;
 	peer_of(&src, peer, sizeof(peer));
+	/* known scanners (friendly-scanner, sipcli, ...) get 403 and no call */
+	if (sip->sip_user_agent && sip->sip_user_agent->g_string)
+		for (i = 0; i < cfg->sip_scanner_agents.n; i++)
+			if (strcasestr(sip->sip_user_agent->g_string,
+			    cfg->sip_scanner_agents.v[i]) != NULL) {
+				log_info("%.40s: INVITE from a scanner (User-Agent "
+				    "matches '%s'): 403", cid,
+				    cfg->sip_scanner_agents.v[i]);
+				respond_refuse(nh, SIP_403_FORBIDDEN, "scanner", NULL);
+				goto out;
+			}
 	for (i = 0; user && i < cfg->sip_hotline_users.n; i++)
 		if (strcmp(user, cfg->sip_hotline_users.v[i]) == 0)
 			break;

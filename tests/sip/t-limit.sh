@@ -1,7 +1,8 @@
 #!/bin/bash
 # t-limit.sh - more calls than sip_max_calls: the extra one gets 486 and the
 # admitted ones complete unharmed (category, recording); an INVITE over the
-# per-address rate (sip_invite_rate) gets 503 with Retry-After.
+# per-address rate (sip_invite_rate) gets 503 with Retry-After; a known
+# scanner's INVITE gets 403.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib/common.sh
 . tests/lib/jubao.sh
@@ -27,6 +28,12 @@ sipp_wait c && pass "third call refused with 486 Busy Here (sip_max_calls 2)" ||
 sipp_run r "$d/r.xml"
 sipp_wait r && pass "fourth INVITE within the minute refused with 503 (sip_invite_rate 3)" || fail "no 503 for the rate"
 grep -q "r-1@jubao.test: INVITE rate of 127.0.0.1 exceeded" "$SIPD_LOG" && pass "rate refusal logged" || fail "rate refusal not logged"
+# a SIP scanner gets 403 (checked before the call limit: no call is made)
+scen "$d/s.xml" "" "" 13900000005 "invite:0:User-Agent: friendly-scanner" expect:403
+sipp_run s "$d/s.xml"
+sipp_wait s && pass "an INVITE from friendly-scanner gets 403" || fail "scanner not refused with 403"
+grep -q "s-1@jubao.test: INVITE from a scanner (User-Agent matches 'friendly-scanner'): 403" "$SIPD_LOG" &&
+	pass "scanner refusal logged" || fail "scanner refusal not logged"
 sipp_wait a && pass "admitted call a completed" || fail "call a failed"
 sipp_wait b && pass "admitted call b completed" || fail "call b failed"
 sleep 1
