@@ -223,6 +223,16 @@ store_index(struct store *st, const char *v, char out[33])
 	crypt_index(st->keys, v, out);
 }
 
+/*
+ * store_rollback - end a failed transaction.  The reason stays in st->err
+ * and st->busy: only store_fail and store_refuse write those.
+ */
+void
+store_rollback(struct store *st)
+{
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 /* store_error - why the last call failed */
 const char *
 store_error(const struct store *st)
@@ -342,7 +352,7 @@ migrate(struct store *st)
 		goto rollback;
 	return (0);
 rollback:
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	store_rollback(st);
 	return (-1);
 }
 
@@ -1044,15 +1054,7 @@ store_intake(struct store *st, struct report *r, long daily_limit,
 	store_msg_clear(&m);
 	return (0);
 rollback:
-	{
-		int	 busy = st->busy;
-		char	 err[sizeof(st->err)];
-
-		memcpy(err, st->err, sizeof(err));
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-		st->busy = busy;
-		memcpy(st->err, err, sizeof(err));
-	}
+	store_rollback(st);
 	store_msg_clear(&m);
 	return (-1);
 }
@@ -1150,7 +1152,7 @@ store_outbox_claim_channel(struct store *st, const char *channel,
 		goto rollback;
 	return (0);
 rollback:
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	store_rollback(st);
 	outbox_item_clear(it);
 	*found = 0;
 	return (-1);
@@ -1196,7 +1198,7 @@ outbox_finish(struct store *st, long id, const char *status, time_t next_at,
 		goto rollback;
 	return (0);
 rollback:
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	store_rollback(st);
 	return (-1);
 }
 
@@ -1399,7 +1401,7 @@ store_case_show(struct store *st, const char *case_no, int reveal,
 			goto fail;
 		if (store_add_event(st, id, time(NULL), actor, "reveal",
 		    "reporter identity shown") < 0 || store_exec(st, "COMMIT") < 0) {
-			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			store_rollback(st);
 			goto fail;
 		}
 		if (store_sub_query(st, c, id, "reporter", "SELECT address, name, "
@@ -1535,15 +1537,7 @@ store_outbox_add(struct store *st, const char *case_no, const char *kind,
 		goto rollback;
 	return (0);
 rollback:
-	{
-		int	 busy = st->busy;
-		char	 err[sizeof(st->err)];
-
-		memcpy(err, st->err, sizeof(err));
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-		st->busy = busy;
-		memcpy(st->err, err, sizeof(err));
-	}
+	store_rollback(st);
 	return (-1);
 }
 

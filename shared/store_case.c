@@ -416,15 +416,7 @@ store_case_act(struct store *st, const char *case_no, const struct case_action *
 		goto rollback;
 	return (0);
 rollback:
-	{
-		int	 busy = st->busy;
-		char	 err[sizeof(st->err)];
-
-		memcpy(err, st->err, sizeof(err));
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-		st->busy = busy;
-		memcpy(st->err, err, sizeof(err));
-	}
+	store_rollback(st);
 	return (-1);
 }
 
@@ -460,7 +452,7 @@ store_case_rate(struct store *st, const char *case_no, int rating,
 		goto rollback;
 	return (0);
 rollback:
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	store_rollback(st);
 	return (-1);
 }
 
@@ -497,7 +489,7 @@ store_feedback_bounced(struct store *st, const char *case_no,
 		goto rollback;
 	return (0);
 rollback:
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	store_rollback(st);
 	return (-1);
 }
 
@@ -1086,7 +1078,7 @@ store_purge(struct store *st, time_t before, time_t now, int dry_run,
 	}
 	*count = (long)n;
 	if (dry_run) {
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		store_rollback(st);
 		free(ids);
 		return (0);
 	}
@@ -1113,14 +1105,6 @@ store_purge(struct store *st, time_t before, time_t now, int dry_run,
 rollback:
 	sodium_memzero(key, sizeof(key));
 	free(ids);
-	{
-		int	 busy = st->busy;
-		char	 err[sizeof(st->err)];
-
-		memcpy(err, st->err, sizeof(err));
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-		st->busy = busy;
-		memcpy(st->err, err, sizeof(err));
-	}
+	store_rollback(st);
 	return (-1);
 }

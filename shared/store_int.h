@@ -29,6 +29,7 @@ int		 store_fail(struct store *, const char *what);
 int		 store_refuse(struct store *, const char *fmt, const char *arg)
 		    __attribute__((format(printf, 2, 0)));
 int		 store_exec(struct store *, const char *sql);
+void		 store_rollback(struct store *);
 sqlite3_stmt	*store_prep(struct store *, const char *sql);
 void		 store_bind_text(sqlite3_stmt *, int, const char *);
 int		 store_step_done(struct store *, sqlite3_stmt *);

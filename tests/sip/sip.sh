@@ -19,7 +19,8 @@
 # (the same offer again, in the dialog), method:NAME (refused: 405/501/403).
 
 SIP_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-SIPD="$SIP_TOP/sip/jubao-sipd"
+case ${JUBAO_BUILD:-} in ""|/*) ;; *) JUBAO_BUILD=$SIP_TOP/$JUBAO_BUILD ;; esac
+SIPD="${JUBAO_BUILD:-$SIP_TOP}/sip/jubao-sipd"
 RTPTOOL="$SIP_TOP/tests/sip/rtptool.py"
 PY=/usr/bin/python3
 SIPD_PID=
@@ -58,7 +59,7 @@ sip_conf() {
 		for l in "$@"; do echo "$l"; done
 	} >"$dir/jubao.conf"
 	JB_CONF=$dir/jubao.conf
-	[ -e "$dir/jubao.key" ] || "$SIP_TOP/shared/jubaoctl" -c "$dir/jubao.conf" keygen >/dev/null
+	[ -e "$dir/jubao.key" ] || "${JUBAO_BUILD:-$SIP_TOP}/shared/jubaoctl" -c "$dir/jubao.conf" keygen >/dev/null
 	printf '%s\n' "$dir/jubao.conf"
 }
 
@@ -326,6 +327,33 @@ rtp_port_of() {
 
 # show - show CASE FILTER: jq-free field access with python
 show() {
-	"$SIP_TOP/shared/jubaoctl" -c "$JB_CONF" --json show --reveal "$1" 2>/dev/null |
+	"${JUBAO_BUILD:-$SIP_TOP}/shared/jubaoctl" -c "$JB_CONF" --json show --reveal "$1" 2>/dev/null |
 	    $PY -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$2"
+}
+
+# sms_gateway_start - sms_gateway_start DIR PORT COUNT: a SIPp UAS taking COUNT
+# MESSAGEs (an SMS gateway), each logged to DIR/gw.msg; its PID in GW_PID
+sms_gateway_start() {
+	local dir=$1 port=$2 count=$3
+	cat >"$dir/gw.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<scenario name="sms gateway">
+<recv request="MESSAGE" timeout="150000"/>
+<send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]gw
+[last_Call-ID:]
+[last_CSeq:]
+Content-Length: 0
+
+]]></send>
+</scenario>
+XML
+	(cd "$dir" && exec sipp -sf gw.xml -p "$port" -i 127.0.0.1 -m "$count" \
+	    -timeout 160 -nostdin -trace_msg -message_file "$dir/gw.msg" \
+	    >"$dir/gw.out" 2>&1) &
+	GW_PID=$!
+	on_exit "kill $GW_PID 2>/dev/null; true"
 }

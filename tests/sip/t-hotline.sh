@@ -24,26 +24,8 @@ conf=$(sip_conf "$d" "sip_menu_timeout = 3s" "sip_silence_timeout = 6s" \
     "sip_sms_gateway = 127.0.0.1:$gw")
 
 # the SMS gateway: a SIPp UAS taking one MESSAGE
-cat >"$d/gw.xml" <<'EOF'
-<?xml version="1.0" encoding="UTF-8"?>
-<scenario name="sms gateway">
-<recv request="MESSAGE" timeout="150000"/>
-<send><![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:];tag=[pid]gw
-[last_Call-ID:]
-[last_CSeq:]
-Content-Length: 0
-
-]]></send>
-</scenario>
-EOF
-(cd "$d" && exec sipp -sf gw.xml -p "$gw" -i 127.0.0.1 -m 1 -timeout 160 -nostdin \
-    -trace_msg -message_file "$d/gw.msg" >"$d/gw.out" 2>&1) &
-gwpid=$!
-on_exit "kill $gwpid 2>/dev/null; true"
+sms_gateway_start "$d" "$gw" 1
+gwpid=$GW_PID
 
 # known audio: tones of distinct frequencies, 3 s (2.5 s for the no-key call)
 sox -n -r 8000 -c 1 -e u-law "$d/t1000.wav" synth 3 sine 1000 vol 0.5
