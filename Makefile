@@ -128,3 +128,15 @@ bench-smoke: milter/jubao-milter shared/jubaoctl $(BENCH_TOOLS)
 	sh tests/bench/run.sh --smoke
 
 .PHONY: bench bench-smoke
+
+# sanitizers and fuzzing: build/asan (tests/asan.mk, tests/t-asan.sh) and
+# the libFuzzer targets in build/fuzz (tests/fuzz/), each run FUZZ_SECONDS
+FUZZ_SECONDS ?= 60
+
+asan:
+	$(MAKE) -f tests/asan.mk
+
+fuzz:
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+.PHONY: asan fuzz

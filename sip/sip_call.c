@@ -506,7 +506,6 @@ build_report(const struct call *c, const struct cfg *cfg, char *summary,
 	r->queue_id = xstrdup(c->call_id);
 	r->message_id = xasprintf("sip:%s", c->call_id);
 	r->lang = xstrdup("zh-CN");
-	r->spf = xstrdup("none");
 	if (c->trusted && c->pai_number) {
 		number = c->pai_number;
 		name = c->pai_name && *c->pai_name ? c->pai_name : c->from_name;

@@ -177,6 +177,31 @@ sdp_conn(const sdp_session_t *s, const sdp_media_t *m)
 	return (m->m_connections ? m->m_connections : s->sdp_connection);
 }
 
+/* sdp_mline_ok - "<media> <port>[/<n>] <proto> <fmt> ..." (RFC 4566 §5.14) */
+static int
+sdp_mline_ok(const char *s, size_t len)
+{
+	static const char	 tok[] = "!#$%&'*+-.^_`{|}~";
+	size_t			 i, field = 0, flen = 0;
+	int			 ch;
+
+	for (i = 0; i < len && s[i] != '\r' && s[i] != '\n'; i++) {
+		ch = (unsigned char)s[i];
+		if (ch == ' ') {
+			if (flen > 0)
+				field++;
+			flen = 0;
+			continue;
+		}
+		flen++;
+		if (field == 1 ? !(isdigit(ch) || ch == '/') :
+		    !(isalnum(ch) || (ch != 0 && strchr(tok, ch)) ||
+		    (field == 2 && ch == '/')))
+			return (0);
+	}
+	return (field + (flen > 0) >= 4);
+}
+
 /*
  * sdp_offer - check an offer and take from it the remote address, our
  * codec and the telephone-event type; 0, or -1 with why.
@@ -193,7 +218,7 @@ sdp_offer(struct call *c, const char *body, size_t len, int answer_only,
 	const sdp_connection_t	*cn;
 	struct sockaddr_in	 a;
 	int			 pt = -1, te = -1, rc = -1;
-	size_t			 i, j;
+	size_t			 i;
 
 	*why = "malformed SDP";
 	if (body == NULL || len == 0) {
@@ -201,16 +226,15 @@ sdp_offer(struct call *c, const char *body, size_t len, int answer_only,
 		return (-1);
 	}
 	/* sofia-sip's sdp_parse allocates until memory runs out on an m= line
-	 * with 8-bit bytes ("m=audio 4 RTP\xff 8", found by fuzz_sdp); an m=
-	 * line is ASCII (RFC 4566 §5.14) */
-	for (i = 0; i < len; i++)
-		if (body[i] == 'm' && (i == 0 || body[i - 1] == '\n'))
-			for (j = i; j < len && body[j] != '\n'; j++)
-				if ((unsigned char)body[j] >= 0x80) {
-					log_info("%s: SDP rejected: 8-bit bytes in "
-					    "an m= line", c->tag);
-					goto out;
-				}
+	 * whose format list has a character outside a token ("m=audio 4000
+	 * X /0", "RTP\xff\xff 8": found by fuzz_sdp): RFC 4566 §5.14 m= only */
+	for (i = 0; i + 1 < len; i++)
+		if (body[i] == 'm' && body[i + 1] == '=' &&
+		    (i == 0 || body[i - 1] == '\n' || body[i - 1] == '\r') &&
+		    !sdp_mline_ok(body + i + 2, len - i - 2)) {
+			log_info("%s: SDP rejected: malformed m= line", c->tag);
+			goto out;
+		}
 	p = sdp_parse(home, body, (issize_t)len, sdp_f_strict);
 	if ((s = sdp_session(p)) == NULL) {
 		log_info("%s: SDP rejected: %s", c->tag, sdp_parsing_error(p));

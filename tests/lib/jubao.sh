@@ -9,8 +9,10 @@
 # Paths are absolute, so the programs may run from any directory.
 
 JB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-JB_MILTER="$JB_TOP/milter/jubao-milter"
-JB_CTL="$JB_TOP/shared/jubaoctl"
+# JUBAO_BUILD: where the programs are (build/asan for tests/t-asan.sh)
+case ${JUBAO_BUILD:-} in ""|/*) ;; *) JUBAO_BUILD=$JB_TOP/$JUBAO_BUILD ;; esac
+JB_MILTER="${JUBAO_BUILD:-$JB_TOP}/milter/jubao-milter"
+JB_CTL="${JUBAO_BUILD:-$JB_TOP}/shared/jubaoctl"
 JB_MILTER_PID=
 JB_MILTER_PORT=
 JB_CONF=

@@ -1,0 +1,53 @@
+/*
+ * NAME
+ *	fuzz_mime - libFuzzer target: a raw message into a normalised report
+ * DESCRIPTION
+ *	Each input is one RFC 5322 message, parsed by mime_parse_file as the
+ *	milter does (evidence hashed, kept nowhere), then the report freed;
+ *	the input is also given to mime_merge_encoded_words as a header
+ *	value (garbage RFC 2047).  Seeds: tests/data/mail/ *.eml.
+ */
+#include "fuzz.h"
+
+#include "cfg.h"
+#include "classify.h"
+#include "log.h"
+#include "milter_mime.h"
+#include "report.h"
+
+static struct cfg		*cfg;
+static struct categories	*cats;
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	buf	 err = { 0 };
+
+	log_init("fuzz_mime", 1, NULL);
+	if ((cfg = cfg_defaults()) == NULL ||
+	    (cats = cat_load(JB_TOP "/conf/categories.conf", &err)) == NULL)
+		abort();
+	mime_init();
+	return (0);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct mime_opts	 o = { NULL, cats, cfg };
+	struct report		*r = report_new("email");
+	buf			 err = { 0 };
+	char			*s, *m;
+
+	buf_adds(&err, "");
+	(void)mime_parse_file(fz_file(data, size), &o, r, &err);
+	report_free(r);
+	buf_free(&err);
+	if (size < 65536) {
+		s = fz_str(data, size);
+		m = mime_merge_encoded_words(s);
+		free(m);
+		free(s);
+	}
+	return (0);
+}
