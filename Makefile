@@ -12,7 +12,7 @@ SYSCONFDIR ?= /etc
 UNITDIR	?= /lib/systemd/system
 
 CC	?= cc
-PKGS	= gmime-3.0 sqlite3 libsodium jansson libcurl libxml-2.0
+PKGS	= gmime-3.0 sqlite3 libsodium jansson libcurl libxml-2.0 libcrypto
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Wformat=2 \
 	   -D_FORTIFY_SOURCE=2 -fstack-protector-strong -pthread

@@ -309,7 +309,10 @@ main(int argc, char **argv)
 	if (store_open(rt->cfg->store_path, rt->cfg->store_busy_timeout, &st,
 	    &err) < 0)
 		log_fatal("%s", err.s);
-	store_close(st);
+	/* st stays open, unused, until we stop: whenever the last connection
+	 * to the file closes, SQLite checkpoints the WAL (fsyncs included)
+	 * and the next open rebuilds the WAL index, and cb_eom opens and
+	 * closes a connection for every report (tests/bench/RESULTS.md) */
 
 	if (smfi_register(milter_desc) == MI_FAILURE)
 		log_fatal("smfi_register failed");
@@ -348,6 +351,7 @@ main(int argc, char **argv)
 	pthread_cond_signal(&ob_cond);
 	pthread_mutex_unlock(&ob_lock);
 	pthread_join(ob, NULL);
+	store_close(st);
 	log_info("stopped");
 	buf_free(&err);
 	return (rc == MI_SUCCESS ? 0 : 1);

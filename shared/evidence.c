@@ -2,7 +2,10 @@
  * NAME
  *	evidence - the content-addressed evidence directory
  * DESCRIPTION
- *	SHA-256 by libsodium.  Every function returns 0 or -1 with a message
+ *	SHA-256 by OpenSSL's libcrypto, which uses the CPU's SHA extensions:
+ *	libsodium's portable SHA-256 was 80 % of jubao-milter's instructions
+ *	on reports with attachments (tests/bench/PROFILE-milter.txt; 216 MB/s
+ *	against 1.7 GB/s here).  Every function returns 0 or -1 with a message
  *	in err; errno-level detail is included, never file contents.
  */
 #include <errno.h>
@@ -12,9 +15,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <sodium.h>
+#include <openssl/evp.h>
 
 #include "evidence.h"
+#include "log.h"
 
 /* hex - bytes to lower-case hex */
 static void
@@ -34,34 +38,42 @@ hex(const unsigned char *h, size_t n, char *out)
 void
 sha256_hex(const void *data, size_t len, char out[65])
 {
-	unsigned char	 h[crypto_hash_sha256_BYTES];
+	unsigned char	 h[EVP_MAX_MD_SIZE];
+	unsigned int	 n = 0;
 
-	crypto_hash_sha256(h, data, len);
-	hex(h, sizeof(h), out);
+	if (EVP_Digest(data, len, h, &n, EVP_sha256(), NULL) != 1 || n != 32)
+		log_panic("evidence: SHA-256 failed");
+	hex(h, n, out);
 }
 
 /* sha256_file - the SHA-256 and size of a file; 0 or -1 (errno set) */
 int
 sha256_file(const char *path, char out[65], size_t *size)
 {
-	crypto_hash_sha256_state st;
-	unsigned char	 h[crypto_hash_sha256_BYTES], b[65536];
+	EVP_MD_CTX	*st;
+	unsigned char	 h[EVP_MAX_MD_SIZE], b[65536];
+	unsigned int	 hn = 0;
 	ssize_t		 n;
 	int		 fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return (-1);
-	crypto_hash_sha256_init(&st);
+	if ((st = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(st, EVP_sha256(), NULL) != 1)
+		log_panic("evidence: SHA-256 failed");
 	*size = 0;
 	while ((n = read(fd, b, sizeof(b))) > 0) {
-		crypto_hash_sha256_update(&st, b, (unsigned long long)n);
+		if (EVP_DigestUpdate(st, b, (size_t)n) != 1)
+			log_panic("evidence: SHA-256 failed");
 		*size += (size_t)n;
 	}
 	close(fd);
+	if (n >= 0 && EVP_DigestFinal_ex(st, h, &hn) != 1)
+		log_panic("evidence: SHA-256 failed");
+	EVP_MD_CTX_free(st);
 	if (n < 0)
 		return (-1);
-	crypto_hash_sha256_final(&st, h);
-	hex(h, sizeof(h), out);
+	hex(h, hn, out);
 	return (0);
 }
 

@@ -78,7 +78,6 @@ for fault in directory lock; do
 	case $fault in
 	directory)
 		mv "$db" "$db.saved"
-		rm -f "$db-wal" "$db-shm"
 		mkdir "$db" ;;
 	lock)
 		# another process holds the write lock longer than the busy timeout
