@@ -17,7 +17,7 @@ mkdir -p "$logs"
 if [ $# -gt 0 ]; then
 	suites="$*"
 else
-	suites="tests/unit/t_unit tests/t-golden.sh tests/t-conf.sh tests/t-install.sh"
+	suites="tests/unit/t_unit tests/t-golden.sh tests/t-conf.sh tests/t-install.sh tests/t-bench-smoke.sh tests/t-fuzz-regress.sh tests/t-hostile.sh tests/t-asan.sh"
 	for f in tests/milter/t-*.sh tests/e2e/t-*.sh tests/sip/t-*.sh; do
 		[ -f "$f" ] && suites="$suites $f"
 	done
@@ -56,9 +56,12 @@ for s in $suites; do
 		echo "== $name: $p ok (${secs}s)"
 	fi
 done
-# nothing a test started may outlive it
-sleep 1
-left=$(ps -eo pid=,args= | grep -F "$JUBAO_TEST_TMP/" | grep -v grep)
+# nothing a test started may outlive it (give what was stopped 5 s to go)
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	left=$(ps -eo pid=,args= | grep -F "$JUBAO_TEST_TMP/" | grep -v grep)
+	[ -z "$left" ] && break
+	sleep 0.5
+done
 if [ -n "$left" ]; then
 	echo "== leftovers: FAILED: processes started by the tests are still running:"
 	echo "$left" | sed 's/^/    /'
