@@ -65,7 +65,7 @@ usage(void)
 	fprintf(stderr,
 	    "usage: jubaoctl [-c file] [--json] [--actor NAME] [--now TIME] command ...\n"
 	    "  list [--status S] [--outcome O] [--category C] [--channel email|hotline]\n"
-	    "       [--assignee NAME] [--text TEXT] [--overdue] [--limit N]\n"
+	    "       [--assignee NAME] [--text TEXT] [--overdue] [--limit N (100; 0 all)]\n"
 	    "  overdue | show [--reveal] CASE | hot [--from D] [--to D] [--limit N]\n"
 	    "  stats --from DATE --to DATE [--csv | --html]\n"
 	    "  assign --to NAME [CASE...]     note --text TEXT [CASE...]\n"
@@ -228,6 +228,9 @@ cmd_list(struct ctl *x, int argc, char **argv, int overdue)
 
 	f.now = x->now;
 	f.overdue = overdue;
+	/* a million cases do not belong on a terminal: the newest 100 unless
+	 * --limit says otherwise (0: all) */
+	f.limit = 100;
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1)
 		switch (ch) {
@@ -241,7 +244,7 @@ cmd_list(struct ctl *x, int argc, char **argv, int overdue)
 		case 'l': f.limit = atol(optarg); break;
 		default: usage();
 		}
-	if (optind != argc)
+	if (optind != argc || f.limit < 0)
 		usage();
 	if (store_case_query(x->st, &f, &a) < 0)
 		return (store_fail(x->st));

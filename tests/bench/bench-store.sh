@@ -110,7 +110,7 @@ reads() {
 	out=$("$SB" stats "$conf" "$from" "$end") && diag "one-pass stats$tag: $out" &&
 		figure "store.stats_onepass$tag" "$(kv total_ms "$out")" ms \
 		    "$me (tests/bench/storebench stats CONF $from $end: the proposed one-pass store_stats)"
-	ms=$(timed 1 jb_ctl list) && figure "store.list_all$tag" "$ms" ms "$how list)"
+	ms=$(timed 1 jb_ctl list --limit 0) && figure "store.list_all$tag" "$ms" ms "$how list --limit 0)"
 	[ -z "$tag" ] && figure "store.list_all.rss" "$(rss "$JB_CTL" -c "$JB_CONF" list)" MB \
 	    "$how list, maximum resident set by /usr/bin/time)"
 	ms=$(timed 3 jb_ctl list --limit 50) && figure "store.list_50$tag" "$ms" ms "$how list --limit 50)"
