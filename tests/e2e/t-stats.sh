@@ -92,9 +92,9 @@ fi
 
 # --- deadlines with a fixed clock: the real case is overdue a day later
 due=$(jb_sql "SELECT deadline FROM cases WHERE case_no = '$real'")
-jb_ctl --json --now "@$((due - 3600))" overdue | grep -q "\"$real\"" &&
+jb_ctl --json --now "@$((due - 3600))" overdue --limit 0 | grep -q "\"$real\"" &&
 	fail "overdue before its deadline" || pass "not overdue an hour before its deadline"
-jb_ctl --json --now "@$((due + 3600))" overdue | grep -q "\"$real\"" &&
+jb_ctl --json --now "@$((due + 3600))" overdue --limit 0 | grep -q "\"$real\"" &&
 	pass "overdue an hour after its deadline" || fail "not overdue after the deadline"
 jb_ctl --now "@$((due - 3600))" digest --print >"$dir/digest1.txt"
 grep -q "今日到期 Due today（1 件）" "$dir/digest1.txt" && grep -q "$real" "$dir/digest1.txt" &&
