@@ -26,7 +26,7 @@ SHARED_SRC = shared/util.c shared/log.c shared/conffile.c shared/cfg.c \
 	shared/outbox.c shared/store_case.c shared/feedback.c shared/stats_html.c \
 	shared/crypt.c shared/privdrop.c
 SHARED_OBJ = $(SHARED_SRC:.c=.o)
-MILTER_LIB_SRC = milter/milter_mime.c milter/milter_spf.c
+MILTER_LIB_SRC = milter/milter_mime.c milter/milter_scan.c milter/milter_spf.c
 MILTER_LIB_OBJ = $(MILTER_LIB_SRC:.c=.o)
 MILTER_OBJ = milter/milter_main.o milter/milter_cb.o $(MILTER_LIB_OBJ)
 SIP_OBJ = sip/sip_main.o sip/sip_ua.o sip/sip_call.o sip/sip_media.o \

@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <gmime/gmime.h>
 
+#include "ack.h"
 #include "evidence.h"
 #include "extract.h"
 #include "feedback.h"
@@ -36,28 +37,26 @@
 #include "milter_spf.h"
 #include "store.h"
 
-struct hdr_count {
-	char	*name;		/* lower case */
-	int	 n;		/* occurrences so far */
-};
-
 struct msg_ctx {
 	char		*m_env_from;	/* envelope sender without <> */
+	int		 m_auth;	/* the client authenticated (SMTP AUTH) */
 	int		 m_report;	/* spool it: a report, or a bounce */
 	int		 m_mailbox;	/* a recipient is a reporting mailbox */
 	char		 m_bounce[CASENO_MAX];	/* a bounce of this case's feedback (VERP) */
+	char		 m_bounce_nonce[17];	/* ... of this message of it */
 	char		*m_spool;	/* spool file path */
 	FILE		*m_fp;		/* spool file */
 	int		 m_spool_errno;	/* first write error */
 	size_t		 m_size;	/* bytes spooled */
 	int		 m_too_big;
-	struct hdr_count *m_hdrs;	/* header counts, for removal indexes */
-	size_t		 m_nhdrs;
+	struct mscan	 m_scan;	/* hashes and bounds, as it is spooled */
+	strlist		 m_hnames;	/* header names seen (lower case, hashed) */
+	int		*m_hcount;	/* how many of each, for removal indexes */
 	struct {
 		char	*name;
 		int	 idx;
 	}		*m_del;		/* headers to remove at eom */
-	size_t		 m_ndel;
+	size_t		 m_ndel, m_delcap;
 };
 
 struct conn_ctx {
@@ -111,9 +110,9 @@ msg_cleanup(struct conn_ctx *cc)
 		free(m->m_spool);
 	}
 	free(m->m_env_from);
-	for (i = 0; i < m->m_nhdrs; i++)
-		free(m->m_hdrs[i].name);
-	free(m->m_hdrs);
+	strlist_free(&m->m_hnames);
+	free(m->m_hcount);
+	mscan_free(&m->m_scan);
 	for (i = 0; i < m->m_ndel; i++)
 		free(m->m_del[i].name);
 	free(m->m_del);
@@ -197,9 +196,13 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct conn_ctx	*cc = conn_get(ctx);
 
+	const char	*auth = smfi_getsymval(ctx, "{auth_authen}");
+
 	msg_cleanup(cc);
 	cc->c_msg = xcalloc(1, sizeof(*cc->c_msg));
 	cc->c_msg->m_env_from = strip_angle(argv[0] ? argv[0] : "");
+	/* Postfix sends {auth_authen} with MAIL FROM (milter_mail_macros) */
+	cc->c_msg->m_auth = auth != NULL && *auth != '\0';
 	return (NR(cc, SMFIP_NR_MAIL));
 }
 
@@ -214,7 +217,8 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 		cc->c_msg->m_report = cc->c_msg->m_mailbox = 1;
 	else if (cc->c_msg != NULL && argv[0] != NULL &&
 	    feedback_bounce_case(cc->c_rt->cfg, argv[0], cc->c_msg->m_bounce,
-	    sizeof(cc->c_msg->m_bounce)) == 0)
+	    sizeof(cc->c_msg->m_bounce), cc->c_msg->m_bounce_nonce,
+	    sizeof(cc->c_msg->m_bounce_nonce)) == 0)
 		cc->c_msg->m_report = 1;	/* spooled like a report */
 	return (NR(cc, SMFIP_NR_RCPT));
 }
@@ -248,6 +252,8 @@ cb_data(SMFICTX *ctx)
 		m->m_spool = NULL;
 		return (tempfail(ctx, cc, why));
 	}
+	mscan_init(&m->m_scan, cc->c_rt->cfg->report_part_limit,
+	    cc->c_rt->cfg->report_header_limit);
 	return (SMFIS_CONTINUE);
 }
 
@@ -264,29 +270,40 @@ spool_write(struct msg_ctx *m, const void *p, size_t len, long max)
 	if (fwrite(p, 1, len, m->m_fp) != len)
 		m->m_spool_errno = errno ? errno : EIO;
 	m->m_size += len;
+	mscan_feed(&m->m_scan, p, len);
 }
 
-/* count_header - how many of this header so far (1-based for chgheader) */
+/*
+ * count_header - how many of this header so far (1-based for chgheader);
+ * a hashed lookup: a message of 100,000 distinct header names costs no
+ * more for the last than for the first
+ */
 static int
 count_header(struct msg_ctx *m, const char *name)
 {
-	size_t	 i;
+	char	*lower = str_lower_ascii(xstrdup(name));
+	long	 i = strlist_find(&m->m_hnames, lower);
 
-	for (i = 0; i < m->m_nhdrs; i++)
-		if (strcasecmp(m->m_hdrs[i].name, name) == 0)
-			return (++m->m_hdrs[i].n);
-	m->m_hdrs = xrealloc(m->m_hdrs, (m->m_nhdrs + 1) * sizeof(*m->m_hdrs));
-	m->m_hdrs[m->m_nhdrs].name = xstrdup(name);
-	m->m_hdrs[m->m_nhdrs].n = 1;
-	m->m_nhdrs++;
-	return (1);
+	if (i < 0) {
+		i = (long)m->m_hnames.n;
+		strlist_add(&m->m_hnames, lower);
+		if ((m->m_hnames.n & (m->m_hnames.n - 1)) == 0 || i == 0)
+			m->m_hcount = xrealloc(m->m_hcount,
+			    2 * m->m_hnames.n * sizeof(*m->m_hcount));
+		m->m_hcount[i] = 0;
+	}
+	free(lower);
+	return (++m->m_hcount[i]);
 }
 
 /* mark_delete - remember a header to remove at end of message */
 static void
 mark_delete(struct msg_ctx *m, const char *name, int idx)
 {
-	m->m_del = xrealloc(m->m_del, (m->m_ndel + 1) * sizeof(*m->m_del));
+	if (m->m_ndel == m->m_delcap) {
+		m->m_delcap = m->m_delcap ? 2 * m->m_delcap : 8;
+		m->m_del = xrealloc(m->m_del, m->m_delcap * sizeof(*m->m_del));
+	}
 	m->m_del[m->m_ndel].name = xstrdup(name);
 	m->m_del[m->m_ndel].idx = idx;
 	m->m_ndel++;
@@ -378,44 +395,14 @@ tempfail(SMFICTX *ctx, struct conn_ctx *cc, const char *why)
 }
 
 /*
- * bounce_diagnostic - the Status and Diagnostic-Code of a DSN (RFC 3464),
- * with addresses and numbers redacted: the case's ledger is read by
- * handlers who have not asked to see who reported it.
+ * bounce - mail to the signed VERP address of one feedback message.  A
+ * delivery status report of a failure for a message we sent marks that
+ * message failed on its case; anything else to that address (a delay
+ * notice, an auto-reply, a report naming a message we never sent) is
+ * logged and discarded: nobody reads that mailbox, and nothing in it may
+ * change a case unless it is a real failure report (issue "Hostile
+ * senders", finding 6).
  */
-static char *
-bounce_diagnostic(const char *path)
-{
-	static const char *const fields[] = { "\nStatus:", "\nDiagnostic-Code:",
-	    NULL };
-	gchar		*data;
-	gsize		 len;
-	buf		 b = { 0 };
-	const char	*p, *e;
-	char		*line, *red;
-	size_t		 i;
-
-	buf_adds(&b, "");
-	if (g_file_get_contents(path, &data, &len, NULL)) {
-		for (i = 0; fields[i]; i++) {
-			if ((p = strstr(data, fields[i])) == NULL)
-				continue;
-			p++;
-			e = p + strcspn(p, "\r\n");
-			line = xstrndup(p, (size_t)(e - p) > 200 ? 200 :
-			    (size_t)(e - p));
-			red = extract_redact(line, NULL);
-			buf_printf(&b, "%s%s", b.len ? "; " : "", red);
-			free(red);
-			free(line);
-		}
-		g_free(data);
-	}
-	if (b.len == 0)
-		buf_adds(&b, "bounced (no delivery status)");
-	return (b.s);
-}
-
-/* bounce - a bounce of a case's feedback: recorded, then discarded */
 static sfsistat
 bounce(SMFICTX *ctx, struct conn_ctx *cc)
 {
@@ -423,25 +410,44 @@ bounce(SMFICTX *ctx, struct conn_ctx *cc)
 	const struct cfg	*cfg = cc->c_rt->cfg;
 	struct store		*st = NULL;
 	buf			 err = { 0 };
-	char			*diag, why[1024];
+	char			*diag = NULL, *mid, why[1024];
+	int			 rc, found = 0;
 
 	if (m->m_spool_errno || m->m_fp == NULL || fflush(m->m_fp) != 0)
 		return (tempfail(ctx, cc, "spool write failed"));
-	diag = bounce_diagnostic(m->m_spool);
+	mscan_finish(&m->m_scan);
+	if ((rc = mime_dsn(m->m_spool, &m->m_scan, &diag)) < 0)
+		return (tempfail(ctx, cc, "cannot read the spooled bounce"));
+	if (rc == 0 || *m->m_env_from != '\0') {
+		log_info("%s: mail to the bounce address of case %s that is not "
+		    "a delivery failure report from the null sender: discarded",
+		    qid(ctx), m->m_bounce);
+		free(diag);
+		msg_cleanup(cc);
+		return (SMFIS_DISCARD);
+	}
+	mid = ack_message_id(cfg, m->m_bounce, "feedback", m->m_bounce_nonce);
 	buf_adds(&err, "");
 	if (store_open(cfg->store_path, cfg->store_busy_timeout, &st, &err) < 0 ||
-	    store_feedback_bounced(st, m->m_bounce, diag, time(NULL)) < 0) {
+	    store_feedback_bounced(st, m->m_bounce, mid, diag, time(NULL),
+	    &found) < 0) {
 		snprintf(why, sizeof(why), "bounce of case %s: %s", m->m_bounce,
 		    st ? store_error(st) : err.s);
 		store_close(st);
 		free(diag);
+		free(mid);
 		buf_free(&err);
 		return (tempfail(ctx, cc, why));
 	}
 	store_close(st);
-	log_info("%s: case %s: the outcome feedback bounced (%s): recorded, "
-	    "bounce discarded", qid(ctx), m->m_bounce, diag);
+	if (found)
+		log_info("%s: case %s: the outcome feedback bounced (%s): "
+		    "recorded, bounce discarded", qid(ctx), m->m_bounce, diag);
+	else
+		log_info("%s: case %s: a failure report for a feedback message "
+		    "that was not sent: discarded", qid(ctx), m->m_bounce);
 	free(diag);
+	free(mid);
 	buf_free(&err);
 	msg_cleanup(cc);
 	return (SMFIS_DISCARD);
@@ -467,16 +473,8 @@ cb_eom(SMFICTX *ctx)
 		return (SMFIS_ACCEPT);
 	/* RFC 3464: a bounce comes from the null sender; a report that also
 	 * went to a VERP address is a report */
-	if (m->m_bounce[0] != '\0' && !m->m_mailbox && !m->m_too_big) {
-		if (*m->m_env_from != '\0' &&
-		    strncasecmp(m->m_env_from, "mailer-daemon@", 14) != 0) {
-			log_info("%s: mail to the bounce address of case %s that "
-			    "is not a bounce: passed on", qid(ctx), m->m_bounce);
-			msg_cleanup(cc);
-			return (SMFIS_ACCEPT);
-		}
+	if (m->m_bounce[0] != '\0' && !m->m_mailbox && !m->m_too_big)
 		return (bounce(ctx, cc));
-	}
 	if (m->m_too_big) {
 		log_warnx("%s: report larger than max_message_size (%ld): "
 		    "rejected", qid(ctx), cfg->max_message_size);
@@ -491,6 +489,18 @@ cb_eom(SMFICTX *ctx)
 		    m->m_spool_errno : errno));
 		return (tempfail(ctx, cc, why));
 	}
+	/* a sender that makes us remove more headers than a header block
+	 * may hold is not sending a report (each removal is a round trip,
+	 * and a search of the header list in Postfix's cleanup) */
+	if (m->m_ndel > (size_t)cfg->report_header_limit) {
+		log_warnx("%s: %zu X-Jubao-* or Authentication-Results headers "
+		    "to remove: rejected", qid(ctx), m->m_ndel);
+		smfi_setreply(ctx, "554", "5.6.0", "Too many X-Jubao or "
+		    "Authentication-Results headers");
+		msg_cleanup(cc);
+		return (SMFIS_REJECT);
+	}
+	mscan_finish(&m->m_scan);
 	r = report_new("email");
 	r->queue_id = xstrdup(qid(ctx));
 	r->env_from = xstrdup(m->m_env_from);
@@ -498,6 +508,7 @@ cb_eom(SMFICTX *ctx)
 	o.evidence_dir = cfg->evidence_dir;
 	o.cats = cc->c_rt->cats;
 	o.cfg = cfg;
+	o.scan = &m->m_scan;
 	buf_adds(&err, "");
 	if (mime_parse_file(m->m_spool, &o, r, &err) < 0) {
 		snprintf(why, sizeof(why), "%s", err.s);
@@ -507,6 +518,9 @@ cb_eom(SMFICTX *ctx)
 		log_warnx("%s: %s", r->queue_id, r->notes.v[i]);
 	free(r->spf);
 	r->spf = spf_check(cc->c_addr, cc->c_helo, m->m_env_from, &r->spf_domain);
+	/* what the report says may go back only to a sender SPF or SMTP
+	 * AUTH vouched for (ack_render) */
+	r->authenticated = strcmp(r->spf, "pass") == 0 || m->m_auth;
 
 	err.len = 0;
 	if (store_open(cfg->store_path, cfg->store_busy_timeout, &st, &err) < 0) {
@@ -525,7 +539,8 @@ cb_eom(SMFICTX *ctx)
 		char			 key[64];
 		const struct category	*cat;
 
-		if (store_case_category(st, r->case_ref, key, sizeof(key)) < 0) {
+		if (store_case_category(st, r->case_ref, r->env_from, key,
+		    sizeof(key)) < 0) {
 			snprintf(why, sizeof(why), "store: %s", store_error(st));
 			goto fail;
 		}

@@ -211,40 +211,38 @@ clear_spool(const char *dir)
 }
 
 /*
- * drop_privileges - hand the store, its WAL, the spool and evidence
- * directories and a unix socket to run_user, then become it.  The key was
- * read already; the store's directory must be writable by run_user (for
- * the WAL): checked by opening the store once more afterwards.
+ * prepare - (root) the directories jubao-milter needs, made and handed to
+ * run_user; a store an older jubao made as root handed over too.  No
+ * path is followed through a link run_user could have planted
+ * (privdrop.c); the store is opened only after the drop.
  */
+static void
+prepare(const struct cfg *cfg)
+{
+	buf	 err = { 0 };
+
+	buf_adds(&err, "");
+	privdrop_store(cfg->run_user, cfg->store_path, &err);
+	privdrop_dir(cfg->run_user, cfg->spool_dir, 0750, &err);
+	privdrop_dir(cfg->run_user, cfg->evidence_dir, 0750, &err);
+	if (err.len > 0)
+		log_fatal("%s", err.s);
+	buf_free(&err);
+}
+
+/* drop_privileges - (root) the socket to run_user, then become it */
 static void
 drop_privileges(const struct cfg *cfg)
 {
-	static const char *const sfx[] = { "", "-wal", "-shm", NULL };
-	struct store	*st;
-	buf		 err = { 0 };
-	char		*p;
-	int		 i;
+	buf	 err = { 0 };
 
 	buf_adds(&err, "");
-	for (i = 0; sfx[i]; i++) {
-		p = xasprintf("%s%s", cfg->store_path, sfx[i]);
-		privdrop_chown(cfg->run_user, p, &err);
-		free(p);
-	}
-	privdrop_chown(cfg->run_user, cfg->spool_dir, &err);
-	privdrop_chown(cfg->run_user, cfg->evidence_dir, &err);
 	if (strncmp(cfg->milter_socket, "unix:", 5) == 0)
-		privdrop_chown(cfg->run_user, cfg->milter_socket + 5, &err);
+		privdrop_file(cfg->run_user, cfg->milter_socket + 5, &err);
 	else if (strncmp(cfg->milter_socket, "local:", 6) == 0)
-		privdrop_chown(cfg->run_user, cfg->milter_socket + 6, &err);
+		privdrop_file(cfg->run_user, cfg->milter_socket + 6, &err);
 	if (err.len > 0 || privdrop_to(cfg->run_user, &err) < 0)
 		log_fatal("%s", err.s);
-	if (*cfg->run_user && store_open(cfg->store_path,
-	    cfg->store_busy_timeout, &st, &err) < 0)
-		log_fatal("as %s: %s (the store's directory must be writable "
-		    "by run_user)", cfg->run_user, err.s);
-	if (*cfg->run_user)
-		store_close(st);
 	buf_free(&err);
 }
 
@@ -306,6 +304,9 @@ main(int argc, char **argv)
 		}
 	if (optind != argc)
 		usage();
+	/* nothing jubao writes is for others to read (evidence is sealed,
+	 * the store holds sealed identity; the group may read, for backups) */
+	umask(027);
 	log_init("jubao-milter", fg || check, NULL);
 	log_set_verbose(verbose);
 	mime_init();
@@ -331,21 +332,7 @@ main(int argc, char **argv)
 	}
 	rt_current = rt;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-
-	if (mkdirs(rt->cfg->spool_dir, 0750) < 0)
-		log_fatal("spool_dir %s: %s", rt->cfg->spool_dir, strerror(errno));
-	clear_spool(rt->cfg->spool_dir);
-	if (mkdirs(rt->cfg->evidence_dir, 0750) < 0)
-		log_fatal("evidence_dir %s: %s", rt->cfg->evidence_dir,
-		    strerror(errno));
-	err.len = 0;
-	if (store_open(rt->cfg->store_path, rt->cfg->store_busy_timeout, &st,
-	    &err) < 0)
-		log_fatal("%s", err.s);
-	/* st stays open, unused, until we stop: whenever the last connection
-	 * to the file closes, SQLite checkpoints the WAL (fsyncs included)
-	 * and the next open rebuilds the WAL index, and cb_eom opens and
-	 * closes a connection for every report (tests/bench/RESULTS.md) */
+	prepare(rt->cfg);
 
 	if (smfi_register(milter_desc) == MI_FAILURE)
 		log_fatal("smfi_register failed");
@@ -357,6 +344,18 @@ main(int argc, char **argv)
 		    "path or address?)", rt->cfg->milter_socket);
 	nodelay_listener();
 	drop_privileges(rt->cfg);
+
+	/* as run_user from here: the store, and what is in the spool */
+	err.len = 0;
+	if (store_open(rt->cfg->store_path, rt->cfg->store_busy_timeout, &st,
+	    &err) < 0)
+		log_fatal("%s%s", err.s, *rt->cfg->run_user ? " (the store's "
+		    "directory must be writable by run_user)" : "");
+	/* st stays open, unused, until we stop: whenever the last connection
+	 * to the file closes, SQLite checkpoints the WAL (fsyncs included)
+	 * and the next open rebuilds the WAL index, and cb_eom opens and
+	 * closes a connection for every report (tests/bench/RESULTS.md) */
+	clear_spool(rt->cfg->spool_dir);
 
 	/* SIGHUP, SIGTERM and SIGINT are libmilter's (its signal thread
 	 * sigwaits for them); SIGUSR1 is ours.  Block all four before any

@@ -19,12 +19,14 @@
 #include <gmime/gmime.h>
 #include <libxml/HTMLparser.h>
 
+#include "ack.h"
 #include "caseno.h"
 #include "classify.h"
 #include "evidence.h"
 #include "extract.h"
 #include "log.h"
 #include "milter_mime.h"
+#include "milter_scan.h"
 
 #define MAX_DEPTH	64	/* MIME nesting we walk; deeper stays in the original */
 #define MAX_TEXT	(4 * 1024 * 1024)	/* text we keep from one message */
@@ -53,7 +55,7 @@ mime_init(void)
 	xmlInitParser();
 	parser_options = g_mime_parser_options_new();
 	g_mime_parser_options_set_rfc2047_compliance_mode(parser_options,
-	    GMIME_RFC_COMPLIANCE_LOOSE);
+	    GMIME_RFC_COMPLIANCE_STRICT);
 	g_mime_parser_options_set_address_compliance_mode(parser_options,
 	    GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_parameter_compliance_mode(parser_options,
@@ -95,9 +97,27 @@ struct ew {
 	const char	*text, *text_end;
 };
 
-/* ew_parse - an encoded word at p; 0 or -1 */
+/*
+ * ew_memo - what a failed look for the end of an encoded word learnt: no
+ * "?=" starts in [from, to), and to is white space or the end.  A later
+ * word whose text reaches from fails at once: without it, each of n "=?"
+ * in a header scanned to the header's end (n squared, hours for a header
+ * of megabytes: issue "Hostile senders", finding 1).
+ */
+struct ew_memo {
+	const char	*from, *to;
+};
+
+/* ew_space - white space, which no encoded word contains */
 static int
-ew_parse(const char *p, struct ew *w)
+ew_space(int c)
+{
+	return (c == ' ' || c == '\t' || c == '\r' || c == '\n');
+}
+
+/* ew_parse - an encoded word at p; 0 or -1 (linear with the memo) */
+static int
+ew_parse(const char *p, struct ew *w, struct ew_memo *memo)
 {
 	const char	*q, *e;
 	size_t		 len;
@@ -105,8 +125,9 @@ ew_parse(const char *p, struct ew *w)
 	if (p[0] != '=' || p[1] != '?')
 		return (-1);
 	q = p + 2;
-	if ((e = strchr(q, '?')) == NULL || (len = (size_t)(e - q)) == 0 ||
-	    len >= sizeof(w->cs))
+	for (e = q; *e && *e != '?' && (size_t)(e - q) < sizeof(w->cs); e++)
+		;
+	if (*e != '?' || (len = (size_t)(e - q)) == 0 || len >= sizeof(w->cs))
 		return (-1);
 	memcpy(w->cs, q, len);
 	w->cs[len] = '\0';
@@ -117,11 +138,18 @@ ew_parse(const char *p, struct ew *w)
 	if ((w->enc != 'B' && w->enc != 'Q') || e[2] != '?')
 		return (-1);
 	w->text = e + 3;
-	for (q = w->text; *q && !(q[0] == '?' && q[1] == '='); q++)
-		if (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')
+	for (q = w->text; !(q[0] == '?' && q[1] == '='); q++)
+		if (*q == '\0' || ew_space((unsigned char)*q) ||
+		    (q >= memo->from && q < memo->to)) {
+			if (q >= memo->from && q < memo->to)
+				q = memo->to;
+			if (q > memo->to) {
+				memo->from = w->text;
+				memo->to = q;
+			} else if (w->text < memo->from)
+				memo->from = w->text;
 			return (-1);
-	if (*q == '\0')
-		return (-1);
+		}
 	w->text_end = q;
 	w->start = p;
 	w->end = q + 2;
@@ -129,44 +157,110 @@ ew_parse(const char *p, struct ew *w)
 }
 
 /*
- * mime_merge_encoded_words - join runs of adjacent encoded words with the
- * same charset and encoding into one word, and widen Chinese charset
- * labels.  GMime 3.2 decodes each word on its own, so a GBK or Big5
- * character split across two words (as some mailers send) loses the rest
- * of the header (TESTING.md).  Caller frees.
+ * raw_text - header bytes that are not an encoded word, as UTF-8: as
+ * they are when they are UTF-8, else read as GB18030 or Big5-HKSCS (raw
+ * 8-bit Chinese headers carry no label), else with what is undecodable
+ * replaced.  Appended to out.
+ */
+static void
+raw_text(buf *out, const char *s, size_t len)
+{
+	static const char *const tries[] = { "GB18030", "BIG5-HKSCS", NULL };
+	gchar	*u;
+	gsize	 rd, wr;
+	size_t	 i;
+
+	if (g_utf8_validate(s, (gssize)len, NULL)) {
+		buf_add(out, s, len);
+		return;
+	}
+	for (i = 0; tries[i]; i++)
+		if ((u = g_convert(s, (gssize)len, "UTF-8", tries[i], &rd, &wr,
+		    NULL)) != NULL) {
+			buf_add(out, u, wr);
+			g_free(u);
+			return;
+		}
+	u = g_utf8_make_valid(s, (gssize)len);
+	buf_adds(out, u);
+	g_free(u);
+}
+
+/*
+ * plain_text - the text between encoded words: white space alone between
+ * two words is dropped (RFC 2047 §6.2); text holding a "=?" that begins
+ * no word is taken as it is (GMime's loose tokenizer scans from each "=?"
+ * to the end of the header for a "?=": n squared); other text goes to
+ * GMime, which knows what raw 8-bit headers hold.
+ */
+static void
+plain_text(buf *out, const char *s, const char *e, int between)
+{
+	const char	*p;
+	char		*seg, *dec;
+
+	if (s == e)
+		return;
+	for (p = s; p < e && ew_space((unsigned char)*p); p++)
+		;
+	if (p == e && between)
+		return;
+	for (p = s; p + 1 < e; p++)
+		if (p[0] == '=' && p[1] == '?') {
+			raw_text(out, s, (size_t)(e - s));
+			return;
+		}
+	seg = xstrndup(s, (size_t)(e - s));
+	dec = g_mime_utils_header_decode_text(parser_options, seg);
+	buf_adds(out, dec ? dec : "");
+	g_free(dec);
+	free(seg);
+}
+
+/*
+ * mime_header_decode - a raw header value as UTF-8 text, in time linear
+ * in its length.  Runs of adjacent encoded words with the same charset
+ * and encoding are joined into one before decoding (GMime 3.2 decodes
+ * each word on its own, so a GBK or Big5 character split across two
+ * words, as some mailers send, loses the rest of the header: TESTING.md),
+ * Chinese charset labels are widened, and GMime decodes each joined word
+ * alone.  Caller frees.
  */
 char *
-mime_merge_encoded_words(const char *raw)
+mime_header_decode(const char *raw)
 {
-	buf		 out = { 0 }, bytes = { 0 };
+	buf		 out = { 0 }, bytes = { 0 }, word = { 0 };
 	struct ew	 w, n;
-	const char	*p = raw, *q;
-	char		*chunk, *b64;
+	struct ew_memo	 memo = { NULL, NULL };
+	const char	*p = raw, *q, *plain = raw;
+	int		 between = 0;
 	guchar		*dec;
 	gsize		 dlen;
+	char		*b64, *text;
 
 	buf_adds(&out, "");
 	while (*p) {
-		if (ew_parse(p, &w) < 0) {
-			buf_add(&out, p, 1);
+		if (ew_parse(p, &w, &memo) < 0) {
 			p++;
 			continue;
 		}
+		plain_text(&out, plain, p, between);
 		bytes.len = 0;
 		q = w.end;
 		for (;;) {
-			chunk = xstrndup(w.text, (size_t)(w.text_end - w.text));
 			if (w.enc == 'B') {
+				char	*chunk = xstrndup(w.text,
+					    (size_t)(w.text_end - w.text));
+
 				dec = g_base64_decode(chunk, &dlen);
 				buf_add(&bytes, dec, dlen);
 				g_free(dec);
+				free(chunk);
 			} else
-				buf_add(&bytes, chunk, strlen(chunk));
-			free(chunk);
-			/* RFC 2047 §6.2: white space between words is dropped */
-			while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')
+				buf_add(&bytes, w.text, (size_t)(w.text_end - w.text));
+			while (ew_space((unsigned char)*q))
 				q++;
-			if (ew_parse(q, &n) < 0 || strcasecmp(n.cs, w.cs) != 0 ||
+			if (ew_parse(q, &n, &memo) < 0 || strcasecmp(n.cs, w.cs) != 0 ||
 			    n.enc != w.enc) {
 				q = w.end;
 				break;
@@ -174,50 +268,54 @@ mime_merge_encoded_words(const char *raw)
 			w = n;
 			q = w.end;
 		}
-		buf_printf(&out, "=?%s?%c?", wide_charset(w.cs), w.enc);
+		word.len = 0;
+		buf_printf(&word, "=?%s?%c?", wide_charset(w.cs), w.enc);
 		if (w.enc == 'B') {
 			b64 = g_base64_encode((const guchar *)(bytes.s ? bytes.s : ""),
 			    bytes.len);
-			buf_adds(&out, b64);
+			buf_adds(&word, b64);
 			g_free(b64);
 		} else
-			buf_add(&out, bytes.s ? bytes.s : "", bytes.len);
-		buf_adds(&out, "?=");
-		p = q;
+			buf_add(&word, bytes.s ? bytes.s : "", bytes.len);
+		buf_adds(&word, "?=");
+		text = g_mime_utils_header_decode_text(parser_options, word.s);
+		buf_adds(&out, text ? text : "");
+		g_free(text);
+		p = plain = q;
+		between = 1;
 	}
+	plain_text(&out, plain, p, 0);
 	buf_free(&bytes);
+	buf_free(&word);
 	return (out.s);
 }
 
-/* header_text - a header decoded to UTF-8 (merged words); NULL if absent */
+/* header_text - a header decoded to UTF-8; NULL if absent */
 static char *
 header_text(GMimeObject *obj, const char *name)
 {
 	GMimeHeaderList	*hl = g_mime_object_get_header_list(obj);
 	GMimeHeader	*h;
 	const char	*raw;
-	char		*merged, *dec, *res, *p;
+	char		*unfolded, *res, *p;
 
 	if (hl == NULL || (h = g_mime_header_list_get_header(hl, name)) == NULL)
 		return (NULL);
 	if ((raw = g_mime_header_get_raw_value(h)) == NULL)
 		return (NULL);
-	merged = mime_merge_encoded_words(raw);
-	/* unfold */
-	for (p = merged; *p; p++)
+	unfolded = xstrdup(raw);
+	for (p = unfolded; *p; p++)
 		if (*p == '\r' || *p == '\n')
 			*p = ' ';
-	dec = g_mime_utils_header_decode_text(parser_options, merged);
-	free(merged);
-	res = xstrdup(dec ? dec : "");
-	g_free(dec);
+	res = mime_header_decode(unfolded);
+	free(unfolded);
 	/* collapse the folding white space left behind */
 	for (p = res; *p; p++)
 		if (*p == '\t')
 			*p = ' ';
-	dec = xstrdup(str_trim(res));
+	p = xstrdup(str_trim(res));
 	free(res);
-	return (dec);
+	return (p);
 }
 
 /* strip_nul - drop NUL bytes (they would cut the text short in the store) */
@@ -427,21 +525,27 @@ bad_base64(GMimePart *part)
 	return (bad);
 }
 
-/* keep - store bytes as evidence (or just hash them) and record them */
+/* keep - store bytes as evidence, sealed (or just hash them), and record them */
 static void
 keep(struct walk *w, const char *name, const char *type, const void *data,
     size_t len, const char *note)
 {
-	char	 sha[65];
+	struct evidence	*e;
+	char		 sha[65], id[EVIDENCE_ID] = "";
 
-	if (w->o->evidence_dir != NULL) {
-		if (evidence_put(w->o->evidence_dir, data, len, sha, w->err) < 0) {
-			w->failed = 1;
-			return;
-		}
-	} else
-		sha256_hex(data, len, sha);
-	report_add_evidence(w->r, name, type, len, sha, note);
+	/* the cap first: past it nothing is written (finding 2) */
+	if (w->r->ev_max > 0 && w->r->nev > w->r->ev_max) {
+		w->r->ev_dropped++;
+		return;
+	}
+	sha256_hex(data, len, sha);
+	if (w->o->evidence_dir != NULL && evidence_put(w->o->evidence_dir, data,
+	    len, id, w->err) < 0) {
+		w->failed = 1;
+		return;
+	}
+	if ((e = report_add_evidence(w->r, name, type, len, sha, note)) != NULL)
+		snprintf(e->file, sizeof(e->file), "%s", id);
 }
 
 /* mime_type - "type/subtype" of an object, lower case; caller frees */
@@ -670,9 +774,12 @@ auto_reason(GMimeMessage *m, const char *from)
 	return (i ? "report" : NULL);
 }
 
-/* case_from_id - a case number in one of our Message-IDs, and its kind */
+/*
+ * named_in_id - the case number an ID of our form names, proof or not
+ * (jubao.CASE.*); 0 or -1
+ */
 static int
-case_from_id(const char *id, char *out, size_t len, char *kind, size_t klen)
+named_in_id(const char *id, char *out, size_t len)
 {
 	const char	*p, *e;
 
@@ -683,19 +790,13 @@ case_from_id(const char *id, char *out, size_t len, char *kind, size_t klen)
 	if (strncmp(id, "jubao.", 6) != 0)
 		return (-1);
 	p = id + 6;
-	for (e = p; isdigit((unsigned char)*e); e++)
+	for (e = p; isdigit((unsigned char)*e) && e - p < 21; e++)
 		;
 	if (*e != '.' || (size_t)(e - p) >= len)
 		return (-1);
 	memcpy(out, p, (size_t)(e - p));
 	out[e - p] = '\0';
-	if (!caseno_valid(out))
-		return (-1);
-	p = e + 1;
-	for (e = p; *e && *e != '.' && *e != '@'; e++)
-		;
-	snprintf(kind, klen, "%.*s", (int)(e - p), p);
-	return (0);
+	return (caseno_valid(out) ? 0 : -1);
 }
 
 /* threading - Message-ID, In-Reply-To, References; the case they name */
@@ -722,67 +823,54 @@ threading(GMimeMessage *m, struct report *r)
 				strlist_add(&r->references, id);
 		g_mime_references_free(refs);
 	}
-	/* our own Message-IDs first: they also say which message is answered
-	 * (a reply to the outcome feedback may carry a rating) */
-	if (case_from_id(r->in_reply_to, r->case_ref, sizeof(r->case_ref),
-	    r->ref_kind, sizeof(r->ref_kind)) == 0)
+	/* our own Message-IDs with a good MAC: proof that this answers a
+	 * message we sent (only the reporter got it), and which one (a reply
+	 * to the outcome feedback may carry a rating) */
+	if (ack_id_case(r->in_reply_to, r->case_ref, sizeof(r->case_ref),
+	    r->ref_kind, sizeof(r->ref_kind), NULL, 0) == 0)
 		return;
 	for (i = (int)r->references.n - 1; i >= 0; i--)
-		if (case_from_id(r->references.v[i], r->case_ref,
-		    sizeof(r->case_ref), r->ref_kind, sizeof(r->ref_kind)) == 0)
+		if (ack_id_case(r->references.v[i], r->case_ref,
+		    sizeof(r->case_ref), r->ref_kind, sizeof(r->ref_kind),
+		    NULL, 0) == 0)
 			return;
-	/* then the subject: "[JB 261123000017]" with a good check digit */
-	if (r->subject && caseno_find(r->subject, r->case_ref,
-	    sizeof(r->case_ref)) == 0)
+	/* a case named without proof: "[JB 261123000017]" with a good check
+	 * digit, or one of our IDs (from before MACs, or forged) */
+	r->case_ref[0] = r->ref_kind[0] = '\0';
+	if (named_in_id(r->in_reply_to, r->case_named, sizeof(r->case_named)) == 0)
 		return;
-	r->case_ref[0] = '\0';
+	for (i = (int)r->references.n - 1; i >= 0; i--)
+		if (named_in_id(r->references.v[i], r->case_named,
+		    sizeof(r->case_named)) == 0)
+			return;
+	if (r->subject && caseno_find(r->subject, r->case_named,
+	    sizeof(r->case_named)) == 0)
+		return;
+	r->case_named[0] = '\0';
 }
 
 /*
  * content_hash - SHA-256 of what makes a message this message: Message-ID,
- * From, Date and Subject as sent, and the body.  A client's retry is the
- * same; two reports without a Message-ID that say the same are not.
+ * From, Date and Subject as sent, and the body's SHA-256 (from the scan as
+ * the message arrived).  A client's retry is the same; two reports
+ * without a Message-ID that say the same are not.
  */
-static int
-content_hash(const char *path, GMimeMessage *m, struct report *r)
+static void
+content_hash(GMimeMessage *m, const struct mscan *ms, struct report *r)
 {
-	gchar	*data;
-	gsize	 len;
-	char	*b, *buf2;
-	size_t	 blen, idlen;
+	static const char *const hdrs[] = { "From", "Date", "Subject", NULL };
+	buf		 id = { 0 };
+	const char	*v;
+	size_t		 i;
 
-	if (!g_file_get_contents(path, &data, &len, NULL))
-		return (-1);
-	b = strstr(data, "\r\n\r\n");
-	if (b == NULL || (strstr(data, "\n\n") && strstr(data, "\n\n") < b))
-		b = strstr(data, "\n\n");
-	blen = b ? len - (size_t)(b - data) : 0;
-	if (b && memchr(data, '\0', (size_t)(b - data)) != NULL)
-		blen = len, b = data;	/* NUL in headers: hash it all */
-	{
-		static const char *const hdrs[] = { "From", "Date", "Subject",
-		    NULL };
-		buf	 id = { 0 };
-		size_t	 i;
-
-		buf_printf(&id, "%s\n", r->message_id ? r->message_id : "");
-		for (i = 0; m != NULL && hdrs[i]; i++) {
-			const char *v = g_mime_object_get_header(
-			    (GMimeObject *)m, hdrs[i]);
-
-			buf_printf(&id, "%s\n", v ? v : "");
-		}
-		idlen = id.len;
-		buf2 = xmalloc(idlen + blen + 1);
-		memcpy(buf2, id.s, idlen);
-		if (blen)
-			memcpy(buf2 + idlen, b, blen);
-		sha256_hex(buf2, idlen + blen, r->content_hash);
-		free(buf2);
-		buf_free(&id);
+	buf_printf(&id, "%s\n", r->message_id ? r->message_id : "");
+	for (i = 0; m != NULL && hdrs[i]; i++) {
+		v = g_mime_object_get_header((GMimeObject *)m, hdrs[i]);
+		buf_printf(&id, "%s\n", v ? v : "");
 	}
-	g_free(data);
-	return (0);
+	buf_printf(&id, "%s\n", ms->body_sha256);
+	sha256_hex(id.s, id.len, r->content_hash);
+	buf_free(&id);
 }
 
 /* finish - extraction, language, category and elements */
@@ -817,17 +905,17 @@ finish(struct report *r, const struct mime_opts *o)
 	}
 }
 
-/* mime_parse_file - see milter_mime.h */
-int
-mime_parse_file(const char *path, const struct mime_opts *o, struct report *r,
-    buf *err)
+/* parse - the message, as the scan bounded it, into the report */
+static int
+parse(const char *path, const struct mscan *ms, const struct mime_opts *o,
+    struct report *r, buf *err, struct mscan *own)
 {
-	GMimeStream	*stream;
+	GMimeStream	*file, *stream;
 	GMimeParser	*parser;
 	GMimeMessage	*m;
 	struct walk	 w;
-	char		 sha[65];
-	size_t		 size;
+	struct evidence	*e;
+	char		 id[EVIDENCE_ID] = "";
 	int		 fd, rc = -1;
 
 	memset(&w, 0, sizeof(w));
@@ -837,30 +925,37 @@ mime_parse_file(const char *path, const struct mime_opts *o, struct report *r,
 	buf_adds(&w.plain, "");
 	buf_adds(&w.html, "");
 
-	/* the original message itself is the first evidence */
-	if (o->evidence_dir != NULL) {
-		if (evidence_put_file(o->evidence_dir, path, sha, &size, err) < 0)
-			goto out;
-	} else if (sha256_file(path, sha, &size) < 0) {
-		buf_printf(err, "read %s: %s", path, strerror(errno));
+	/* the original message itself is the first evidence, sealed */
+	if (o->evidence_dir != NULL &&
+	    evidence_put_file(o->evidence_dir, path, id, err) < 0)
 		goto out;
-	}
-	report_add_evidence(r, "message.eml", "message/rfc822", size, sha,
-	    NULL)->original = 1;
+	e = report_add_evidence(r, "message.eml", "message/rfc822",
+	    (size_t)ms->size, ms->sha256, NULL);
+	e->original = 1;
+	snprintf(e->file, sizeof(e->file), "%s", id);
+	if (ms->cut >= 0)
+		strlist_add(&r->notes, "more MIME parts than report_part_limit: "
+		    "the rest is in the original");
+	if (ms->fields_left_out > 0)
+		strlist_add(&r->notes, "more header fields than "
+		    "report_header_limit: the rest are in the original");
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		buf_printf(err, "open %s: %s", path, strerror(errno));
 		goto out;
 	}
-	stream = g_mime_stream_fs_new(fd);
+	file = g_mime_stream_fs_new(fd);
+	stream = mscan_stream(ms, file);
 	parser = g_mime_parser_new_with_stream(stream);
 	m = g_mime_parser_construct_message(parser, parser_options);
 	g_object_unref(parser);
 	g_object_unref(stream);
+	g_object_unref(file);
 	if (m == NULL) {
 		strlist_add(&r->notes, "not a parsable message: kept as sent");
 		r->subject = xstrdup("");
 		r->text = xstrdup("");
+		content_hash(NULL, ms, r);
 	} else {
 		r->subject = header_text((GMimeObject *)m, "Subject");
 		if (r->subject == NULL)
@@ -869,6 +964,7 @@ mime_parse_file(const char *path, const struct mime_opts *o, struct report *r,
 		    &r->from_name);
 		first_mailbox(g_mime_message_get_reply_to(m), &r->reply_to, NULL);
 		threading(m, r);
+		content_hash(m, ms, r);
 		{
 			const char *why = auto_reason(m, r->from_addr);
 
@@ -876,11 +972,6 @@ mime_parse_file(const char *path, const struct mime_opts *o, struct report *r,
 				r->auto_reason = xstrdup(why);
 		}
 		walk_message(&w, m, 0);
-		if (content_hash(path, m, r) < 0) {
-			buf_printf(err, "read %s: %s", path, strerror(errno));
-			g_object_unref(m);
-			goto out;
-		}
 		g_object_unref(m);
 		if (w.failed)
 			goto out;
@@ -902,14 +993,210 @@ mime_parse_file(const char *path, const struct mime_opts *o, struct report *r,
 			    "kept in the original message");
 		}
 	}
-	if (m == NULL && content_hash(path, NULL, r) < 0) {
-		buf_printf(err, "read %s: %s", path, strerror(errno));
-		goto out;
-	}
 	finish(r, o);
+	report_cap_notes(r);
 	rc = 0;
 out:
+	if (own != NULL)
+		mscan_free(own);
 	buf_free(&w.plain);
 	buf_free(&w.html);
+	return (rc);
+}
+
+/*
+ * scan_file - feed a spooled message through the scanner (jubao-parse and
+ * the fuzzer; the milter feeds its scanner while it spools); 0 or -1
+ */
+static int
+scan_file(const char *path, struct mscan *ms, buf *err)
+{
+	char	 b[65536];
+	ssize_t	 n;
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		buf_printf(err, "open %s: %s", path, strerror(errno));
+		return (-1);
+	}
+	while ((n = read(fd, b, sizeof(b))) > 0)
+		mscan_feed(ms, b, (size_t)n);
+	close(fd);
+	if (n < 0) {
+		buf_printf(err, "read %s: %s", path, strerror(errno));
+		return (-1);
+	}
+	mscan_finish(ms);
+	return (0);
+}
+
+/* mime_caps - the report's caps from the configuration (finding 2) */
+static void
+mime_caps(const struct cfg *cfg, struct report *r, struct mscan *ms)
+{
+	long	 parts = cfg ? cfg->report_part_limit : 0;
+	long	 fields = cfg ? cfg->report_header_limit : 0;
+
+	if (ms != NULL)
+		mscan_init(ms, parts, fields);
+	if (cfg == NULL)
+		return;
+	r->references.max = 100;
+	r->urls.max = (size_t)cfg->report_url_limit;
+	r->accounts.max = (size_t)cfg->report_account_limit;
+	r->phones.max = (size_t)cfg->report_phone_limit;
+	r->ev_max = (size_t)cfg->report_evidence_limit;
+}
+
+/* mime_parse_file - see milter_mime.h */
+int
+mime_parse_file(const char *path, const struct mime_opts *o, struct report *r,
+    buf *err)
+{
+	struct mscan	 own;
+	const struct mscan *ms = o->scan;
+
+	if (ms == NULL) {
+		mime_caps(o->cfg, r, &own);
+		if (scan_file(path, &own, err) < 0) {
+			mscan_free(&own);
+			return (-1);
+		}
+		ms = &own;
+	} else
+		mime_caps(o->cfg, r, NULL);
+	return (parse(path, ms, o, r, err, ms == &own ? &own : NULL));
+}
+
+/* dsn_field - the value of the first "name:" line in fields, at most 200 bytes */
+static char *
+dsn_field(const char *fields, const char *name)
+{
+	const char	*p = fields, *e;
+	size_t		 n = strlen(name);
+
+	while (p && *p) {
+		e = strchr(p, '\n');
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			p += n + 1;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			e = p + strcspn(p, "\r\n");
+			return (xstrndup(p, (size_t)(e - p) > 200 ? 200 :
+			    (size_t)(e - p)));
+		}
+		p = e ? e + 1 : NULL;
+	}
+	return (NULL);
+}
+
+/* dsn_failed - does any per-recipient block say "Action: failed" */
+static int
+dsn_failed(const char *fields)
+{
+	const char	*p = fields, *e;
+
+	while (p && *p) {
+		e = strchr(p, '\n');
+		if (strncasecmp(p, "Action:", 7) == 0) {
+			p += 7;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (strncasecmp(p, "failed", 6) == 0)
+				return (1);
+		}
+		p = e ? e + 1 : NULL;
+	}
+	return (0);
+}
+
+/*
+ * mime_dsn - read a spooled message as a delivery status notification
+ * (RFC 3464: multipart/report; report-type=delivery-status, with a
+ * message/delivery-status part): 1 when it is one and reports a failure
+ * (Action: failed), with its Status and Diagnostic-Code in *diag, which
+ * the caller frees (addresses and numbers redacted: handlers read it); 0
+ * when it is not (a delay notice, an auto-reply, any other mail); -1 when
+ * the file cannot be read.  ms bounds the parse as for a report.
+ */
+int
+mime_dsn(const char *path, const struct mscan *ms, char **diag)
+{
+	GMimeStream	*file, *stream;
+	GMimeParser	*parser;
+	GMimeMessage	*m;
+	GMimeObject	*top, *part;
+	GMimeContentType *ct;
+	GByteArray	*ba = NULL;
+	char		*fields = NULL, *status, *code, *red;
+	int		 fd, i, n, rc = 0;
+	buf		 b = { 0 };
+
+	*diag = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return (-1);
+	file = g_mime_stream_fs_new(fd);
+	stream = mscan_stream(ms, file);
+	parser = g_mime_parser_new_with_stream(stream);
+	m = g_mime_parser_construct_message(parser, parser_options);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	g_object_unref(file);
+	if (m == NULL)
+		return (0);
+	top = g_mime_message_get_mime_part(m);
+	if (top == NULL || !GMIME_IS_MULTIPART(top) ||
+	    (ct = g_mime_object_get_content_type(top)) == NULL ||
+	    !g_mime_content_type_is_type(ct, "multipart", "report"))
+		goto out;
+	n = g_mime_multipart_get_count((GMimeMultipart *)top);
+	for (i = 0; i < n && fields == NULL; i++) {
+		part = g_mime_multipart_get_part((GMimeMultipart *)top, i);
+		ct = g_mime_object_get_content_type(part);
+		if (ct == NULL || (!g_mime_content_type_is_type(ct, "message",
+		    "delivery-status") && !g_mime_content_type_is_type(ct,
+		    "message", "global-delivery-status")))
+			continue;
+		if (GMIME_IS_PART(part)) {
+			ba = part_bytes((GMimePart *)part, 0);
+			if (ba->len > 65536)
+				g_byte_array_set_size(ba, 65536);
+			g_byte_array_append(ba, (const guint8 *)"", 1);
+			fields = xstrdup((const char *)ba->data);
+			g_byte_array_unref(ba);
+		} else if (GMIME_IS_MESSAGE_PART(part) &&
+		    g_mime_message_part_get_message((GMimeMessagePart *)part)) {
+			char	*s = g_mime_object_to_string((GMimeObject *)
+			    g_mime_message_part_get_message((GMimeMessagePart *)
+			    part), NULL);
+
+			fields = xstrndup(s, 65536);
+			g_free(s);
+		}
+	}
+	if (fields == NULL || !dsn_failed(fields))
+		goto out;
+	rc = 1;
+	status = dsn_field(fields, "Status");
+	code = dsn_field(fields, "Diagnostic-Code");
+	buf_adds(&b, "");
+	if (status != NULL) {
+		red = extract_redact(status, NULL);
+		buf_printf(&b, "Status: %s", red);
+		free(red);
+	}
+	if (code != NULL) {
+		red = extract_redact(code, NULL);
+		buf_printf(&b, "%sDiagnostic-Code: %s", b.len ? "; " : "", red);
+		free(red);
+	}
+	if (b.len == 0)
+		buf_adds(&b, "failed (no status given)");
+	*diag = b.s;
+	free(status);
+	free(code);
+out:
+	free(fields);
+	g_object_unref(m);
 	return (rc);
 }

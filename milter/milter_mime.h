@@ -9,24 +9,31 @@
  *	the addresses and details the text names, category and missing
  *	elements.  Bad MIME never fails the parse: what cannot be decoded is
  *	kept raw with a note.  Returns -1 only when a file cannot be read or
- *	evidence cannot be written (the caller tempfails).
+ *	evidence cannot be written (the caller tempfails).  Its cost is linear
+ *	in the message and its memory bounded by the caps (report_*_limit):
+ *	GMime sees what milter_scan leaves it, and rfc2047 words are found
+ *	here, not by GMime's loose tokenizer (mime_header_decode).
  */
 #ifndef JUBAO_MILTER_MIME_H
 #define JUBAO_MILTER_MIME_H
 
 #include "cfg.h"
 #include "classify.h"
+#include "milter_scan.h"
 #include "report.h"
 
 struct mime_opts {
 	const char		*evidence_dir;	/* NULL: hash, do not keep */
 	const struct categories	*cats;
-	const struct cfg	*cfg;
+	const struct cfg	*cfg;		/* the caps; NULL: none */
+	const struct mscan	*scan;		/* the scan made while spooling;
+						 * NULL: scan the file first */
 };
 
 void	mime_init(void);
 int	mime_parse_file(const char *path, const struct mime_opts *,
 	    struct report *, buf *err);
-char	*mime_merge_encoded_words(const char *raw);
+char	*mime_header_decode(const char *raw);
+int	 mime_dsn(const char *path, const struct mscan *, char **diag);
 
 #endif

@@ -8,6 +8,7 @@
  *	acknowledgement to a sender whose SPF check failed (the From is
  *	probably forged, and the reporter's identity must not leak to it).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <sodium.h>
 
 #include "ack.h"
+#include "crypt.h"
 #include "log.h"
 #include "tmpl.h"
 
@@ -116,6 +118,122 @@ ack_is_our_message_id(const struct cfg *cfg, const char *id)
 	return (strcasecmp(at + 1, cfg->message_id_domain) == 0);
 }
 
+#define MID_MAC	10	/* bytes of MAC in our Message-IDs: 80 bits */
+
+/* mid_mac - the MAC of "CASE.KIND.NONCE" as hex (2 * MID_MAC + 1) */
+static void
+mid_mac(const char *case_no, const char *kind, const char *nonce, char *hex)
+{
+	char	*m = xasprintf("mid:%s.%s.%s", case_no, kind, nonce);
+
+	crypt_mac(crypt_get()->mac, m, MID_MAC, hex);
+	free(m);
+}
+
+/*
+ * ack_message_id - a Message-ID of ours for a message of kind about a
+ * case: jubao.CASE.KIND.NONCE.MAC@message_id_domain, with a new random
+ * NONCE when nonce is NULL (else the one given: the ID of a message sent
+ * before); caller frees
+ */
+char *
+ack_message_id(const struct cfg *cfg, const char *case_no, const char *kind,
+    const char *given)
+{
+	char	 nonce[17], mac[2 * MID_MAC + 1];
+	size_t	 i;
+
+	if (given != NULL)
+		snprintf(nonce, sizeof(nonce), "%s", given);
+	else {
+		for (i = 0; i < 8; i++)
+			nonce[i] = "0123456789abcdef"[randombytes_uniform(16)];
+		nonce[8] = '\0';
+	}
+	mid_mac(case_no, kind, nonce, mac);
+	return (xasprintf("jubao.%s.%s.%s.%s@%s", case_no, kind, nonce, mac,
+	    cfg->message_id_domain));
+}
+
+/*
+ * ack_id_case - is id (with or without <>) one of our Message-IDs with a
+ * good MAC: then 0, with its case number, kind and nonce; else -1 (not
+ * ours, an old one without a MAC, a forged or changed one, or no key)
+ */
+int
+ack_id_case(const char *id, char *case_no, size_t len, char *kind,
+    size_t klen, char *nonce, size_t nlen)
+{
+	char		 f[4][40], mac[2 * MID_MAC + 1];
+	const char	*p, *e;
+	int		 i;
+
+	if (id == NULL || crypt_get() == NULL)
+		return (-1);
+	if (*id == '<')
+		id++;
+	if (strncmp(id, "jubao.", 6) != 0)
+		return (-1);
+	/* four fields: CASE KIND NONCE MAC, each short */
+	for (p = id + 6, i = 0; i < 4; i++) {
+		for (e = p; *e && *e != '.' && *e != '@' && e - p < 39; e++)
+			;
+		if (e == p || (i < 3 ? *e != '.' : *e != '@'))
+			return (-1);
+		memcpy(f[i], p, (size_t)(e - p));
+		f[i][e - p] = '\0';
+		p = e + 1;
+	}
+	if (!caseno_valid(f[0]) || strlen(f[3]) != 2 * MID_MAC)
+		return (-1);
+	mid_mac(f[0], f[1], f[2], mac);
+	if (sodium_memcmp(mac, f[3], sizeof(mac) - 1) != 0)
+		return (-1);
+	snprintf(case_no, len, "%s", f[0]);
+	snprintf(kind, klen, "%s", f[1]);
+	if (nonce != NULL)
+		snprintf(nonce, nlen, "%s", f[2]);
+	return (0);
+}
+
+/*
+ * addr_plain - is addr a plain local@domain: a dot-atom local part (RFC
+ * 5322 atext, no quotes, no spaces, no controls) and a host name.  Only
+ * such an address is ever given to sendmail(1) or an SMTP RCPT TO: a
+ * quoted local part can carry CR LF and with it SMTP commands to the
+ * relay (issue "Hostile senders", finding 4).
+ */
+int
+addr_plain(const char *addr)
+{
+	static const char atext[] = "!#$%&'*+/=?^_`{|}~-";
+	const char	*at, *p, *label;
+	size_t		 len;
+
+	if (addr == NULL || (len = strlen(addr)) == 0 || len > 254 ||
+	    (at = strrchr(addr, '@')) == NULL || at == addr || at - addr > 64)
+		return (0);
+	for (p = addr; p < at; p++) {
+		if (*p == '.') {
+			if (p == addr || p + 1 == at || p[1] == '.')
+				return (0);
+		} else if (!isalnum((unsigned char)*p) &&
+		    strchr(atext, *p) == NULL)
+			return (0);
+	}
+	for (label = p = at + 1;; p++) {
+		if (*p == '.' || *p == '\0') {
+			if (p == label || p - label > 63 || label[0] == '-' ||
+			    p[-1] == '-')
+				return (0);
+			if (*p == '\0')
+				return (1);
+			label = p + 1;
+		} else if (!isalnum((unsigned char)*p) && *p != '-')
+			return (0);
+	}
+}
+
 /* local_part_is - does addr's local part equal name, ignoring case */
 static int
 local_part_is(const char *addr, const char *name)
@@ -141,6 +259,9 @@ ack_suppress_reason(const struct cfg *cfg, const struct report *r)
 		return (xstrdup("loop: the message is one of ours"));
 	if (r->spf != NULL && strcmp(r->spf, "fail") == 0)
 		return (xstrdup("SPF fail: the sender address is probably forged"));
+	if (r->env_from != NULL && *r->env_from != '\0' &&
+	    !addr_plain(r->env_from))
+		return (xstrdup("the envelope sender is not a plain address"));
 	return (NULL);
 }
 
@@ -158,7 +279,8 @@ domain_of(const char *addr)
  * sender, the address SPF vouched for.  The reporter's Reply-To or From is
  * used instead when it is in the same domain (a person's address, where the
  * envelope may be a bounce address); a From in another domain could be
- * anyone's, and we would be mailing a stranger.
+ * anyone's, and we would be mailing a stranger.  Only a plain address
+ * (addr_plain) is taken; NULL when the envelope sender is not one.
  */
 const char *
 ack_recipient(const struct report *r)
@@ -166,11 +288,13 @@ ack_recipient(const struct report *r)
 	const char	*env = r->env_from && *r->env_from ? r->env_from : NULL;
 	const char	*dom = domain_of(env);
 
-	if (env == NULL)
+	if (env == NULL || !addr_plain(env))
 		return (NULL);
-	if (r->reply_to && strcasecmp(domain_of(r->reply_to), dom) == 0)
+	if (r->reply_to && addr_plain(r->reply_to) &&
+	    strcasecmp(domain_of(r->reply_to), dom) == 0)
 		return (r->reply_to);
-	if (r->from_addr && strcasecmp(domain_of(r->from_addr), dom) == 0)
+	if (r->from_addr && addr_plain(r->from_addr) &&
+	    strcasecmp(domain_of(r->from_addr), dom) == 0)
 		return (r->from_addr);
 	return (env);
 }
@@ -240,7 +364,7 @@ ack_render(void *arg, const struct report *r, const char *case_no,
 	struct tmpl_var		 v[16];
 	int			 l, k;
 	size_t			 n, i, nev = 0;
-	char			 received[32], due[32], nevs[16], rnd[9];
+	char			 received[32], due[32], nevs[16];
 	char			*text, *subj = NULL, *body = NULL;
 	const char		*to;
 	unsigned		 bit;
@@ -254,15 +378,19 @@ ack_render(void *arg, const struct report *r, const char *case_no,
 	fmt_time(deadline, due, sizeof(due));
 	buf_adds(&urls, "");
 	buf_adds(&miss, "");
-	for (i = 0; i < r->urls.n && i < 20; i++)
+	/* what a report says goes back only to a sender SPF or SMTP AUTH
+	 * vouched for: to anyone else (a forged address, perhaps) the
+	 * acknowledgement is short and names nothing the sender chose
+	 * (issue "Hostile senders", finding 5) */
+	for (i = 0; r->authenticated && i < r->urls.n && i < 20; i++)
 		buf_printf(&urls, "    %s\n", r->urls.v[i]);
-	for (i = 0; i < r->accounts.n && i < 20; i++)
+	for (i = 0; r->authenticated && i < r->accounts.n && i < 20; i++)
 		buf_printf(&urls, "    @%s\n", r->accounts.v[i]);
 	for (bit = 1, i = 1; bit <= ELEM_GUARANTEE; bit <<= 1)
 		if (missing & bit)
 			buf_printf(&miss, "  %zu. %s\n", i++, elem_describe(bit,
 			    lang_dir[l]));
-	for (i = 0; i < r->nev; i++)
+	for (i = 0; r->authenticated && i < r->nev; i++)
 		if (!r->ev[i].original)
 			nev++;
 	snprintf(nevs, sizeof(nevs), "%zu", nev);
@@ -286,11 +414,10 @@ ack_render(void *arg, const struct report *r, const char *case_no,
 	out->recipient = to ? str_lower_ascii(xstrdup(to)) : NULL;
 	out->suppress = ack_suppress_reason(cfg, r);
 	out->env_from = xstrdup("");
-	for (i = 0; i < 8; i++)
-		rnd[i] = "0123456789abcdef"[randombytes_uniform(16)];
-	rnd[8] = '\0';
-	out->message_id = xasprintf("jubao.%s.%s.%s@%s", case_no, out->kind,
-	    rnd, cfg->message_id_domain);
+	if (!r->authenticated && out->suppress == NULL)
+		out->detail = xasprintf("short: the sender is not "
+		    "authenticated (SPF %s)", r->spf ? r->spf : "none");
+	out->message_id = ack_message_id(cfg, case_no, out->kind, NULL);
 	out->message = mail_build(cfg->ack_from_name, cfg->ack_from,
 	    out->recipient, subj, body, out->message_id, r->message_id,
 	    "auto-replied");

@@ -48,6 +48,13 @@ static const struct cfg_param cfg_table[] = {
 	{ "max_message_size",	Z(max_message_size),	"50m",		65536,	1L << 30, NULL },
 	{ "milter_timeout",	T(milter_timeout),	"300s",		10,	3600,	NULL },
 	{ "authserv_id",	S(authserv_id),		"",		0,	0,	NULL },
+	/* caps on what a report holds; past them, the original keeps it */
+	{ "report_part_limit",	I(report_part_limit),	"1000",		10,	1000000, NULL },
+	{ "report_header_limit", I(report_header_limit), "500",		50,	100000,	NULL },
+	{ "report_evidence_limit", I(report_evidence_limit), "200",	1,	100000,	NULL },
+	{ "report_url_limit",	I(report_url_limit),	"500",		1,	1000000, NULL },
+	{ "report_account_limit", I(report_account_limit), "500",	1,	1000000, NULL },
+	{ "report_phone_limit",	I(report_phone_limit),	"50",		1,	100000,	NULL },
 	{ "categories_file",	S(categories_file),	"/etc/jubao/categories.conf", 0, 0, NULL },
 	{ "template_dir",	S(template_dir),	"/etc/jubao/templates", 0, 0, NULL },
 	{ "language",		E(language),		"zh-CN",	0,	0,	"zh-CN|en" },
@@ -80,6 +87,9 @@ static const struct cfg_param cfg_table[] = {
 	{ "sip_listen",		L(sip_listen),		"sip:0.0.0.0:5060", 0,	0,	NULL },
 	{ "sip_hotline_users",	L(sip_hotline_users),	"12377",	0,	0,	NULL },
 	{ "sip_max_calls",	I(sip_max_calls),	"60",		1,	10000,	NULL },
+	/* a spoofed UDP INVITE is answered but never ACKed (finding 11) */
+	{ "sip_max_unconfirmed", I(sip_max_unconfirmed), "10",		1,	10000,	NULL },
+	{ "sip_ack_timeout",	T(sip_ack_timeout),	"4s",		1,	32,	NULL },
 	{ "sip_invite_rate",	I(sip_invite_rate),	"60",		0,	100000,	NULL },
 	{ "sip_max_call_length", T(sip_max_call_length), "15m",		60,	86400,	NULL },
 	{ "sip_rtp_address",	S(sip_rtp_address),	"",		0,	0,	NULL },

@@ -30,6 +30,13 @@ struct cfg {
 	long	 max_message_size;	/* bytes */
 	long	 milter_timeout;	/* seconds */
 	char	*authserv_id;
+	/* what one report may hold (the rest stays in the original) */
+	long	 report_part_limit;
+	long	 report_header_limit;
+	long	 report_evidence_limit;
+	long	 report_url_limit;
+	long	 report_account_limit;
+	long	 report_phone_limit;
 	/* classification and templates */
 	char	*categories_file;
 	char	*template_dir;
@@ -64,6 +71,8 @@ struct cfg {
 	strlist	 sip_listen;
 	strlist	 sip_hotline_users;
 	long	 sip_max_calls;
+	long	 sip_max_unconfirmed;	/* answered, no ACK yet */
+	long	 sip_ack_timeout;	/* seconds */
 	long	 sip_invite_rate;	/* INVITEs a minute from one address */
 	long	 sip_max_call_length;	/* seconds */
 	char	*sip_rtp_address;

@@ -18,6 +18,29 @@
 
 #define PREFIX		"v1:"
 
+static struct crypt_keys	 process_keys;
+static int			 process_loaded;
+
+/*
+ * crypt_init - load key_file as the process's keys (once, before any
+ * thread starts); 0, or -1 with the reason in err
+ */
+int
+crypt_init(const char *path, buf *err)
+{
+	if (crypt_load(path, &process_keys, err) < 0)
+		return (-1);
+	process_loaded = 1;
+	return (0);
+}
+
+/* crypt_get - the process's keys; NULL before crypt_init */
+const struct crypt_keys *
+crypt_get(void)
+{
+	return (process_loaded ? &process_keys : NULL);
+}
+
 /* crypt_load - read the master key file and derive the subkeys; 0 or -1 */
 int
 crypt_load(const char *path, struct crypt_keys *k, buf *err)
@@ -79,6 +102,11 @@ crypt_load(const char *path, struct crypt_keys *k, buf *err)
 	sodium_mlock(k, sizeof(*k));
 	crypto_kdf_derive_from_key(k->box, sizeof(k->box), 1, "jubaobox", master);
 	crypto_kdf_derive_from_key(k->idx, sizeof(k->idx), 2, "jubaoidx", master);
+	crypto_kdf_derive_from_key(k->mac, sizeof(k->mac), 3, "jubaomac", master);
+	crypto_kdf_derive_from_key(k->pin, sizeof(k->pin), 4, "jubaopin", master);
+	crypto_kdf_derive_from_key(k->pseud, sizeof(k->pseud), 5, "jubaopsd",
+	    master);
+	crypto_kdf_derive_from_key(k->file, sizeof(k->file), 6, "jubaofil", master);
 	sodium_memzero(master, sizeof(master));
 	return (0);
 }
@@ -180,6 +208,179 @@ crypt_index(const struct crypt_keys *k, const char *value, char out[33])
 	    strlen(lower), k->idx, sizeof(k->idx));
 	free(lower);
 	sodium_bin2hex(out, 33, h, sizeof(h));
+}
+
+/* crypt_mac - keyed BLAKE2b of msg, bytes long (8..32), as hex in hex */
+void
+crypt_mac(const unsigned char key[CRYPT_KEYBYTES], const char *msg,
+    size_t bytes, char *hex)
+{
+	unsigned char	 h[32];
+
+	if (bytes < 8 || bytes > sizeof(h))
+		bytes = sizeof(h);
+	crypto_generichash(h, bytes, (const unsigned char *)msg, strlen(msg),
+	    key, CRYPT_KEYBYTES);
+	sodium_bin2hex(hex, 2 * bytes + 1, h, bytes);
+}
+
+#define FILE_MAGIC	"jubaoev1"
+#define FILE_CHUNK	65536
+
+/* write_all - write n bytes; 0 or -1 */
+static int
+write_all(int fd, const void *p, size_t n)
+{
+	const char	*q = p;
+	ssize_t		 w;
+
+	while (n > 0) {
+		if ((w = write(fd, q, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		q += w;
+		n -= (size_t)w;
+	}
+	return (0);
+}
+
+/* read_full - read up to n bytes (less only at the end); the count or -1 */
+static ssize_t
+read_full(int fd, void *p, size_t n)
+{
+	char	*q = p;
+	size_t	 got = 0;
+	ssize_t	 r;
+
+	while (got < n) {
+		if ((r = read(fd, q + got, n - got)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return ((ssize_t)got);
+}
+
+/*
+ * crypt_file_seal - write a sealed file to out_fd: the bytes of data
+ * (len) or, when data is NULL, everything read from in_fd.  0, or -1 with
+ * errno set (nothing is logged: the caller names the file).
+ */
+int
+crypt_file_seal(const struct crypt_keys *k, const void *data, size_t len,
+    int in_fd, int out_fd)
+{
+	crypto_secretstream_xchacha20poly1305_state st;
+	unsigned char	 hdr[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+	unsigned char	*in = data ? NULL : xmalloc(FILE_CHUNK);
+	unsigned char	*out = xmalloc(FILE_CHUNK +
+			    crypto_secretstream_xchacha20poly1305_ABYTES);
+	const unsigned char *p = data;
+	size_t		 n, done = 0;
+	ssize_t		 r;
+	unsigned char	 tag;
+	unsigned long long olen;
+	int		 rc = -1;
+
+	crypto_secretstream_xchacha20poly1305_init_push(&st, hdr, k->file);
+	if (write_all(out_fd, FILE_MAGIC, strlen(FILE_MAGIC)) < 0 ||
+	    write_all(out_fd, hdr, sizeof(hdr)) < 0)
+		goto out;
+	for (;;) {
+		if (data != NULL) {
+			n = len - done < FILE_CHUNK ? len - done : FILE_CHUNK;
+			p = (const unsigned char *)data + done;
+			done += n;
+			tag = done == len ?
+			    crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0;
+		} else {
+			if ((r = read_full(in_fd, in, FILE_CHUNK)) < 0)
+				goto out;
+			n = (size_t)r;
+			p = in;
+			tag = n < FILE_CHUNK ?
+			    crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0;
+		}
+		crypto_secretstream_xchacha20poly1305_push(&st, out, &olen, p, n,
+		    NULL, 0, tag);
+		if (write_all(out_fd, out, (size_t)olen) < 0)
+			goto out;
+		if (tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL)
+			break;
+	}
+	rc = 0;
+out:
+	sodium_memzero(&st, sizeof(st));
+	free(in);
+	free(out);
+	return (rc);
+}
+
+/*
+ * crypt_file_open - hand the plain content of a sealed file (in_fd) to
+ * put, a chunk at a time; 0, or -1: errno set on I/O failure (or by put),
+ * EBADMSG when the file is not sealed with this key, was changed or cut
+ * short.  Nothing is handed over from a chunk that does not verify.
+ */
+int
+crypt_file_open(const struct crypt_keys *k, int in_fd, crypt_put_fn put,
+    void *arg)
+{
+	crypto_secretstream_xchacha20poly1305_state st;
+	unsigned char	 hdr[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+	char		 magic[sizeof(FILE_MAGIC)];
+	size_t		 clen = FILE_CHUNK + crypto_secretstream_xchacha20poly1305_ABYTES;
+	unsigned char	*in = xmalloc(clen), *out = xmalloc(FILE_CHUNK);
+	unsigned long long olen;
+	unsigned char	 tag = 0;
+	ssize_t		 r;
+	int		 rc = -1;
+
+	if (read_full(in_fd, magic, strlen(FILE_MAGIC)) !=
+	    (ssize_t)strlen(FILE_MAGIC) ||
+	    memcmp(magic, FILE_MAGIC, strlen(FILE_MAGIC)) != 0 ||
+	    read_full(in_fd, hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr) ||
+	    crypto_secretstream_xchacha20poly1305_init_pull(&st, hdr, k->file) != 0) {
+		errno = EBADMSG;
+		goto out;
+	}
+	while (tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
+		if ((r = read_full(in_fd, in, clen)) < 0)
+			goto out;
+		if (crypto_secretstream_xchacha20poly1305_pull(&st, out, &olen,
+		    &tag, in, (unsigned long long)r, NULL, 0) != 0 ||
+		    (r < (ssize_t)clen &&
+		    tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL)) {
+			errno = EBADMSG;
+			goto out;
+		}
+		if (put(arg, out, (size_t)olen) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	sodium_memzero(&st, sizeof(st));
+	free(in);
+	sodium_memzero(out, FILE_CHUNK);
+	free(out);
+	return (rc);
+}
+
+/* crypt_file_sealed - does the file at fd's offset start as a sealed one */
+int
+crypt_file_sealed(int fd)
+{
+	char	 magic[sizeof(FILE_MAGIC)];
+
+	return (pread(fd, magic, strlen(FILE_MAGIC), 0) ==
+	    (ssize_t)strlen(FILE_MAGIC) &&
+	    memcmp(magic, FILE_MAGIC, strlen(FILE_MAGIC)) == 0);
 }
 
 /* crypt_wipe - forget the keys */

@@ -1,6 +1,6 @@
 /*
  * NAME
- *	evidence - the content-addressed evidence directory
+ *	evidence - the evidence directory: sealed files, one for each item
  * DESCRIPTION
  *	SHA-256 by OpenSSL's libcrypto, which uses the CPU's SHA extensions:
  *	libsodium's portable SHA-256 was 80 % of jubao-milter's instructions
@@ -16,7 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/evp.h>
+#include <sodium.h>
 
+#include "crypt.h"
 #include "evidence.h"
 #include "log.h"
 
@@ -98,11 +100,14 @@ mkdirs(const char *path, int mode)
 	return (rc);
 }
 
-/* evidence_path - where content with this hash lives (caller frees) */
+/*
+ * evidence_path - where the file with this id (or, from before sealing,
+ * this SHA-256) lives; caller frees
+ */
 char *
-evidence_path(const char *dir, const char *sha)
+evidence_path(const char *dir, const char *id)
 {
-	return (xasprintf("%s/%.2s/%s", dir, sha, sha));
+	return (xasprintf("%s/%.2s/%s", dir, id, id));
 }
 
 /* fsync_dir - make a rename durable */
@@ -118,151 +123,183 @@ fsync_dir(const char *dir)
 	return (rc);
 }
 
-/* place - move a written temporary file to its final name, durably */
+/*
+ * seal_new - a new sealed file under dir from data (len) or from the file
+ * at path: a random id, a temporary file, fsync, rename, fsync of the
+ * directory.  0 or -1.
+ */
 static int
-place(const char *dir, const char *tmp, const char *sha, buf *err)
+seal_new(const char *dir, const void *data, size_t len, const char *path,
+    char id[EVIDENCE_ID], buf *err)
 {
-	char	*sub = xasprintf("%s/%.2s", dir, sha);
-	char	*dst = evidence_path(dir, sha);
-	int	 rc = -1;
+	const struct crypt_keys	*k = crypt_get();
+	unsigned char		 rnd[16];
+	char			*tmp = NULL, *sub = NULL, *dst = NULL;
+	int			 in = -1, out = -1, rc = -1;
 
+	if (k == NULL)
+		log_panic("evidence: written without a key");
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(id, EVIDENCE_ID, rnd, sizeof(rnd));
+	sub = xasprintf("%s/%.2s", dir, id);
+	dst = evidence_path(dir, id);
 	if (mkdirs(sub, 0750) < 0) {
 		buf_printf(err, "evidence: mkdir %s: %s", sub, strerror(errno));
 		goto out;
 	}
+	tmp = xasprintf("%s/.tmp.XXXXXX", dir);
+	if ((out = mkostemp(tmp, O_CLOEXEC)) < 0) {
+		buf_printf(err, "evidence: create in %s: %s", dir, strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	if (path != NULL && (in = open(path, O_RDONLY | O_CLOEXEC |
+	    O_NOFOLLOW)) < 0) {
+		buf_printf(err, "evidence: open %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (crypt_file_seal(k, data, len, in, out) < 0 || fsync(out) < 0) {
+		buf_printf(err, "evidence: write %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (close(out) < 0) {
+		out = -1;
+		buf_printf(err, "evidence: close %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	out = -1;
 	if (rename(tmp, dst) < 0) {
 		buf_printf(err, "evidence: rename to %s: %s", dst, strerror(errno));
 		goto out;
 	}
+	free(tmp);
+	tmp = NULL;
 	if (fsync_dir(sub) < 0) {
 		buf_printf(err, "evidence: fsync %s: %s", sub, strerror(errno));
 		goto out;
 	}
 	rc = 0;
 out:
-	if (rc < 0)
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	if (tmp != NULL)
 		unlink(tmp);
+	free(tmp);
 	free(sub);
 	free(dst);
 	return (rc);
 }
 
-/* exists - is the content already stored */
-static int
-exists(const char *dir, const char *sha)
+/* evidence_put - seal a buffer into a new evidence file; its id in id */
+int
+evidence_put(const char *dir, const void *data, size_t len,
+    char id[EVIDENCE_ID], buf *err)
 {
-	char		*p = evidence_path(dir, sha);
-	struct stat	 sb;
-	int		 rc = stat(p, &sb) == 0;
+	return (seal_new(dir, data ? data : "", len, NULL, id, err));
+}
 
+/*
+ * evidence_put_file - seal a file's content (the spooled original, a
+ * recording) into a new evidence file; its id in id.  The source file is
+ * the caller's to remove.
+ */
+int
+evidence_put_file(const char *dir, const char *path, char id[EVIDENCE_ID],
+    buf *err)
+{
+	return (seal_new(dir, NULL, 0, path, id, err));
+}
+
+struct open_out {
+	int		 fd;
+	EVP_MD_CTX	*md;
+};
+
+/* open_put - crypt_put_fn: hash a chunk and write it out */
+static int
+open_put(void *arg, const void *p, size_t n)
+{
+	struct open_out	*o = arg;
+	const char	*q = p;
+	ssize_t		 w;
+
+	if (EVP_DigestUpdate(o->md, p, n) != 1)
+		log_panic("evidence: SHA-256 failed");
+	while (n > 0) {
+		if ((w = write(o->fd, q, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		q += w;
+		n -= (size_t)w;
+	}
+	return (0);
+}
+
+/*
+ * evidence_open - write the plain content of evidence file id to out_fd
+ * (a file from before sealing is copied as it is), and its SHA-256 in sha
+ * for the caller to compare with the one recorded.  0, or -1 with err.
+ */
+int
+evidence_open(const char *dir, const char *id, int out_fd, char sha[65],
+    buf *err)
+{
+	const struct crypt_keys	*k = crypt_get();
+	char			*p = evidence_path(dir, id), b[65536];
+	struct open_out		 o;
+	unsigned char		 h[EVP_MAX_MD_SIZE];
+	unsigned int		 hn = 0;
+	ssize_t			 n;
+	int			 fd, rc = -1;
+
+	if ((fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+		buf_printf(err, "evidence %s: %s", p, strerror(errno));
+		free(p);
+		return (-1);
+	}
+	o.fd = out_fd;
+	if ((o.md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(o.md, EVP_sha256(), NULL) != 1)
+		log_panic("evidence: SHA-256 failed");
+	if (crypt_file_sealed(fd)) {
+		if (k == NULL || crypt_file_open(k, fd, open_put, &o) < 0)
+			buf_printf(err, "evidence %s: %s", p, errno == EBADMSG ?
+			    "not sealed with this key_file, changed or cut short" :
+			    strerror(errno));
+		else
+			rc = 0;
+	} else {
+		while ((n = read(fd, b, sizeof(b))) > 0)
+			if (open_put(&o, b, (size_t)n) < 0)
+				break;
+		if (n != 0)
+			buf_printf(err, "evidence %s: %s", p, strerror(errno));
+		else
+			rc = 0;
+	}
+	if (EVP_DigestFinal_ex(o.md, h, &hn) != 1)
+		log_panic("evidence: SHA-256 failed");
+	EVP_MD_CTX_free(o.md);
+	hex(h, hn, sha);
+	close(fd);
 	free(p);
 	return (rc);
 }
 
-/* evidence_put - store a buffer; its hash in sha; 0 or -1 */
+/* evidence_remove - delete an evidence file; 0, or -1 (errno) */
 int
-evidence_put(const char *dir, const void *data, size_t len, char sha[65],
-    buf *err)
+evidence_remove(const char *dir, const char *id)
 {
-	char		*tmp;
-	const char	*p = data;
-	ssize_t		 n;
-	int		 fd;
+	char	*p = evidence_path(dir, id);
+	int	 rc = unlink(p);
 
-	sha256_hex(data, len, sha);
-	if (exists(dir, sha))
-		return (0);
-	if (mkdirs(dir, 0750) < 0) {
-		buf_printf(err, "evidence: mkdir %s: %s", dir, strerror(errno));
-		return (-1);
-	}
-	tmp = xasprintf("%s/.tmp.XXXXXX", dir);
-	if ((fd = mkstemp(tmp)) < 0) {
-		buf_printf(err, "evidence: create in %s: %s", dir, strerror(errno));
-		free(tmp);
-		return (-1);
-	}
-	while (len > 0) {
-		if ((n = write(fd, p, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			buf_printf(err, "evidence: write: %s", strerror(errno));
-			goto fail;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		buf_printf(err, "evidence: fsync: %s", strerror(errno));
-		goto fail;
-	}
-	fd = -1;
-	if (place(dir, tmp, sha, err) < 0) {
-		free(tmp);
-		return (-1);
-	}
-	free(tmp);
-	return (0);
-fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	return (-1);
-}
-
-/*
- * evidence_put_file - store a file's content (the spooled original), copied:
- * the spool file is removed when the message is done.
- */
-int
-evidence_put_file(const char *dir, const char *path, char sha[65],
-    size_t *size, buf *err)
-{
-	char	*tmp, b[65536];
-	int	 in = -1, out = -1, rc = -1;
-	ssize_t	 n;
-
-	if (sha256_file(path, sha, size) < 0) {
-		buf_printf(err, "evidence: read %s: %s", path, strerror(errno));
-		return (-1);
-	}
-	if (exists(dir, sha))
-		return (0);
-	if (mkdirs(dir, 0750) < 0) {
-		buf_printf(err, "evidence: mkdir %s: %s", dir, strerror(errno));
-		return (-1);
-	}
-	tmp = xasprintf("%s/.tmp.XXXXXX", dir);
-	if ((out = mkstemp(tmp)) < 0) {
-		buf_printf(err, "evidence: create in %s: %s", dir, strerror(errno));
-		free(tmp);
-		return (-1);
-	}
-	if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		buf_printf(err, "evidence: open %s: %s", path, strerror(errno));
-		goto out;
-	}
-	while ((n = read(in, b, sizeof(b))) > 0)
-		if (write(out, b, (size_t)n) != n) {
-			buf_printf(err, "evidence: write: %s", strerror(errno));
-			goto out;
-		}
-	if (n < 0 || fsync(out) < 0) {
-		buf_printf(err, "evidence: copy: %s", strerror(errno));
-		goto out;
-	}
-	close(out);
-	out = -1;
-	rc = place(dir, tmp, sha, err);
-out:
-	if (in >= 0)
-		close(in);
-	if (out >= 0)
-		close(out);
-	if (rc < 0)
-		unlink(tmp);
-	free(tmp);
+	if (rc < 0 && errno == ENOENT)
+		rc = 0;
+	free(p);
 	return (rc);
 }

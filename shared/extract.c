@@ -3,9 +3,11 @@
  *	extract - addresses, accounts, phone numbers and names in report text
  * DESCRIPTION
  *	Hand-scanned rather than regex(3): POSIX regex knows nothing of UTF-8
- *	and full-width punctuation.  Each scanner is a small loop over bytes.
+ *	and full-width punctuation.  Each scanner is a small loop over bytes
+ *	that never goes back over what it has passed (extract.h).
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -58,36 +60,42 @@ url_char(int c)
 	return (c > 0x20 && c < 0x7f && strchr("<>\"'`{}|\\^", c) == NULL);
 }
 
-/* trim_tail - drop trailing punctuation from an address at [s, e) */
+/*
+ * url_run - the address characters from s: *run is where they end, and
+ * the return value where the address ends once trailing punctuation is
+ * trimmed (.,;:!? and a closing bracket that closes nothing inside).  The
+ * brackets are counted on the way forward, so the trim is one step back
+ * a character: linear, however many ")" a sender appends.
+ */
 static const char *
-trim_tail(const char *s, const char *e)
+url_run(const char *s, const char **run)
 {
-	int	 open;
-	const char *p;
+	const char	*e = s;
+	long		 paren = 0, square = 0;	/* opened minus closed */
 
-	for (;;) {
-		if (e <= s)
-			return (e);
-		if (strchr(".,;:!?", e[-1]) != NULL) {
+	for (; url_char((unsigned char)*e); e++)
+		if (*e == '(')
+			paren++;
+		else if (*e == ')')
+			paren--;
+		else if (*e == '[')
+			square++;
+		else if (*e == ']')
+			square--;
+	*run = e;
+	while (e > s) {
+		if (strchr(".,;:!?", e[-1]) != NULL)
 			e--;
-			continue;
-		}
-		if (e[-1] == ')' || e[-1] == ']') {
-			char o = e[-1] == ')' ? '(' : '[';
-
-			/* strip a closing bracket that closes nothing inside */
-			for (open = 0, p = s; p < e - 1; p++)
-				if (*p == o)
-					open++;
-				else if (*p == e[-1])
-					open--;
-			if (open <= 0) {
-				e--;
-				continue;
-			}
-		}
-		return (e);
+		else if (e[-1] == ')' && paren < 0) {
+			paren++;
+			e--;
+		} else if (e[-1] == ']' && square < 0) {
+			square++;
+			e--;
+		} else
+			break;
 	}
+	return (e);
 }
 
 static const char *const tlds[] = {
@@ -97,47 +105,73 @@ static const char *const tlds[] = {
 	"fun", "pro", "asia", "work", "wang", "ink", "red", NULL
 };
 
-/* known_tld - does the host [s, e) end in a label we accept bare */
+/*
+ * host_ok - is [s, e) a host name a reporter wrote: labels of letters,
+ * digits and hyphens, at least two, and a last label of letters that is
+ * a TLD we know, or any (2 to 24 letters) after "www." or before a path.
+ */
 static int
-known_tld(const char *s, const char *e)
+host_ok(const char *s, const char *e, int path)
 {
-	const char	*dot = NULL, *p;
+	const char	*p, *tld = s;
 	size_t		 i, len;
+	int		 dots = 0;
 
 	for (p = s; p < e; p++)
-		if (*p == '.')
-			dot = p;
-	if (dot == NULL || dot == s)
+		if (*p == '.') {
+			if (p == s || p[-1] == '.' || p + 1 == e)
+				return (0);	/* an empty label */
+			dots++;
+			tld = p + 1;
+		}
+	if (dots == 0)
 		return (0);
-	len = (size_t)(e - dot - 1);
+	len = (size_t)(e - tld);
+	for (p = tld; p < e; p++)
+		if (!isalpha((unsigned char)*p))
+			return (0);
 	for (i = 0; tlds[i]; i++)
-		if (strlen(tlds[i]) == len && strncasecmp(dot + 1, tlds[i], len) == 0)
+		if (strlen(tlds[i]) == len && strncasecmp(tld, tlds[i], len) == 0)
 			return (1);
-	return (0);
+	return ((path || (e - s > 4 && strncasecmp(s, "www.", 4) == 0)) &&
+	    len >= 2 && len <= 24);
 }
 
-/* extract_urls - http(s) URLs and bare host[/path] names */
+/* add_span - add [s, e) to a list */
+static void
+add_span(strlist *out, const char *s, const char *e)
+{
+	char	*u = xstrndup(s, (size_t)(e - s));
+
+	strlist_add_unique(out, u);
+	free(u);
+}
+
+/*
+ * extract_urls - http(s) URLs, and addresses written without a scheme
+ * (www.example.cn, example.cn/path), also glued to Chinese text or inside
+ * full-width punctuation: an address is ASCII, so it ends where the text
+ * does not.  One pass: a position where no address starts is never
+ * looked at again.
+ */
 void
 extract_urls(const char *text, strlist *out)
 {
-	const char	*p = text, *s, *e, *h;
-	char		*u;
+	const char	*p = text, *s, *e, *h, *run;
 
 	while (*p) {
-		if (strncasecmp(p, "http://", 7) == 0 ||
-		    strncasecmp(p, "https://", 8) == 0) {
+		if ((*p == 'h' || *p == 'H') &&
+		    (strncasecmp(p, "http://", 7) == 0 ||
+		    strncasecmp(p, "https://", 8) == 0)) {
 			s = p;
-			while (url_char((unsigned char)*p))
-				p++;
-			e = trim_tail(s, p);
-			if (e - s > 8) {
-				u = xstrndup(s, (size_t)(e - s));
-				strlist_add_unique(out, u);
-				free(u);
-			}
+			e = url_run(s, &run);
+			if (e - s > 8)
+				add_span(out, s, e);
+			p = run;
 			continue;
 		}
-		/* a bare name starts after a non-address byte */
+		/* a bare name starts after a byte that cannot be in one
+		 * (a space, Chinese text, full-width punctuation) */
 		if (!isalnum((unsigned char)*p) || (p > text &&
 		    (isalnum((unsigned char)p[-1]) ||
 		    strchr("@._-/:%?=&#~+", p[-1]) != NULL))) {
@@ -145,40 +179,44 @@ extract_urls(const char *text, strlist *out)
 			continue;
 		}
 		s = p;
-		h = p;
-		while (isalnum((unsigned char)*h) || *h == '.' || *h == '-')
-			h++;
+		for (h = p; isalnum((unsigned char)*h) || *h == '.' || *h == '-';
+		    h++)
+			;
+		p = h;
 		/* an e-mail address is not a reported address */
 		if (*h == '@') {
 			p = h + 1;
 			continue;
 		}
-		e = trim_tail(s, h);
-		if (!known_tld(s, e) || memchr(s, '.', (size_t)(e - s)) == NULL) {
-			p = h > p ? h : p + 1;
+		for (e = h; e > s && (e[-1] == '.' || e[-1] == '-'); e--)
+			;
+		if (!host_ok(s, e, e == h && *h == '/'))
 			continue;
+		/* the host is good: take its port and path too */
+		if (e == h && (*h == '/' || *h == ':' || *h == '?' || *h == '#')) {
+			e = url_run(h, &run);
+			p = run;
+			if (e == h + 1 && *h != '/')
+				e = h;		/* "example.cn:" ends a sentence */
 		}
-		/* the host is good: take the path too */
-		p = h;
-		if (*p == '/' || *p == ':')
-			while (url_char((unsigned char)*p))
-				p++;
-		e = trim_tail(s, p);
-		u = xstrndup(s, (size_t)(e - s));
-		strlist_add_unique(out, u);
-		free(u);
+		add_span(out, s, e);
 	}
 }
 
-/* handle_end - where an account handle starting at s ends */
+#define HANDLE_MAX	64	/* characters; a longer run is not a handle */
+
+/*
+ * handle_end - where an account handle starting at s ends; it looks at
+ * no more than HANDLE_MAX + 1 characters (a longer run is refused)
+ */
 static const char *
 handle_end(const char *s)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	unsigned		 cp;
-	size_t			 len;
+	size_t			 len, chars = 0;
 
-	while (*p) {
+	while (*p && chars++ <= HANDLE_MAX) {
 		cp = utf8_cp(p, &len);
 		if (cp < 0x80) {
 			if (!isalnum((int)cp) && cp != '_' && cp != '-' && cp != '.')
@@ -400,75 +438,95 @@ extract_name(const char *text)
 
 #define REDACTED	"[已删除]"
 
+/* mark - set the mask over [s, e) */
+static void
+mark(unsigned char *mask, size_t s, size_t e)
+{
+	memset(mask + s, 1, e - s);
+}
+
+/* local_char - may this byte be in the local part of an address */
+static int
+local_char(int c)
+{
+	return (isalnum(c) || (c != '\0' && strchr("._%+-", c) != NULL));
+}
+
 /*
  * extract_redact - text without personal data, for retention: every
  * secret (ASCII case ignored), every e-mail address and every run that
  * reads as a phone number (7 or more digits, with spaces, hyphens,
- * parentheses or a leading +) becomes "[已删除]".  Caller frees.
+ * parentheses or a leading +) becomes "[已删除]".  Linear: each secret is
+ * found with strcasestr (glibc's is two-way, linear), addresses from each
+ * "@" with the local part's start remembered on the way, numbers in one
+ * pass; what is found is marked in a mask, and each marked run written
+ * once as "[已删除]".  Caller frees.
  */
 char *
 extract_redact(const char *text, const strlist *secrets)
 {
+	size_t		 n = strlen(text), i, j, len, run = SIZE_MAX, digits;
+	unsigned char	*mask = xcalloc(n + 1, 1);
+	const char	*p, *q;
 	buf		 out = { 0 };
-	const char	*p = text, *s, *e;
-	size_t		 i, len, digits;
+	int		 c;
 
-	buf_adds(&out, "");
-	while (*p) {
-		for (i = 0; secrets && i < secrets->n; i++) {
-			len = strlen(secrets->v[i]);
-			if (len > 0 && strncasecmp(p, secrets->v[i], len) == 0)
-				break;
-		}
-		if (secrets && i < secrets->n) {
-			buf_adds(&out, REDACTED);
-			p += strlen(secrets->v[i]);
+	for (i = 0; secrets && i < secrets->n; i++) {
+		if ((len = strlen(secrets->v[i])) == 0)
 			continue;
-		}
-		/* an e-mail address: local@domain.tld */
-		if (isalnum((unsigned char)*p) || strchr("._%+-", *p)) {
-			s = p;
-			/* *p first: strchr finds the terminating NUL too */
-			while (*p && (isalnum((unsigned char)*p) ||
-			    strchr("._%+-", *p)))
-				p++;
-			if (*p == '@' && isalnum((unsigned char)p[1])) {
-				e = p + 1;
-				while (isalnum((unsigned char)*e) || *e == '.' || *e == '-')
-					e++;
-				if (memchr(p, '.', (size_t)(e - p)) != NULL) {
-					buf_adds(&out, REDACTED);
-					p = e;
-					continue;
-				}
-			}
-			p = s;
-		}
-		/* a phone number */
-		if (isdigit((unsigned char)*p) || ((*p == '+' || *p == '(') &&
-		    isdigit((unsigned char)p[1]))) {
-			s = p;
-			digits = 0;
-			e = p;
-			while (*e && (isdigit((unsigned char)*e) || ((*e == ' ' ||
-			    *e == '-' || *e == '(' || *e == ')' || *e == '+') &&
-			    e[1] && (isdigit((unsigned char)e[1]) || e[1] == ' ' ||
-			    e[1] == '(')))) {
-				if (isdigit((unsigned char)*e))
-					digits++;
-				e++;
-			}
-			if (digits >= 7) {
-				buf_adds(&out, REDACTED);
-				p = e;
-				continue;
-			}
-			buf_add(&out, s, (size_t)(e - s));
-			p = e;
-			continue;
-		}
-		buf_add(&out, p, 1);
-		p++;
+		for (p = text; (q = strcasestr(p, secrets->v[i])) != NULL;
+		    p = q + len)
+			mark(mask, (size_t)(q - text), (size_t)(q - text) + len);
 	}
+	/* local@domain.tld: the local part is the run before the "@" */
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)text[i];
+		if (local_char(c)) {
+			if (run == SIZE_MAX)
+				run = i;
+			continue;
+		}
+		if (c == '@' && run != SIZE_MAX &&
+		    isalnum((unsigned char)text[i + 1])) {
+			for (j = i + 1; isalnum((unsigned char)text[j]) ||
+			    text[j] == '.' || text[j] == '-'; j++)
+				;
+			if (memchr(text + i, '.', j - i) != NULL) {
+				mark(mask, run, j);
+				i = j - 1;
+			}
+		}
+		run = SIZE_MAX;
+	}
+	/* phone numbers */
+	for (i = 0; i < n; ) {
+		c = (unsigned char)text[i];
+		if (mask[i] || !(isdigit(c) || ((c == '+' || c == '(') &&
+		    isdigit((unsigned char)text[i + 1])))) {
+			i++;
+			continue;
+		}
+		for (j = i, digits = 0; text[j] && (isdigit((unsigned char)text[j]) ||
+		    ((text[j] == ' ' || text[j] == '-' || text[j] == '(' ||
+		    text[j] == ')' || text[j] == '+') && text[j + 1] &&
+		    (isdigit((unsigned char)text[j + 1]) || text[j + 1] == ' ' ||
+		    text[j + 1] == '('))); j++)
+			if (isdigit((unsigned char)text[j]))
+				digits++;
+		if (digits >= 7)
+			mark(mask, i, j);
+		i = j > i ? j : i + 1;
+	}
+	buf_reserve(&out, n);
+	buf_adds(&out, "");
+	for (i = 0; i < n; i = j) {
+		for (j = i; j < n && mask[j] == mask[i]; j++)
+			;
+		if (mask[i])
+			buf_adds(&out, REDACTED);
+		else
+			buf_add(&out, text + i, j - i);
+	}
+	free(mask);
 	return (out.s);
 }

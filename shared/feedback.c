@@ -12,6 +12,7 @@
 
 #include "ack.h"
 #include "caseno.h"
+#include "crypt.h"
 #include "feedback.h"
 #include "log.h"
 #include "tmpl.h"
@@ -171,28 +172,47 @@ bounce_base(const struct cfg *cfg)
 	    cfg->ack_from, at));
 }
 
-/* feedback_verp - the envelope sender of a case's feedback: local+CASE@domain */
-char *
-feedback_verp(const struct cfg *cfg, const char *case_no)
+#define VERP_MAC	8	/* bytes of MAC in a VERP tag: 64 bits */
+
+/* verp_mac - the MAC of a VERP tag "CASE.NONCE", as hex */
+static void
+verp_mac(const char *case_no, const char *nonce, char *hex)
 {
-	char		*base = bounce_base(cfg), *res;
+	char	*m = xasprintf("verp:%s.%s", case_no, nonce);
+
+	crypt_mac(crypt_get()->mac, m, VERP_MAC, hex);
+	free(m);
+}
+
+/*
+ * feedback_verp - the envelope sender of a case's feedback, naming the
+ * message it was (its Message-ID's nonce) and signed:
+ * local+CASE.NONCE.MAC@domain (issue "Hostile senders", finding 6)
+ */
+char *
+feedback_verp(const struct cfg *cfg, const char *case_no, const char *nonce)
+{
+	char		*base = bounce_base(cfg), *res, mac[2 * VERP_MAC + 1];
 	const char	*at = strrchr(base, '@');
 
-	res = at ? xasprintf("%.*s+%s%s", (int)(at - base), base, case_no, at) :
-	    xasprintf("%s+%s", base, case_no);
+	verp_mac(case_no, nonce, mac);
+	res = at ? xasprintf("%.*s+%s.%s.%s%s", (int)(at - base), base, case_no,
+	    nonce, mac, at) : xasprintf("%s+%s.%s.%s", base, case_no, nonce, mac);
 	free(base);
 	return (res);
 }
 
 /*
- * feedback_bounce_case - is rcpt our VERP bounce address; the case it names
- * in case_no.  0 yes, -1 no.
+ * feedback_bounce_case - is rcpt our VERP bounce address with a good MAC;
+ * the case and the nonce of the message it names.  0 yes, -1 no (not
+ * ours, unsigned, forged).
  */
 int
 feedback_bounce_case(const struct cfg *cfg, const char *rcpt, char *case_no,
-    size_t len)
+    size_t len, char *nonce, size_t nlen)
 {
-	char		*base = bounce_base(cfg), *a;
+	char		*base = bounce_base(cfg), *a, *tag, *dot1, *dot2;
+	char		 mac[2 * VERP_MAC + 1];
 	const char	*at_b, *at_r, *plus;
 	size_t		 l, rl = strlen(rcpt);
 	int		 rc = -1;
@@ -203,19 +223,32 @@ feedback_bounce_case(const struct cfg *cfg, const char *rcpt, char *case_no,
 		a = xstrdup(rcpt);
 	at_b = strrchr(base, '@');
 	at_r = strrchr(a, '@');
-	if (at_b == NULL || at_r == NULL ||
+	if (at_b == NULL || at_r == NULL || crypt_get() == NULL ||
 	    strcasecmp(at_b, at_r) != 0 ||
 	    (plus = memchr(a, '+', (size_t)(at_r - a))) == NULL)
 		goto out;
 	l = (size_t)(at_b - base);
 	if ((size_t)(plus - a) != l || strncasecmp(a, base, l) != 0)
 		goto out;
-	l = (size_t)(at_r - plus - 1);
-	if (l + 1 > len)
-		goto out;
-	memcpy(case_no, plus + 1, l);
-	case_no[l] = '\0';
-	rc = caseno_valid(case_no) ? 0 : -1;
+	tag = xstrndup(plus + 1, (size_t)(at_r - plus - 1));
+	if ((dot1 = strchr(tag, '.')) != NULL &&
+	    (dot2 = strchr(dot1 + 1, '.')) != NULL && strchr(dot2 + 1, '.') ==
+	    NULL) {
+		*dot1++ = '\0';
+		*dot2++ = '\0';
+		if (caseno_valid(tag) && strlen(tag) < len && strlen(dot1) < nlen &&
+		    strlen(dot2) == 2 * VERP_MAC) {
+			verp_mac(tag, dot1, mac);
+			/* a case-folding MTA may have lowered our hex: it is */
+			str_lower_ascii(dot2);
+			if (sodium_memcmp(mac, dot2, 2 * VERP_MAC) == 0) {
+				snprintf(case_no, len, "%s", tag);
+				snprintf(nonce, nlen, "%s", dot1);
+				rc = 0;
+			}
+		}
+	}
+	free(tag);
 out:
 	free(base);
 	free(a);
@@ -335,7 +368,7 @@ feedback_render(void *arg, const struct feedback_info *fi,
 	struct tmpl_var		 v[8];
 	int			 l = strcmp(fi->lang, "en") == 0, k;
 	size_t			 n, i;
-	char			*text, *subj = NULL, *body = NULL, rnd[9], day[16];
+	char			*text, *subj = NULL, *body = NULL, day[16];
 	buf			 ms = { 0 }, err = { 0 };
 
 	for (k = 0; k < FB_NOUTCOME; k++)
@@ -418,12 +451,18 @@ feedback_render(void *arg, const struct feedback_info *fi,
 		    fi->ack_reason);
 	else if (out->recipient == NULL)
 		out->suppress = xstrdup("no address to reply to");
-	out->env_from = feedback_verp(cfg, fi->case_no);
-	for (i = 0; i < 8; i++)
-		rnd[i] = "0123456789abcdef"[randombytes_uniform(16)];
-	rnd[8] = '\0';
-	out->message_id = xasprintf("jubao.%s.feedback.%s@%s", fi->case_no, rnd,
-	    cfg->message_id_domain);
+	else if (!addr_plain(out->recipient))
+		out->suppress = xstrdup("the reporter's address is not a plain "
+		    "address");
+	out->message_id = ack_message_id(cfg, fi->case_no, "feedback", NULL);
+	{
+		char	 c[CASENO_MAX], k[16], nonce[17];
+
+		if (ack_id_case(out->message_id, c, sizeof(c), k, sizeof(k),
+		    nonce, sizeof(nonce)) < 0)
+			log_panic("feedback: our own Message-ID does not verify");
+		out->env_from = feedback_verp(cfg, fi->case_no, nonce);
+	}
 	out->message = mail_build(cfg->ack_from_name, cfg->ack_from,
 	    out->recipient, subj, body, out->message_id, fi->message_id,
 	    "auto-generated");

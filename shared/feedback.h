@@ -32,9 +32,10 @@ int	 feedback_init(struct feedback_ctx *, const struct cfg *,
 void	 feedback_free(struct feedback_ctx *);
 int	 feedback_render(void *ctx, const struct feedback_info *,
 	    struct store_msg *out);
-char	*feedback_verp(const struct cfg *, const char *case_no);
+char	*feedback_verp(const struct cfg *, const char *case_no,
+	    const char *nonce);
 int	 feedback_bounce_case(const struct cfg *, const char *rcpt, char *case_no,
-	    size_t len);
+	    size_t len, char *nonce, size_t nlen);
 const char *feedback_measure_text(const char *measure, const char *lang);
 const char *feedback_measure_name(const char *measure, const char *lang);
 int	 feedback_rating(const char *text);

@@ -7,9 +7,17 @@
  *	Reading: list, overdue, show, hot, stats.  Handling (one case, or
  *	case numbers one a line on standard input when none is given):
  *	assign, note, accept, reject, transfer, escalate, dispose, feedback,
- *	close, reopen, objection, complaint, rate.  Running: deliver, digest,
- *	purge, config, -n.  Every action is an event with its actor (--actor,
- *	else the login name) and time.
+ *	close, reopen, objection, complaint, rate.  Evidence: evidence (the
+ *	sealed files, opened one at a time and each opening recorded).
+ *	Running: deliver, digest, purge, config, -n.  Every action is an event
+ *	with its actor (--actor, else the login name), the real uid of whoever
+ *	ran jubaoctl beside it, and the time; --now only reads (a fixed clock
+ *	for list, overdue, show, hot, stats, digest, purge --dry-run), it never
+ *	writes a time into the ledger.
+ *
+ *	What a report says is printed for a handler's terminal with every
+ *	control character, C1 control and bidi override made visible
+ *	(str_visible): a report cannot rewrite the terminal that shows it.
  *
  *	Exit codes (sysexits): 0 done, 1 refused (a transition not allowed,
  *	an unknown case, a bad case number, a configuration error), 2 usage,
@@ -26,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,6 +65,7 @@ struct ctl {
 	int			 json;
 	const char		*actor;
 	time_t			 now;
+	int			 now_given;	/* --now: for reading only */
 };
 
 /* usage - the synopsis; exit 2 */
@@ -78,6 +88,7 @@ usage(void)
 	    "  feedback | close | reopen [CASE...]\n"
 	    "  objection --text TEXT CASE     complaint --text TEXT CASE\n"
 	    "  rate --score 1-5 CASE\n"
+	    "  evidence CASE N > FILE (item N of show's list; recorded)\n"
 	    "  deliver | digest [--print] | purge [--dry-run]\n"
 	    "  config [--defaults | --changed] | keygen | -n\n"
 	    "  (no CASE: case numbers are read from standard input, one a line)\n");
@@ -92,21 +103,35 @@ store_fail(struct store *st)
 	return (store_busy(st) ? EXIT_TEMP : EXIT_REFUSED);
 }
 
-/* str - a JSON string member or "" */
+/*
+ * str - a JSON string member or "", made safe for a terminal (str_visible);
+ * the result lives until 16 more calls have been made
+ */
 static const char *
 str(json_t *o, const char *k)
 {
-	const char *s = json_string_value(json_object_get(o, k));
+	static char	*ring[16];
+	static int	 next;
+	const char	*s = json_string_value(json_object_get(o, k));
 
-	return (s ? s : "");
+	free(ring[next]);
+	ring[next] = str_visible(s ? s : "", 0);
+	s = ring[next];
+	next = (next + 1) % 16;
+	return (s);
 }
 
-/* print_json - one JSON document on standard output */
+/* print_json - one JSON document on standard output (json_visible) */
 static void
 print_json(json_t *j)
 {
-	json_dumpf(j, stdout, JSON_INDENT(2));
+	char	*s = json_dumps(j, JSON_INDENT(2)), *v;
+
+	v = json_visible(s ? s : "null");
+	fputs(v, stdout);
 	putchar('\n');
+	free(v);
+	free(s);
 }
 
 /*
@@ -150,19 +175,6 @@ parse_time(const char *s)
 		return (timegm(&tm) - off);
 	}
 	return (-1);
-}
-
-/* day_end - the next local midnight after t */
-static time_t
-day_end(time_t t)
-{
-	struct tm	 tm;
-
-	localtime_r(&t, &tm);
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_mday++;
-	tm.tm_isdst = -1;
-	return (mktime(&tm));
 }
 
 /* shorten - at most n characters of UTF-8 text, on one line */
@@ -263,9 +275,14 @@ print_list(const char *k, json_t *a)
 	size_t	 i;
 	json_t	*v;
 
+	char	*s;
+
 	printf("%-17s", k);
-	json_array_foreach(a, i, v)
-		printf("%s%s", i ? ", " : "", json_string_value(v));
+	json_array_foreach(a, i, v) {
+		s = str_visible(json_string_value(v) ? json_string_value(v) : "", 0);
+		printf("%s%s", i ? ", " : "", s);
+		free(s);
+	}
 	putchar('\n');
 }
 
@@ -331,9 +348,10 @@ cmd_show(struct ctl *x, int argc, char **argv)
 			    json_is_string(json_object_get(o, "until")) ?
 			    " until " : "", str(o, "until"));
 	}
-	printf("evidence:\n");
+	printf("evidence (jubaoctl evidence %s N):\n", str(c, "case"));
 	json_array_foreach(json_object_get(c, "evidence"), k, o)
-		printf("  %-40s %-28s %10lld  %.16s…%s%s\n", str(o, "name"),
+		printf("  %2zu. %-36s %-28s %10lld  %.16s…%s%s\n", k + 1,
+		    str(o, "name"),
 		    str(o, "type"), json_integer_value(json_object_get(o, "size")),
 		    str(o, "sha256"), json_is_string(json_object_get(o, "note")) ?
 		    "  note: " : "", str(o, "note"));
@@ -351,10 +369,26 @@ cmd_show(struct ctl *x, int argc, char **argv)
 			    str(o, "target"));
 	}
 	printf("events:\n");
-	json_array_foreach(json_object_get(c, "events"), k, o)
-		printf("  %s  %-14s %-20s %s\n", str(o, "at"), str(o, "actor"),
+	json_array_foreach(json_object_get(c, "events"), k, o) {
+		char	 who[160];
+
+		/* the name is self-declared; the uid is who ran jubaoctl */
+		if (json_is_integer(json_object_get(o, "uid")))
+			snprintf(who, sizeof(who), "%s (uid %lld)", str(o, "actor"),
+			    json_integer_value(json_object_get(o, "uid")));
+		else
+			snprintf(who, sizeof(who), "%s", str(o, "actor"));
+		printf("  %s  %-14s %-20s %s\n", str(o, "at"), who,
 		    str(o, "action"), str(o, "detail"));
-	printf("text:\n%s\n", str(c, "text"));
+	}
+	{
+		char	*t = str_visible(json_string_value(json_object_get(c,
+			    "text")) ? json_string_value(json_object_get(c,
+			    "text")) : "", 1);
+
+		printf("text:\n%s\n", t);
+		free(t);
+	}
 	json_decref(c);
 	return (0);
 }
@@ -640,7 +674,8 @@ cmd_digest(struct ctl *x, int argc, char **argv)
 		fprintf(stderr, "jubaoctl: handlers_mailbox is not set\n");
 		return (EXIT_REFUSED);
 	}
-	if (store_digest(x->st, x->now, day_end(x->now),
+	/* due "today": before the next daily digest, whatever the hour */
+	if (store_digest(x->st, x->now, x->now + 86400,
 	    x->cfg->digest_expiry_window, &d) < 0)
 		return (store_fail(x->st));
 	localtime_r(&x->now, &tm);
@@ -651,7 +686,14 @@ cmd_digest(struct ctl *x, int argc, char **argv)
 		return (0);
 	}
 	digest_text(d, x->cats, day, &b);
-	snprintf(subj, sizeof(subj), "[JB] 举报处理日报 %s：超期 %zu 件，今日到期 %zu 件，"
+	{
+		char	*v = str_visible(b.s, 1);
+
+		buf_free(&b);
+		buf_adds(&b, v);
+		free(v);
+	}
+	snprintf(subj, sizeof(subj), "[JB] 举报处理日报 %s：超期 %zu 件，24 小时内到期 %zu 件，"
 	    "限时加私将到期 %zu 件", day,
 	    json_array_size(json_object_get(d, "overdue")),
 	    json_array_size(json_object_get(d, "due_today")),
@@ -716,6 +758,50 @@ cmd_purge(struct ctl *x, int argc, char **argv)
 	return (0);
 }
 
+/*
+ * cmd_evidence - one item of a case's sealed evidence, opened to standard
+ * output (a file or a pipe, never a terminal), its opening recorded in the
+ * ledger before a byte is written, its SHA-256 checked after
+ */
+static int
+cmd_evidence(struct ctl *x, int argc, char **argv)
+{
+	struct store_evidence	 ev;
+	char			 sha[65], *end;
+	long			 n;
+	buf			 err = { 0 };
+
+	if (argc != 3)
+		usage();
+	n = strtol(argv[2], &end, 10);
+	if (!caseno_valid(argv[1]) || *end != '\0' || n < 1) {
+		fprintf(stderr, "jubaoctl: evidence CASE N: N is the item's number "
+		    "in \"jubaoctl show CASE\"\n");
+		return (EXIT_USAGE);
+	}
+	if (isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "jubaoctl: evidence is not for a terminal: "
+		    "redirect it to a file (> FILE) or a pipe\n");
+		return (EXIT_USAGE);
+	}
+	if (store_evidence_open(x->st, argv[1], n, x->actor, &ev) < 0)
+		return (store_fail(x->st));
+	buf_adds(&err, "");
+	if (evidence_open(x->cfg->evidence_dir, ev.file, STDOUT_FILENO, sha,
+	    &err) < 0) {
+		fprintf(stderr, "jubaoctl: %s\n", err.s);
+		buf_free(&err);
+		return (EXIT_REFUSED);
+	}
+	buf_free(&err);
+	if (strcmp(sha, ev.sha256) != 0) {
+		fprintf(stderr, "jubaoctl: case %s item %ld: the content does not "
+		    "match its recorded SHA-256 (%s)\n", argv[1], n, ev.sha256);
+		return (EXIT_REFUSED);
+	}
+	return (0);
+}
+
 /* cmd_deliver - run the outbox once, now */
 static int
 cmd_deliver(struct ctl *x, int argc)
@@ -771,7 +857,9 @@ main(int argc, char **argv)
 	static buf	 err;
 	int		 ch, check = 0, rc, i;
 	const char	*cmd;
+	uid_t		 real_uid = getuid();	/* before run_user */
 
+	umask(027);
 	x.now = time(NULL);
 	/* options before the command; the command parses its own */
 	while ((ch = getopt_long(argc, argv, "+c:jn", longopts, NULL)) != -1)
@@ -785,6 +873,7 @@ main(int argc, char **argv)
 				fprintf(stderr, "jubaoctl: bad time '%s'\n", optarg);
 				usage();
 			}
+			x.now_given = 1;
 			break;
 		default: usage();
 		}
@@ -852,8 +941,18 @@ main(int argc, char **argv)
 	if (!actions[i] && strcmp(cmd, "list") && strcmp(cmd, "overdue") &&
 	    strcmp(cmd, "show") && strcmp(cmd, "hot") && strcmp(cmd, "stats") &&
 	    strcmp(cmd, "deliver") && strcmp(cmd, "digest") &&
-	    strcmp(cmd, "purge"))
+	    strcmp(cmd, "purge") && strcmp(cmd, "evidence"))
 		usage();
+	/* the ledger's times are the clock's: --now only reads (issue
+	 * "Hostile senders", finding 12) */
+	if (x.now_given && (actions[i] || strcmp(cmd, "deliver") == 0 ||
+	    strcmp(cmd, "evidence") == 0 || (strcmp(cmd, "purge") == 0 &&
+	    !(argc == 2 && strcmp(argv[1], "--dry-run") == 0)))) {
+		fprintf(stderr, "jubaoctl: --now is for reading (list, overdue, "
+		    "show, hot, stats, digest, purge --dry-run): %s writes the "
+		    "ledger at the real time\n", cmd);
+		return (EXIT_USAGE);
+	}
 	g_mime_init();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	/* the daemons create the store; a mistyped path must not make one */
@@ -867,8 +966,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "jubaoctl: %s\n", err.s);
 		return (EXIT_TEMP);
 	}
+	store_set_uid(x.st, (long)real_uid);
 	if (actions[i])
 		rc = cmd_act(&x, argc, argv);
+	else if (strcmp(cmd, "evidence") == 0)
+		rc = cmd_evidence(&x, argc, argv);
 	else if (strcmp(cmd, "list") == 0)
 		rc = cmd_list(&x, argc, argv, 0);
 	else if (strcmp(cmd, "overdue") == 0)

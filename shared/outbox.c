@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <curl/curl.h>
 
+#include "ack.h"
 #include "log.h"
 #include "outbox.h"
 
@@ -195,6 +196,15 @@ outbox_send(const struct cfg *cfg, const struct outbox_item *it, char *why,
 	why[0] = '\0';
 	if (it->recipient == NULL || it->message == NULL) {
 		snprintf(why, len, "no recipient or no message");
+		return (OUTBOX_FAIL);
+	}
+	/* checked again as it leaves, whatever put it in the outbox: only a
+	 * plain address reaches sendmail's command line or RCPT TO, and
+	 * only a plain or the null envelope sender (finding 4) */
+	if (!addr_plain(it->recipient) || (it->env_from != NULL &&
+	    *it->env_from != '\0' && !addr_plain(it->env_from))) {
+		snprintf(why, len, "the recipient or the sender is not a plain "
+		    "address: not sent");
 		return (OUTBOX_FAIL);
 	}
 	if (strcmp(cfg->delivery_method, "smtp") == 0)

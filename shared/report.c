@@ -2,6 +2,7 @@
  * NAME
  *	report - the normalised report: allocation and element names
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,14 +60,24 @@ report_free(struct report *r)
 	free(r);
 }
 
-/* report_add_evidence - append an evidence record; returns it */
+/*
+ * report_add_evidence - append an evidence record; returns it, or NULL
+ * when ev_max items (beside the original, which comes first) are there
+ */
 struct evidence *
 report_add_evidence(struct report *r, const char *name, const char *type,
     size_t size, const char *sha256, const char *note)
 {
 	struct evidence	*e;
 
-	r->ev = xrealloc(r->ev, (r->nev + 1) * sizeof(*r->ev));
+	if (r->ev_max > 0 && r->nev > r->ev_max) {
+		r->ev_dropped++;
+		return (NULL);
+	}
+	if (r->nev == r->ev_cap) {
+		r->ev_cap = r->ev_cap ? r->ev_cap * 2 : 4;
+		r->ev = xrealloc(r->ev, r->ev_cap * sizeof(*r->ev));
+	}
 	e = &r->ev[r->nev++];
 	memset(e, 0, sizeof(*e));
 	e->name = xstrdup(name);
@@ -75,6 +86,44 @@ report_add_evidence(struct report *r, const char *name, const char *type,
 	snprintf(e->sha256, sizeof(e->sha256), "%s", sha256);
 	e->note = note ? xstrdup(note) : NULL;
 	return (e);
+}
+
+/*
+ * report_cap_notes - a note for each list a cap cut short: the rest is in
+ * the stored original (issue "Hostile senders", finding 2)
+ */
+void
+report_cap_notes(struct report *r)
+{
+	static const struct {
+		size_t		 off;
+		const char	*what;
+	} lists[] = {
+		{ offsetof(struct report, urls), "addresses (URLs)" },
+		{ offsetof(struct report, accounts), "accounts" },
+		{ offsetof(struct report, phones), "telephone numbers" },
+	};
+	const strlist	*l;
+	char		*note;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		l = (const strlist *)((const char *)r + lists[i].off);
+		if (l->dropped == 0)
+			continue;
+		note = xasprintf("more than %zu %s: the first %zu are listed, the "
+		    "rest (%zu) is in the original", l->max, lists[i].what,
+		    l->max, l->dropped);
+		strlist_add(&r->notes, note);
+		free(note);
+	}
+	if (r->ev_dropped > 0) {
+		note = xasprintf("more than %zu attachments: the first %zu are kept "
+		    "as evidence, the rest (%zu) is in the original", r->ev_max,
+		    r->ev_max, r->ev_dropped);
+		strlist_add(&r->notes, note);
+		free(note);
+	}
 }
 
 static const struct {

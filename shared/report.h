@@ -32,6 +32,7 @@ struct evidence {
 	char	 sha256[65];	/* hex */
 	char	*note;		/* e.g. "could not decode base64: kept raw", or NULL */
 	int	 original;	/* 1: the original message itself */
+	char	 file[33];	/* the sealed evidence file (evidence.h), or "" */
 };
 
 struct report {
@@ -54,8 +55,14 @@ struct report {
 	char		*in_reply_to;
 	strlist		 references;
 	char		*auto_reason;	/* RFC 3834: why nothing automatic goes back */
-	char		 case_ref[CASENO_MAX];	/* the case this supplements */
+	char		 case_ref[CASENO_MAX];	/* the case a reply proves it
+					 * answers: a good MAC in one of our
+					 * Message-IDs it refers to */
 	char		 ref_kind[16];	/* which of our messages it answers: ack, feedback */
+	char		 case_named[CASENO_MAX];	/* a case it names without
+					 * proof ([JB N], an old or forged ID) */
+	int		 authenticated;	/* SPF pass or SMTP AUTH: what it
+					 * says may be echoed to its sender */
 	int		 rating;	/* a reply to feedback: satisfaction 1-5, else 0 */
 	char		 content_hash[65];
 	/* what is reported */
@@ -70,7 +77,9 @@ struct report {
 	char		*spf_domain;	/* the identity checked */
 	/* evidence */
 	struct evidence	*ev;
-	size_t		 nev;
+	size_t		 nev, ev_cap;
+	size_t		 ev_max;	/* items beside the original; 0: no cap */
+	size_t		 ev_dropped;	/* what ev_max turned away */
 	strlist		 notes;		/* problems met while parsing (no identity) */
 };
 
@@ -79,6 +88,7 @@ void		 report_free(struct report *);
 struct evidence	*report_add_evidence(struct report *, const char *name,
 		    const char *type, size_t size, const char *sha256,
 		    const char *note);
+void		 report_cap_notes(struct report *);
 const char	*elem_key(unsigned bit);
 const char	*elem_describe(unsigned bit, const char *lang);
 int		 text_has_cjk(const char *);

@@ -230,7 +230,7 @@ digest_text(json_t *d, const struct categories *cats, const char *day, buf *b)
 	buf_printf(b, "举报处理日报 %s\n\n", day);
 	digest_section(b, "已超期未办结 Overdue", json_object_get(d, "overdue"),
 	    cats, "时限");
-	digest_section(b, "今日到期 Due today", json_object_get(d, "due_today"),
+	digest_section(b, "24 小时内到期 Due within 24 hours", json_object_get(d, "due_today"),
 	    cats, "时限");
 	digest_section(b, "限时加私即将到期 Limited-time private measures ending",
 	    json_object_get(d, "private_expiring"), cats, "限时加私至");

@@ -146,6 +146,16 @@ static const char *const migrations[] = {
 	"CREATE INDEX events_action ON events (action, at, case_id);"
 	"DROP INDEX measures_case;"
 	"CREATE INDEX measures_case ON measures (case_id, measure);",
+	/* 5 -> 6: issue "Hostile senders": evidence files sealed under
+	 * their own names; the envelope sender's blind index (a reply acts on
+	 * a case only from it); the receipt PIN as a keyed hash (filled in
+	 * by migrate_keys); the real uid beside a self-declared actor; the
+	 * pseudonym key no longer in the file (derived from key_file) */
+	"ALTER TABLE evidence ADD COLUMN file TEXT;"
+	"ALTER TABLE reporters ADD COLUMN sender_idx TEXT;"
+	"ALTER TABLE cases ADD COLUMN pin_hash TEXT;"
+	"ALTER TABLE events ADD COLUMN uid INTEGER;"
+	"DELETE FROM meta WHERE key = 'pseudonym_key';",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -178,22 +188,26 @@ store_refuse(struct store *st, const char *fmt, const char *arg)
 	return (-1);
 }
 
-static struct crypt_keys	 store_keys;
-static int			 store_have_keys;
-
 /*
  * store_keys_load - read key_file once per process, before any store_open:
- * every handle opened afterwards seals and opens reporter identity with it.
- * 0, or -1 with the reason in err (a missing file, a file readable by group
- * or others).
+ * every handle opened afterwards seals and opens reporter identity with it
+ * (crypt_init).  0, or -1 with the reason in err (a missing file, a file
+ * readable by group or others).
  */
 int
 store_keys_load(const char *path, buf *err)
 {
-	if (crypt_load(path, &store_keys, err) < 0)
-		return (-1);
-	store_have_keys = 1;
-	return (0);
+	return (crypt_init(path, err));
+}
+
+/* store_pin_hash - the keyed hash a receipt PIN is kept as (32 hex) */
+void
+store_pin_hash(const char *case_no, const char *pin, char out[33])
+{
+	char	*m = xasprintf("%s:%s", case_no, pin);
+
+	crypt_mac(crypt_get()->pin, m, 16, out);
+	free(m);
 }
 
 /* store_seal - identity sealed for the store; NULL in, NULL out */
@@ -333,6 +347,71 @@ schema_version(struct store *st, int *v)
 	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, "schema"));
 }
 
+/*
+ * migrate_keys - what version 6 needs the key for: receipt PINs kept as
+ * their keyed hash, and the calls' Call-IDs (often the caller's host)
+ * replaced by their tag (store_call_tag)
+ */
+static int
+migrate_keys(struct store *st)
+{
+	sqlite3_stmt	*s, *u;
+	char		 h[33];
+	int		 rc;
+
+	if ((s = store_prep(st, "SELECT id, case_no, pin FROM cases WHERE "
+	    "pin != ''")) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_pin_hash((const char *)sqlite3_column_text(s, 1),
+		    (const char *)sqlite3_column_text(s, 2), h);
+		if ((u = store_prep(st, "UPDATE cases SET pin = '', pin_hash = ? "
+		    "WHERE id = ?")) == NULL)
+			break;
+		store_bind_text(u, 1, h);
+		sqlite3_bind_int64(u, 2, sqlite3_column_int64(s, 0));
+		if (store_step_done(st, u) < 0)
+			break;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return (rc == SQLITE_ROW ? -1 : store_fail(st, "migrate"));
+	if ((s = store_prep(st, "SELECT id, call_id FROM calls")) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		char	 tag[STORE_CALL_TAG];
+
+		store_call_tag((const char *)sqlite3_column_text(s, 1), tag);
+		if ((u = store_prep(st, "UPDATE calls SET call_id = ? WHERE "
+		    "id = ?")) == NULL)
+			break;
+		store_bind_text(u, 1, tag);
+		sqlite3_bind_int64(u, 2, sqlite3_column_int64(s, 0));
+		if (store_step_done(st, u) < 0)
+			break;
+	}
+	sqlite3_finalize(s);
+	return (rc == SQLITE_DONE ? 0 : rc == SQLITE_ROW ? -1 :
+	    store_fail(st, "migrate"));
+}
+
+/*
+ * store_call_tag - what names a call in the store and in log lines: "call-"
+ * and a keyed hash of its Call-ID, which often holds the caller's host
+ * (issue "Hostile senders", finding 10).  The same Call-ID gives the same
+ * tag (a retried commit finds its case).
+ */
+void
+store_call_tag(const char *call_id, char out[STORE_CALL_TAG])
+{
+	char	 h[21];
+	char	*m = xasprintf("call:%s", call_id ? call_id : "");
+
+	crypt_mac(crypt_get()->mac, m, 10, h);
+	free(m);
+	snprintf(out, STORE_CALL_TAG, "call-%s", h);
+}
+
 /* migrate - bring the schema up to SCHEMA_VERSION in one transaction */
 static int
 migrate(struct store *st)
@@ -353,7 +432,8 @@ migrate(struct store *st)
 	if (schema_version(st, &v) < 0)
 		goto rollback;
 	for (i = v; i < SCHEMA_VERSION; i++)
-		if (store_exec(st, migrations[i]) < 0)
+		if (store_exec(st, migrations[i]) < 0 ||
+		    (i == 5 && migrate_keys(st) < 0))
 			goto rollback;
 	snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta (key, value) "
 	    "VALUES ('schema_version', '%d')", SCHEMA_VERSION);
@@ -377,13 +457,12 @@ store_open(const char *path, long busy_timeout, struct store **out, buf *err)
 
 	*out = NULL;
 	/* 承诺书-5: no handle without the key that seals reporters' identity */
-	if (!store_have_keys) {
+	if ((st->keys = crypt_get()) == NULL) {
 		buf_printf(err, "store %s: no key_file loaded (a bug: call "
 		    "store_keys_load first)", path);
 		free(st);
 		return (-1);
 	}
-	st->keys = &store_keys;
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		buf_printf(err, "store %s: %s", path,
@@ -403,6 +482,7 @@ store_open(const char *path, long busy_timeout, struct store **out, buf *err)
 		buf_printf(err, "store %s: %s", path, st->err);
 		goto fail;
 	}
+	st->uid = -1;
 	*out = st;
 	return (0);
 fail:
@@ -430,6 +510,17 @@ store_schema_version(struct store *st)
 	return (schema_version(st, &v) < 0 ? -1 : v);
 }
 
+/*
+ * store_set_uid - the real uid of the person jubaoctl acts for: recorded
+ * with every event beside the actor's name, which is theirs to choose
+ * (issue "Hostile senders", finding 12)
+ */
+void
+store_set_uid(struct store *st, long uid)
+{
+	st->uid = uid;
+}
+
 /* store_add_event - append to the ledger */
 int
 store_add_event(struct store *st, long long case_id, time_t at, const char *actor,
@@ -438,14 +529,79 @@ store_add_event(struct store *st, long long case_id, time_t at, const char *acto
 	sqlite3_stmt	*s;
 
 	if ((s = store_prep(st, "INSERT INTO events (case_id, at, actor, action, "
-	    "detail) VALUES (?, ?, ?, ?, ?)")) == NULL)
+	    "detail, uid) VALUES (?, ?, ?, ?, ?, ?)")) == NULL)
 		return (-1);
 	sqlite3_bind_int64(s, 1, case_id);
 	sqlite3_bind_int64(s, 2, at);
 	store_bind_text(s, 3, actor);
 	store_bind_text(s, 4, action);
 	store_bind_text(s, 5, detail);
+	if (st->uid >= 0)
+		sqlite3_bind_int64(s, 6, st->uid);
+	else
+		sqlite3_bind_null(s, 6);
 	return (store_step_done(st, s));
+}
+
+/*
+ * store_evidence_open - the n-th evidence item of a case (1-based, in the
+ * order show lists them), its opening recorded in the ledger first, by
+ * actor.  -1 with store_busy() 0 when there is no such case or item, or
+ * its file was deleted at purge.
+ */
+int
+store_evidence_open(struct store *st, const char *case_no, long n,
+    const char *actor, struct store_evidence *ev)
+{
+	sqlite3_stmt	*s;
+	long long	 case_id = 0;
+	char		 detail[512];
+	int		 rc;
+
+	memset(ev, 0, sizeof(*ev));
+	if (store_exec(st, "BEGIN IMMEDIATE") < 0)
+		return (-1);
+	if ((s = store_prep(st, "SELECT c.id, e.name, e.type, e.size, e.sha256, "
+	    "COALESCE(e.file, e.sha256), e.note FROM cases c JOIN evidence e ON "
+	    "e.case_id = c.id WHERE c.case_no = ? ORDER BY e.id LIMIT 1 "
+	    "OFFSET ?")) == NULL)
+		goto rollback;
+	store_bind_text(s, 1, case_no);
+	sqlite3_bind_int64(s, 2, n - 1);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		case_id = sqlite3_column_int64(s, 0);
+		snprintf(ev->name, sizeof(ev->name), "%s", sqlite3_column_text(s, 1));
+		snprintf(ev->type, sizeof(ev->type), "%s", sqlite3_column_text(s, 2));
+		ev->size = sqlite3_column_int64(s, 3);
+		snprintf(ev->sha256, sizeof(ev->sha256), "%s",
+		    sqlite3_column_text(s, 4));
+		snprintf(ev->file, sizeof(ev->file), "%s", sqlite3_column_text(s, 5));
+		ev->purged = sqlite3_column_text(s, 6) != NULL && strncmp((const
+		    char *)sqlite3_column_text(s, 6), "purged", 6) == 0;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_fail(st, "evidence");
+		goto rollback;
+	}
+	if (case_id == 0 || n < 1) {
+		store_refuse(st, "case %s has no such evidence item", case_no);
+		goto rollback;
+	}
+	if (ev->purged) {
+		store_refuse(st, "the file of this item of case %s was deleted "
+		    "at purge", case_no);
+		goto rollback;
+	}
+	snprintf(detail, sizeof(detail), "item %ld: %.200s (sha256 %.16s)", n,
+	    ev->name, ev->sha256);
+	if (store_add_event(st, case_id, time(NULL), actor, "evidence_opened",
+	    detail) < 0 || store_exec(st, "COMMIT") < 0)
+		goto rollback;
+	return (0);
+rollback:
+	store_rollback(st);
+	return (-1);
 }
 
 /* find_duplicate - the case a message with this hash and ID went to */
@@ -470,30 +626,31 @@ find_duplicate(struct store *st, const struct report *r, char *case_no,
 }
 
 /*
- * find_case - id, status and missing elements of a case; id 0 if none, or
- * if from (when not NULL) is not the address its reporter wrote from:
- * anyone can read a case number, only the reporter may add to the case.
+ * store_find_case - id, status and missing elements of a case; id 0 if
+ * none, or if sender (when not NULL) is not the reporter's: the envelope
+ * sender the case came from, or the address its acknowledgement went to.
+ * Anyone can read a case number; only its reporter may act on the case.
  */
 int
-store_find_case(struct store *st, const char *case_no, const char *from,
+store_find_case(struct store *st, const char *case_no, const char *sender,
     long long *id, char *status, size_t slen, unsigned *missing)
 {
 	sqlite3_stmt	*s;
+	char		 idx[33];
 	int		 rc;
 
 	*id = 0;
 	if ((s = store_prep(st, "SELECT c.id, c.status, c.missing FROM cases c "
 	    "LEFT JOIN reporters r ON r.case_id = c.id WHERE c.case_no = ? "
-	    "AND (? IS NULL OR r.address_idx = ?)")) == NULL)
+	    "AND (? IS NULL OR r.sender_idx = ? OR EXISTS (SELECT 1 FROM "
+	    "outbox o WHERE o.case_id = c.id AND o.kind = 'ack' AND "
+	    "o.recipient_idx = ?))")) == NULL)
 		return (-1);
-	{
-		char	 idx[33];
-
-		store_index(st, from ? from : "", idx);
-		store_bind_text(s, 1, case_no);
-		store_bind_text(s, 2, from);
-		store_bind_text(s, 3, idx);
-	}
+	store_index(st, sender ? sender : "", idx);
+	store_bind_text(s, 1, case_no);
+	store_bind_text(s, 2, sender);
+	store_bind_text(s, 3, idx);
+	store_bind_text(s, 4, idx);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(s, 0);
 		if (status)
@@ -572,8 +729,8 @@ add_parts(struct store *st, long long case_id, long long msg_id,
 
 	for (i = 0; i < r->nev; i++) {
 		if ((s = store_prep(st, "INSERT INTO evidence (case_id, message, name, "
-		    "type, size, sha256, note, original) "
-		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
+		    "type, size, sha256, note, original, file) "
+		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
 			return (-1);
 		sqlite3_bind_int64(s, 1, case_id);
 		sqlite3_bind_int64(s, 2, msg_id);
@@ -583,6 +740,7 @@ add_parts(struct store *st, long long case_id, long long msg_id,
 		store_bind_text(s, 6, r->ev[i].sha256);
 		store_bind_text(s, 7, r->ev[i].note);
 		sqlite3_bind_int(s, 8, r->ev[i].original);
+		store_bind_text(s, 9, *r->ev[i].file ? r->ev[i].file : NULL);
 		if (store_step_done(st, s) < 0)
 			return (-1);
 	}
@@ -710,7 +868,8 @@ queue_msg(struct store *st, long long case_id, struct store_msg *m,
 	snprintf(status, slen, "%s", m->suppress ? "suppressed" : "queued");
 	snprintf(why, sizeof(why), "%s_%s", m->kind,
 	    m->suppress ? "suppressed" : "queued");
-	return (store_add_event(st, case_id, now, actor, why, m->suppress));
+	return (store_add_event(st, case_id, now, actor, why, m->suppress ?
+	    m->suppress : m->detail));
 }
 
 /* store_msg_clear - release what a render callback filled in */
@@ -722,6 +881,7 @@ store_msg_clear(struct store_msg *m)
 	free(m->message_id);
 	free(m->message);
 	free(m->suppress);
+	free(m->detail);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -742,8 +902,8 @@ new_case(struct store *st, struct report *r, const char *actor,
 	status = r->enterprise && r->missing ? "awaiting_materials" : "received";
 	if ((s = store_prep(st, "INSERT INTO cases (case_no, channel, status, "
 	    "category, priority, enterprise, received_at, deadline, subject, "
-	    "body, lang, spf, spf_domain, missing, pin, updated_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
+	    "body, lang, spf, spf_domain, missing, pin, pin_hash, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)")) == NULL)
 		return (-1);
 	store_bind_text(s, 1, case_no);
 	store_bind_text(s, 2, r->channel);
@@ -759,7 +919,14 @@ new_case(struct store *st, struct report *r, const char *actor,
 	store_bind_text(s, 12, r->spf);
 	store_bind_text(s, 13, r->spf_domain);
 	sqlite3_bind_int(s, 14, (int)r->missing);
-	store_bind_text(s, 15, pin);
+	{
+		/* the PIN itself went to the reporter: only its keyed hash
+		 * stays (issue "Hostile senders", finding 10) */
+		char	 h[33];
+
+		store_pin_hash(case_no, pin, h);
+		store_bind_text(s, 15, h);
+	}
 	sqlite3_bind_int64(s, 16, r->received_at);
 	if (store_step_done(st, s) < 0)
 		return (-1);
@@ -768,14 +935,14 @@ new_case(struct store *st, struct report *r, const char *actor,
 	for (i = 0; i < r->phones.n; i++)
 		buf_printf(&phones, "%s%s", i ? ", " : "", r->phones.v[i]);
 	if ((s = store_prep(st, "INSERT INTO reporters (case_id, address, name, "
-	    "phone, client_addr, address_idx, client_idx) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?)")) == NULL) {
+	    "phone, client_addr, address_idx, client_idx, sender_idx) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) == NULL) {
 		buf_free(&phones);
 		return (-1);
 	}
 	{
 		/* 承诺书-5: who reported is sealed; only a blind index is open */
-		char	*v[4], aidx[33], cidx[33];
+		char	*v[4], aidx[33], cidx[33], sidx[33];
 		int	 k;
 
 		v[0] = store_seal(st, r->from_addr);
@@ -786,11 +953,14 @@ new_case(struct store *st, struct report *r, const char *actor,
 		store_index(st, r->from_addr ? r->from_addr :
 		    (phones.s ? r->phones.v[0] : NULL), aidx);
 		store_index(st, r->client_addr, cidx);
+		store_index(st, r->env_from && *r->env_from ? r->env_from :
+		    NULL, sidx);
 		sqlite3_bind_int64(s, 1, *case_id);
 		for (k = 0; k < 4; k++)
 			store_bind_text(s, 2 + k, v[k]);
 		store_bind_text(s, 6, *aidx ? aidx : NULL);
 		store_bind_text(s, 7, *cidx ? cidx : NULL);
+		store_bind_text(s, 8, *sidx ? sidx : NULL);
 		for (k = 0; k < 4; k++)
 			free(v[k]);
 	}
@@ -982,8 +1152,12 @@ store_intake(struct store *st, struct report *r, long daily_limit,
 		res->duplicate = 1;
 		return (store_exec(st, "COMMIT") < 0 ? -1 : 0);
 	}
+	/* a reply acts on its case only with proof that it answers a message
+	 * we sent about it (case_ref: a good MAC) and from the reporter's own
+	 * address; a case number in a subject is anyone's to write (issue
+	 * "Hostile senders", finding 3) */
 	if (r->case_ref[0] != '\0' && store_find_case(st, r->case_ref,
-	    r->from_addr ? r->from_addr : "", &case_id, status, sizeof(status),
+	    r->env_from ? r->env_from : "", &case_id, status, sizeof(status),
 	    &old_missing) < 0)
 		goto rollback;
 	if (case_id != 0 && r->rating >= 1 && r->rating <= 5) {
@@ -1014,7 +1188,7 @@ store_intake(struct store *st, struct report *r, long daily_limit,
 		if (supplement(st, r, actor, case_id, status, old_missing,
 		    &missing) < 0)
 			goto rollback;
-		if ((s = store_prep(st, "SELECT pin, deadline FROM cases WHERE id = ?")) == NULL)
+		if ((s = store_prep(st, "SELECT deadline FROM cases WHERE id = ?")) == NULL)
 			goto rollback;
 		sqlite3_bind_int64(s, 1, case_id);
 		if (sqlite3_step(s) != SQLITE_ROW) {
@@ -1022,9 +1196,11 @@ store_intake(struct store *st, struct report *r, long daily_limit,
 			store_fail(st, "case");
 			goto rollback;
 		}
-		snprintf(pin, sizeof(pin), "%s", sqlite3_column_text(s, 0));
-		deadline = (time_t)sqlite3_column_int64(s, 1);
+		deadline = (time_t)sqlite3_column_int64(s, 0);
 		sqlite3_finalize(s);
+		/* the PIN went to the reporter with the acknowledgement; only
+		 * its hash is kept */
+		pin[0] = '\0';
 		m.kind = "supplement";
 	} else {
 		if (pin_generate(pin, sizeof(pin)) < 0) {
@@ -1035,10 +1211,19 @@ store_intake(struct store *st, struct report *r, long daily_limit,
 		if (new_case(st, r, actor, res->case_no, sizeof(res->case_no),
 		    pin, &case_id) < 0)
 			goto rollback;
-		if (r->case_ref[0] != '\0' && store_add_event(st, case_id,
-		    r->received_at, actor, "note", "the message named a case "
-		    "that does not exist or was not reported from its address") < 0)
-			goto rollback;
+		/* the same note and the same acknowledgement whether case N
+		 * exists and whoever reported it: no oracle */
+		if (r->case_ref[0] != '\0' || r->case_named[0] != '\0') {
+			char	 note[256];
+
+			snprintf(note, sizeof(note), "the message names case %s "
+			    "but is not a reply to our message from its reporter's "
+			    "address: opened as a new case", r->case_ref[0] ?
+			    r->case_ref : r->case_named);
+			if (store_add_event(st, case_id, r->received_at, actor,
+			    "note", note) < 0)
+				goto rollback;
+		}
 		missing = r->enterprise ? r->missing : 0;
 		deadline = r->received_at + r->deadline_secs;
 		m.kind = "ack";
@@ -1443,8 +1628,8 @@ store_case_show(struct store *st, const char *case_no, int reveal,
 	    store_sub_query(st, c, id, "reports", "SELECT kind, message_id, queue_id, "
 	    "subject, received_at, auto_reason FROM messages WHERE case_id = ? "
 	    "ORDER BY id") < 0 ||
-	    store_sub_query(st, c, id, "events", "SELECT at, actor, action, detail "
-	    "FROM events WHERE case_id = ? ORDER BY id") < 0 ||
+	    store_sub_query(st, c, id, "events", "SELECT at, actor, action, detail, "
+	    "uid FROM events WHERE case_id = ? ORDER BY id") < 0 ||
 	    store_sub_query(st, c, id, "messages", "SELECT id, kind, channel, status, "
 	    "reason, attempts, created_at, sent_at, last_error, message_id "
 	    "FROM outbox WHERE case_id = ? ORDER BY id") < 0)
@@ -1493,18 +1678,29 @@ store_message_get(struct store *st, long id, char **message)
 	return (rc == SQLITE_ROW ? 0 : store_fail(st, "message"));
 }
 
-/* store_case_category - the category key of a case; "" when no such case */
+/*
+ * store_case_category - the category key of a case whose reporter is
+ * sender (store_find_case); "" when there is no such case, or sender is
+ * not its reporter: nothing of a case may shape what anyone else's
+ * message becomes (issue "Hostile senders", finding 3)
+ */
 int
-store_case_category(struct store *st, const char *case_no, char *out,
-    size_t len)
+store_case_category(struct store *st, const char *case_no, const char *sender,
+    char *out, size_t len)
 {
 	sqlite3_stmt	*s;
+	long long	 id;
 	int		 rc;
 
 	out[0] = '\0';
-	if ((s = store_prep(st, "SELECT category FROM cases WHERE case_no = ?")) == NULL)
+	if (store_find_case(st, case_no, sender ? sender : "", &id, NULL, 0,
+	    NULL) < 0)
 		return (-1);
-	store_bind_text(s, 1, case_no);
+	if (id == 0)
+		return (0);
+	if ((s = store_prep(st, "SELECT category FROM cases WHERE id = ?")) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		snprintf(out, len, "%s", sqlite3_column_text(s, 0));
@@ -1515,16 +1711,18 @@ store_case_category(struct store *st, const char *case_no, char *out,
 /*
  * store_outbox_add - queue (or record as suppressed, when suppress is not
  * NULL) one more message of a case on a channel ("email", "sip"), with
- * its event, in one transaction.  0 or -1.
+ * its event, in one transaction; an acknowledgement past daily_limit (0:
+ * none) to the same recipient in 24 hours is suppressed.  0 or -1.
  */
 int
 store_outbox_add(struct store *st, const char *case_no, const char *kind,
     const char *channel, const char *recipient, const char *message,
-    const char *suppress, const char *actor)
+    const char *suppress, long daily_limit, const char *actor)
 {
 	long long	 case_id;
 	time_t		 now = time(NULL);
-	char		 why[128];
+	char		 why[128], limit[128];
+	long		 sent = 0;
 
 	if (store_exec(st, "BEGIN IMMEDIATE") < 0)
 		return (-1);
@@ -1536,6 +1734,17 @@ store_outbox_add(struct store *st, const char *case_no, const char *kind,
 	}
 	if (recipient == NULL && suppress == NULL)
 		suppress = "no address to send to";
+	/* a caller's number is whatever the From said: at most daily_limit
+	 * acknowledgements to one number a day (finding 11) */
+	if (suppress == NULL && daily_limit > 0 && strcmp(kind, "ack") == 0) {
+		if (acks_today(st, recipient, now, &sent) < 0)
+			goto rollback;
+		if (sent >= daily_limit) {
+			snprintf(limit, sizeof(limit), "rate limit: %ld "
+			    "acknowledgements to this number in 24 hours", sent);
+			suppress = limit;
+		}
+	}
 	if (store_outbox_insert(st, case_id, kind, channel, recipient, NULL,
 	    NULL, message, suppress ? "suppressed" : "queued", suppress, now) < 0)
 		goto rollback;

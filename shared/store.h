@@ -31,6 +31,7 @@ struct store_msg {
 	char		*message_id;
 	char		*message;	/* the whole RFC 5322 message */
 	char		*suppress;	/* RFC 3834 etc.: why it is not sent */
+	char		*detail;	/* for the ledger, when it is sent */
 };
 
 typedef int (*store_render_fn)(void *arg, const struct report *,
@@ -56,7 +57,23 @@ struct outbox_item {
 	time_t	 created_at;
 };
 
+#define STORE_CALL_TAG	26	/* "call-" + 20 hex + NUL */
+
+struct store_evidence {
+	char		 name[256];
+	char		 type[128];
+	long long	 size;
+	char		 sha256[65];
+	char		 file[65];	/* the sealed file's id (or, from before, its SHA-256) */
+	int		 purged;
+};
+
 int	 store_keys_load(const char *key_file, buf *err);
+void	 store_set_uid(struct store *, long uid);
+int	 store_evidence_open(struct store *, const char *case_no, long n,
+	    const char *actor, struct store_evidence *);
+void	 store_pin_hash(const char *case_no, const char *pin, char out[33]);
+void	 store_call_tag(const char *call_id, char out[STORE_CALL_TAG]);
 int	 store_open(const char *path, long busy_timeout, struct store **, buf *err);
 void	 store_set_flood(struct store *, long rep_hour, long rep_day,
 	    long client_hour, long client_day);
@@ -79,8 +96,8 @@ void	 outbox_item_clear(struct outbox_item *);
 int	 store_case_list(struct store *, const char *status, json_t **out);
 int	 store_case_show(struct store *, const char *case_no, int reveal,
 	    const char *actor, json_t **out);
-int	 store_case_category(struct store *, const char *case_no, char *out,
-	    size_t len);
+int	 store_case_category(struct store *, const char *case_no,
+	    const char *sender, char *out, size_t len);
 int	 store_message_get(struct store *, long id, char **message);
 
 /* the hotline (jubao-sipd): other channels' outbox rows, the call ledger */
@@ -89,7 +106,8 @@ int	 store_outbox_claim_channel(struct store *, const char *channel,
 	    int *found);
 int	 store_outbox_add(struct store *, const char *case_no,
 	    const char *kind, const char *channel, const char *recipient,
-	    const char *message, const char *suppress, const char *actor);
+	    const char *message, const char *suppress, long daily_limit,
+	    const char *actor);
 int	 store_call_log(struct store *, const char *call_id, time_t started,
 	    time_t ended, const char *outcome, const char *case_no,
 	    const char *keys, long recorded_ms, const char *detail);
@@ -142,7 +160,8 @@ int	 store_case_act(struct store *, const char *case_no,
 int	 store_case_rate(struct store *, const char *case_no, int rating,
 	    const char *actor, time_t now);
 int	 store_feedback_bounced(struct store *, const char *case_no,
-	    const char *diagnostic, time_t now);
+	    const char *message_id, const char *diagnostic, time_t now,
+	    int *found);
 int	 store_case_query(struct store *, const struct case_filter *, json_t **);
 int	 store_case_extra(struct store *, json_t *, long long id);
 int	 store_hot(struct store *, time_t from, time_t to, long limit, json_t **);

@@ -296,6 +296,7 @@ out:
 	free(m.message_id);
 	free(m.message);
 	free(m.suppress);
+	free(m.detail);
 	feedback_info_clear(&fi);
 	return (rc);
 }
@@ -457,35 +458,41 @@ rollback:
 }
 
 /*
- * store_feedback_bounced - a bounce came back to the VERP address of a
- * case's feedback: the newest feedback row sent by email is marked
- * failed, with the bounce's diagnostic, and the case records it.
+ * store_feedback_bounced - a delivery failure report came back to the
+ * signed VERP address of one feedback message (message_id): that row, if
+ * it was sent, is marked failed with the diagnostic, and the case records
+ * it.  *found 0 when no such message was sent (nothing is changed: a
+ * forged or stale report).  0 or -1.
  */
 int
 store_feedback_bounced(struct store *st, const char *case_no,
-    const char *diagnostic, time_t now)
+    const char *message_id, const char *diagnostic, time_t now, int *found)
 {
 	sqlite3_stmt	*s;
 	long long	 id;
 
+	*found = 0;
 	if (store_exec(st, "BEGIN IMMEDIATE") < 0)
 		return (-1);
 	if (store_find_case(st, case_no, NULL, &id, NULL, 0, NULL) < 0)
 		goto rollback;
-	if (id == 0) {
-		store_refuse(st, "no case %s", case_no);
-		goto rollback;
-	}
+	if (id == 0)
+		return (store_exec(st, "COMMIT"));
 	if ((s = store_prep(st, "UPDATE outbox SET status = 'failed', "
-	    "reason = ?, last_error = ? WHERE id = (SELECT max(id) FROM outbox "
-	    "WHERE case_id = ? AND kind = 'feedback' AND channel = 'email')")) == NULL)
+	    "reason = 'bounced', last_error = ? WHERE case_id = ? AND "
+	    "kind = 'feedback' AND channel = 'email' AND status = 'sent' AND "
+	    "message_id = ?")) == NULL)
 		goto rollback;
-	store_bind_text(s, 1, "bounced");
-	store_bind_text(s, 2, diagnostic);
-	sqlite3_bind_int64(s, 3, id);
-	if (store_step_done(st, s) < 0 ||
+	store_bind_text(s, 1, diagnostic);
+	sqlite3_bind_int64(s, 2, id);
+	store_bind_text(s, 3, message_id);
+	if (store_step_done(st, s) < 0)
+		goto rollback;
+	if ((*found = sqlite3_changes(st->db) > 0) &&
 	    store_add_event(st, id, now, "jubao-milter", "feedback_bounced",
-	    diagnostic) < 0 || store_exec(st, "COMMIT") < 0)
+	    diagnostic) < 0)
+		goto rollback;
+	if (store_exec(st, "COMMIT") < 0)
 		goto rollback;
 	return (0);
 rollback:
@@ -819,7 +826,8 @@ digest_list(struct store *st, json_t *o, const char *key, const char *sql,
 
 /*
  * store_digest - what the handlers' daily digest lists: cases overdue,
- * cases due before day_end, and 限时加私 measures ending within window.
+ * cases due before day_end (jubaoctl: within 24 hours), and 限时加私
+ * measures ending within window.
  */
 int
 store_digest(struct store *st, time_t now, time_t day_end, long window,

@@ -19,6 +19,7 @@ struct store {
 	int			 busy;
 	const struct crypt_keys	*keys;	/* NULL: identity cannot be stored */
 	long			 flood[4];	/* caps: reporter hour, day; client hour, day */
+	long			 uid;		/* the user who acts (jubaoctl), -1 */
 };
 
 char		*store_seal(struct store *, const char *);

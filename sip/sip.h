@@ -83,7 +83,10 @@ struct call {
 	struct runtime	*rt;
 	void		*nh;		/* nua_handle_t */
 	char		*call_id;
-	char		 tag[24];	/* short Call-ID for log lines */
+	char		 tag[STORE_CALL_TAG];	/* "call-" + a keyed hash of the
+					 * Call-ID, which often holds the
+					 * caller's host: log lines and the
+					 * store name a call by it */
 	enum call_state	 state;
 	int		 refs;		/* the dialog, and a pending commit */
 	int		 hungup;	/* the caller is gone */
@@ -181,6 +184,7 @@ int		 rtp_playing(const struct call *);
 int		 rec_start(struct call *);
 void		 rec_stop(struct call *);
 int		 rtp_source_allowed(const struct call *, struct in_addr);
+int		 rtp_dest_listed(const struct call *, struct in_addr);
 
 /* sip_call.c */
 void		 call_start(struct call *);
@@ -205,6 +209,7 @@ void		 ua_shutting_down(void);
 void		 ua_destroy(void);
 void		 ua_media_detach(struct call *);
 void		 ua_bye(struct call *);
+void		 ua_drop(struct call *);
 void		 ua_outbox_run(void);
 int		 dtmf_from_info(const char *ctype, const char *body);
 

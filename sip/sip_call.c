@@ -30,6 +30,7 @@
 #include <sodium.h>
 
 #include "ack.h"
+#include "crypt.h"
 #include "evidence.h"
 #include "log.h"
 #include "sip.h"
@@ -306,6 +307,16 @@ call_tick(struct call *c, int64_t now)
 
 	if (c->hungup || c->state == CS_DONE)
 		return;
+	/* answered, and no ACK in sip_ack_timeout: most likely an INVITE
+	 * from an address not the sender's; the line and the port are freed
+	 * now, not when the 200 OK's retransmissions give up (32 s) */
+	if (c->state == CS_NEW && now - c->started_ms >= cfg->sip_ack_timeout *
+	    1000) {
+		log_info("%s: no ACK in %lds: dropped", c->tag,
+		    cfg->sip_ack_timeout);
+		ua_drop(c);
+		return;
+	}
 	if (now >= c->deadline_ms && c->state < CS_COMMIT) {
 		log_info("%s: sip_max_call_length reached", c->tag);
 		if (c->state == CS_RECORD) {
@@ -503,8 +514,9 @@ build_report(const struct call *c, const struct cfg *cfg, char *summary,
 	long			 dur = (long)(c->ended - c->started);
 
 	r->received_at = c->started;
-	r->queue_id = xstrdup(c->call_id);
-	r->message_id = xasprintf("sip:%s", c->call_id);
+	/* the Call-ID often names the caller's host: the tag stands for it */
+	r->queue_id = xstrdup(c->tag);
+	r->message_id = xasprintf("sip:%s", c->tag);
 	r->lang = xstrdup("zh-CN");
 	if (c->trusted && c->pai_number) {
 		number = c->pai_number;
@@ -535,9 +547,9 @@ build_report(const struct call *c, const struct cfg *cfg, char *summary,
 	fmt_local(c->started, st, sizeof(st));
 	fmt_local(c->ended, en, sizeof(en));
 	snprintf(summary, slen,
-	    "渠道：举报热线\nCall-ID：%s\n开始：%s\n结束：%s\n时长：%ld 秒\n"
+	    "渠道：举报热线\n通话标识：%s\n开始：%s\n结束：%s\n时长：%ld 秒\n"
 	    "按键：%s\n类别：%s（%s）\n录音：%ld.%03ld 秒，结束原因：%s%s",
-	    c->call_id, st, en, dur, c->keys[0] ? c->keys : "（无）", cat->name,
+	    c->tag, st, en, dur, c->keys[0] ? c->keys : "（无）", cat->name,
 	    cat->key, c->recorded_ms / 1000, c->recorded_ms % 1000,
 	    c->end_reason, c->interrupted ? "\n状态：通话中断，录音在重启后恢复" : "");
 	r->text = xasprintf("%s\n", summary);
@@ -559,6 +571,7 @@ call_commit(struct call *c, struct store *st, const struct cfg *cfg,
 	struct store_intake_result	 res;
 	struct staff_ctx		 sc;
 	char				 sha[65], summary[1024], *ev = NULL;
+	char				 id[EVIDENCE_ID];
 	char				*name = NULL, *sms = NULL, *to = NULL;
 	const char			*number, *why = NULL;
 	off_t				 bytes = 0;
@@ -569,7 +582,7 @@ call_commit(struct call *c, struct store *st, const struct cfg *cfg,
 	*too_short = 0;
 	if (c->rec_fd < 0) {
 		/* no recording: the ledger only */
-		if (store_call_log(st, c->call_id, c->started, c->ended,
+		if (store_call_log(st, c->tag, c->started, c->ended,
 		    c->end_reason, NULL, c->keys, 0, NULL) < 0) {
 			log_error("%s: call ledger: %s", c->tag, store_error(st));
 			return (-1);
@@ -588,7 +601,7 @@ call_commit(struct call *c, struct store *st, const struct cfg *cfg,
 		snprintf(d, sizeof(d), "recording of %ld ms is shorter than "
 		    "sip_record_min (%lds): no case", c->recorded_ms,
 		    cfg->sip_record_min);
-		if (store_call_log(st, c->call_id, c->started, c->ended,
+		if (store_call_log(st, c->tag, c->started, c->ended,
 		    "abandoned", NULL, c->keys, c->recorded_ms, d) < 0) {
 			log_error("%s: call ledger: %s", c->tag, store_error(st));
 			return (-1);
@@ -601,16 +614,20 @@ call_commit(struct call *c, struct store *st, const struct cfg *cfg,
 		return (0);
 	}
 	buf_adds(&err, "");
-	if (evidence_put_file(cfg->evidence_dir, c->rec_path, sha, &size,
-	    &err) < 0) {
+	if (sha256_file(c->rec_path, sha, &size) < 0) {
+		log_warn("%s: %s", c->tag, c->rec_path);
+		goto out;
+	}
+	if (evidence_put_file(cfg->evidence_dir, c->rec_path, id, &err) < 0) {
 		log_error("%s: evidence: %s", c->tag, err.s);
 		goto out;
 	}
 	r = build_report(c, cfg, summary, sizeof(summary));
 	name = xasprintf("hotline-%ld.wav", (long)c->started);
-	report_add_evidence(r, name, "audio/wav", size, sha, NULL);
+	snprintf(report_add_evidence(r, name, "audio/wav", size, sha,
+	    NULL)->file, EVIDENCE_ID, "%s", id);
 	memcpy(r->content_hash, sha, sizeof(r->content_hash));
-	ev = evidence_path(cfg->evidence_dir, sha);
+	ev = xstrdup(c->rec_path);
 	sc.cfg = cfg;
 	sc.c = c;
 	sc.wav = ev;
@@ -640,10 +657,11 @@ call_commit(struct call *c, struct store *st, const struct cfg *cfg,
 		    "请妥善保存，查询办理结果时使用。", cfg->site_name,
 		    c->case_no, c->pin);
 		if (*cfg->sip_sms_gateway != '\0' && store_outbox_add(st,
-		    c->case_no, "ack", "sip", to, sms, why, "jubao-sipd") < 0)
+		    c->case_no, "ack", "sip", to, sms, why, cfg->ack_daily_limit,
+		    "jubao-sipd") < 0)
 			log_error("%s: case %s: SMS acknowledgement not "
 			    "queued: %s", c->tag, c->case_no, store_error(st));
-		if (store_call_log(st, c->call_id, c->started, c->ended,
+		if (store_call_log(st, c->tag, c->started, c->ended,
 		    c->interrupted ? "interrupted" : "case", c->case_no, c->keys,
 		    c->recorded_ms, c->end_reason) < 0)
 			log_error("%s: call ledger: %s", c->tag, store_error(st));
@@ -722,6 +740,7 @@ recover_recordings(struct runtime *rt)
 		char		*meta = NULL, *v;
 		FILE		*fp;
 		size_t		 mlen = 0;
+		int		 fd;
 
 		l = strlen(e->d_name);
 		if (l < 6 || strcmp(e->d_name + l - 5, ".meta") != 0)
@@ -733,14 +752,22 @@ recover_recordings(struct runtime *rt)
 		    e->d_name);
 		c->rec_path = xasprintf("%s/%.*s.wav.part",
 		    cfg->sip_recordings_dir, (int)(l - 5), e->d_name);
-		if ((fp = fopen(c->meta_path, "r")) != NULL) {
-			meta = xcalloc(1, 8192);
-			mlen = fread(meta, 1, 8191, fp);
+		/* run_user's own files, opened as run_user, never through a
+		 * link: the sidecar (sealed: who called) and the recording */
+		if ((fd = open(c->meta_path, O_RDONLY | O_NOFOLLOW |
+		    O_CLOEXEC)) >= 0 && (fp = fdopen(fd, "r")) != NULL) {
+			char	*sealed = xcalloc(1, 16384);
+
+			mlen = fread(sealed, 1, 16383, fp);
 			fclose(fp);
-		}
+			meta = crypt_open(crypt_get(), sealed);
+			free(sealed);
+		} else if (fd >= 0)
+			close(fd);
 		(void)mlen;
 		if (meta == NULL || (c->rec_fd = open(c->rec_path,
-		    O_RDWR | O_CLOEXEC)) < 0 || fstat(c->rec_fd, &sb) < 0) {
+		    O_RDWR | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+		    fstat(c->rec_fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
 			log_info("recovery: %s has no recording: removed",
 			    c->meta_path);
 			unlink(c->meta_path);
@@ -749,7 +776,7 @@ recover_recordings(struct runtime *rt)
 			continue;
 		}
 		c->call_id = meta_get(meta, "call_id");
-		snprintf(c->tag, sizeof(c->tag), "%.20s", c->call_id);
+		store_call_tag(c->call_id, c->tag);
 		v = meta_get(meta, "started");
 		c->started = (time_t)atol(v);
 		free(v);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <curl/curl.h>
@@ -411,6 +412,7 @@ main(int argc, char **argv)
 		}
 	if (optind != argc)
 		usage();
+	umask(027);
 	log_init("jubao-sipd", fg || check, NULL);
 	log_set_verbose(verbose);
 	g_mime_init();
@@ -436,36 +438,23 @@ main(int argc, char **argv)
 	rt_current = rt;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 
-	if (mkdirs(rt->cfg->sip_recordings_dir, 0700) < 0)
-		log_fatal("sip_recordings_dir %s: %s",
-		    rt->cfg->sip_recordings_dir, strerror(errno));
-	if (mkdirs(rt->cfg->evidence_dir, 0750) < 0)
-		log_fatal("evidence_dir %s: %s", rt->cfg->evidence_dir,
-		    strerror(errno));
+	/* (root) the directories, handed to run_user without following a
+	 * link it could have planted; the SIP sockets are unprivileged ports
+	 * opened below as run_user */
 	err.len = 0;
+	privdrop_store(rt->cfg->run_user, rt->cfg->store_path, &err);
+	privdrop_dir(rt->cfg->run_user, rt->cfg->evidence_dir, 0750, &err);
+	privdrop_dir(rt->cfg->run_user, rt->cfg->sip_recordings_dir, 0700, &err);
+	if (err.len > 0 || privdrop_to(rt->cfg->run_user, &err) < 0)
+		log_fatal("%s", err.s);
+	/* as run_user from here: the store, and the recordings a crash left
+	 * (what is in a directory run_user owns is never read as root) */
 	if (store_open(rt->cfg->store_path, rt->cfg->store_busy_timeout, &st,
 	    &err) < 0)
 		log_fatal("%s", err.s);
 	store_close(st);
 	if ((n = recover_recordings(rt)) > 0)
 		log_info("%d interrupted call(s) recovered as cases", n);
-	{
-		/* run_user takes over what root made; the SIP sockets are
-		 * unprivileged ports or opened below as run_user */
-		static const char *const sfx[] = { "", "-wal", "-shm", NULL };
-		char	*p;
-		int	 i;
-
-		for (i = 0; sfx[i]; i++) {
-			p = xasprintf("%s%s", rt->cfg->store_path, sfx[i]);
-			privdrop_chown(rt->cfg->run_user, p, &err);
-			free(p);
-		}
-		privdrop_chown(rt->cfg->run_user, rt->cfg->evidence_dir, &err);
-		privdrop_chown(rt->cfg->run_user, rt->cfg->sip_recordings_dir, &err);
-		if (err.len > 0 || privdrop_to(rt->cfg->run_user, &err) < 0)
-			log_fatal("%s", err.s);
-	}
 
 	/* signals: blocked everywhere, read from a signalfd in the loop */
 	sigemptyset(&set);

@@ -37,6 +37,7 @@
 #include <unistd.h>
 #include <sodium.h>
 
+#include "crypt.h"
 #include "evidence.h"
 #include "log.h"
 #include "sip.h"
@@ -191,6 +192,21 @@ rtp_source_allowed(const struct call *c, struct in_addr a)
 	return (0);
 }
 
+/* rtp_dest_listed - is this address one of sip_rtp_sources by name ("any" is not) */
+int
+rtp_dest_listed(const struct call *c, struct in_addr a)
+{
+	const strlist	*l = &c->rt->cfg->sip_rtp_sources;
+	char		 s[INET_ADDRSTRLEN];
+	size_t		 i;
+
+	inet_ntop(AF_INET, &a, s, sizeof(s));
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return (1);
+	return (0);
+}
+
 /* rtp_play - queue a prompt */
 void
 rtp_play(struct call *c, int prompt)
@@ -292,43 +308,46 @@ rtp_tick(struct call *c, int64_t now)
 
 /*
  * rec_start - open the recording (a WAV with an unknown length) and its
- * sidecar, sip_recordings_dir/ID.wav.part and ID.meta.  0 or -1.
+ * sidecar, sip_recordings_dir/TIME-TAG.wav.part and TIME-TAG.meta.  The
+ * sidecar holds who called, sealed (crypt_seal): recovery needs it to make
+ * the case after a crash.  New files only, never through a link.  0 or -1.
  */
 int
 rec_start(struct call *c)
 {
 	const struct cfg	*cfg = c->rt->cfg;
-	char			 id[65];
-	FILE			*fp;
+	char			*meta, *sealed;
+	size_t			 len;
 	int			 fd;
 
-	sha256_hex(c->call_id, strlen(c->call_id), id);
-	id[24] = '\0';
 	c->rec_path = xasprintf("%s/%ld-%s.wav.part", cfg->sip_recordings_dir,
-	    (long)c->started, id);
+	    (long)c->started, c->tag);
 	c->meta_path = xasprintf("%s/%ld-%s.meta", cfg->sip_recordings_dir,
-	    (long)c->started, id);
-	/* the sidecar first: recovery needs it to make the case */
-	if ((fp = fopen(c->meta_path, "w")) == NULL) {
-		log_warn("%s: %s", c->tag, c->meta_path);
-		return (-1);
-	}
-	fchmod(fileno(fp), 0600);
-	fprintf(fp, "call_id=%s\nstarted=%ld\ncategory=%s\nkeys=%s\n"
+	    (long)c->started, c->tag);
+	meta = xasprintf("call_id=%s\nstarted=%ld\ncategory=%s\nkeys=%s\n"
 	    "from_name=%s\nfrom_number=%s\npai_name=%s\npai_number=%s\n"
 	    "peer=%s\ntrusted=%d\n", c->call_id, (long)c->started,
 	    c->cat ? c->cat->key : "other", c->keys,
 	    c->from_name ? c->from_name : "", c->from_number ? c->from_number : "",
 	    c->pai_name ? c->pai_name : "", c->pai_number ? c->pai_number : "",
 	    c->peer, c->trusted);
-	if (fflush(fp) != 0 || fsync(fileno(fp)) < 0) {
+	sealed = crypt_seal(crypt_get(), meta);
+	free(meta);
+	len = strlen(sealed);
+	/* the sidecar first: recovery needs it to make the case */
+	if ((fd = open(c->meta_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) < 0 || write(fd, sealed, len) != (ssize_t)len ||
+	    fsync(fd) < 0) {
 		log_warn("%s: %s", c->tag, c->meta_path);
-		fclose(fp);
+		if (fd >= 0)
+			close(fd);
+		free(sealed);
 		return (-1);
 	}
-	fclose(fp);
-	if ((fd = open(c->rec_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) < 0 || wav_header(fd, 0xffffffff) < 0) {
+	close(fd);
+	free(sealed);
+	if ((fd = open(c->rec_path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) < 0 || wav_header(fd, 0xffffffff) < 0) {
 		log_warn("%s: %s", c->tag, c->rec_path);
 		if (fd >= 0)
 			close(fd);

@@ -42,6 +42,8 @@
 /* sofia-sip's own log objects (exported, not in its public headers) */
 extern su_log_t	 nua_log[], nta_log[], tport_log[], soa_log[];
 
+#include <sodium.h>
+
 #include "log.h"
 #include "outbox.h"
 #include "sip.h"
@@ -65,11 +67,19 @@ struct ua_reg {
 	int		 ok;
 };
 
-/* a token bucket per source address (the INVITE rate) */
+/*
+ * a token bucket per source address (the INVITE rate), in a hash table
+ * of RATE_SLOTS with linear probing, keyed with a random per-process
+ * secret so that nobody can aim addresses at one slot; when full, the
+ * bucket idle longest is reused (it would have refilled anyway)
+ */
+#define RATE_SLOTS	4096
+#define RATE_PROBE	16
 struct rate {
 	struct in_addr	 a;
 	double		 tokens;
 	int64_t		 at;
+	int		 used;
 };
 
 static su_root_t	*root;
@@ -77,7 +87,8 @@ static nua_t		*nua;
 static nua_handle_t	*reg_nh;
 static struct ua_reg	 reg_ctx = { UA_REG, 0, 0 };
 static su_timer_t	*reg_timer;
-static struct rate	 rates[512];
+static struct rate	 rates[RATE_SLOTS];
+static uint32_t		 rate_key;
 static int		 msgs_in_flight;
 
 /* call_of - the call bound to a handle, or NULL */
@@ -91,12 +102,32 @@ call_of(void *hmagic)
 static int
 rate_ok(struct in_addr a, long per_minute)
 {
-	struct rate	*r = &rates[(ntohl(a.s_addr) * 2654435761u) >> 23];
+	struct rate	*r = NULL, *oldest = NULL;
 	int64_t		 now = now_ms();
+	uint32_t	 h;
+	int		 i;
 
 	if (per_minute <= 0)
 		return (1);
-	if (r->a.s_addr != a.s_addr || r->at == 0) {
+	if (rate_key == 0)
+		rate_key = randombytes_random() | 1;
+	h = ((ntohl(a.s_addr) ^ rate_key) * 2654435761u) % RATE_SLOTS;
+	for (i = 0; i < RATE_PROBE; i++) {
+		struct rate *s = &rates[(h + (uint32_t)i) % RATE_SLOTS];
+
+		if (s->used && s->a.s_addr == a.s_addr) {
+			r = s;
+			break;
+		}
+		if (!s->used) {
+			if (oldest == NULL || oldest->used)
+				oldest = s;
+		} else if (oldest == NULL || (oldest->used && s->at < oldest->at))
+			oldest = s;
+	}
+	if (r == NULL) {
+		r = oldest;
+		r->used = 1;
 		r->a = a;
 		r->tokens = (double)per_minute;
 		r->at = now;
@@ -177,29 +208,50 @@ sdp_conn(const sdp_session_t *s, const sdp_media_t *m)
 	return (m->m_connections ? m->m_connections : s->sdp_connection);
 }
 
-/* sdp_mline_ok - "<media> <port>[/<n>] <proto> <fmt> ..." (RFC 4566 §5.14) */
+/* sdp_token_char - RFC 4566 §9: token-char (no "/", no space) */
+static int
+sdp_token_char(int ch)
+{
+	static const char	 tok[] = "!#$%&'*+-.^_`{|}~";
+
+	return (isalnum(ch) || (ch != 0 && strchr(tok, ch) != NULL));
+}
+
+/*
+ * sdp_mline_ok - "<media> <port>[/<n>] <proto> <fmt> ..." exactly as RFC
+ * 4566 §5.14 has it: media and formats are tokens, the port digits with
+ * at most one "/" and digits after it, the protocol tokens joined by
+ * single "/" (sofia-sip's sdp_parse allocates without bound on "4/20/0/"
+ * or "0//////RTP/AVP": found by fuzz_sdp)
+ */
 static int
 sdp_mline_ok(const char *s, size_t len)
 {
-	static const char	 tok[] = "!#$%&'*+-.^_`{|}~";
-	size_t			 i, field = 0, flen = 0;
-	int			 ch;
+	size_t	 i, field = 0, flen = 0, slashes = 0;
+	int	 ch, prev = ' ';
 
 	for (i = 0; i < len && s[i] != '\r' && s[i] != '\n'; i++) {
 		ch = (unsigned char)s[i];
 		if (ch == ' ') {
+			if (flen > 0 && prev == '/')
+				return (0);	/* "4/" or "RTP/" */
 			if (flen > 0)
 				field++;
 			flen = 0;
+			slashes = 0;
+			prev = ch;
 			continue;
 		}
-		flen++;
-		if (field == 1 ? !(isdigit(ch) || ch == '/') :
-		    !(isalnum(ch) || (ch != 0 && strchr(tok, ch)) ||
-		    (field == 2 && ch == '/')))
+		if (ch == '/') {
+			if ((field != 1 && field != 2) || flen == 0 ||
+			    prev == '/' || (field == 1 && ++slashes > 1))
+				return (0);
+		} else if (field == 1 ? !isdigit(ch) : !sdp_token_char(ch))
 			return (0);
+		flen++;
+		prev = ch;
 	}
-	return (field + (flen > 0) >= 4);
+	return (prev != '/' && field + (flen > 0) >= 4);
 }
 
 /*
@@ -299,6 +351,15 @@ sdp_offer(struct call *c, const char *body, size_t len, int answer_only,
 		c->latched = 0;
 	}
 	c->sdp_remote = a;
+	/* RTP goes where the call came from, not wherever an SDP says (a
+	 * reflector aimed at loopback or a third party: finding 11), unless
+	 * the peer is trusted or the address is one of sip_rtp_sources */
+	if (a.sin_addr.s_addr != c->sig_addr.s_addr && !c->trusted &&
+	    !rtp_dest_listed(c, a.sin_addr)) {
+		log_info("%s: the SDP names another host than the signalling "
+		    "source: RTP goes to the source", c->tag);
+		a.sin_addr = c->sig_addr;
+	}
 	if (!c->latched) {
 		c->remote = a;
 		c->remote_ok = 1;
@@ -407,6 +468,19 @@ respond_refuse(nua_handle_t *nh, int status, const char *phrase,
 	nua_handle_destroy(nh);
 }
 
+/* unconfirmed_calls - calls answered whose ACK has not come */
+static int
+unconfirmed_calls(void)
+{
+	struct call	*c;
+	int		 n = 0;
+
+	for (c = call_list(); c; c = c->next)
+		if (!c->hungup && c->state == CS_NEW)
+			n++;
+	return (n);
+}
+
 /* active_calls - calls with a live dialog */
 static int
 active_calls(void)
@@ -431,11 +505,12 @@ invite(nua_handle_t *nh, const sip_t *sip)
 	const char	*user, *why, *cid;
 	struct call	*c;
 	struct in_addr	 src;
-	char		 peer[64], *sdp;
+	char		 peer[64], *sdp, tag[STORE_CALL_TAG];
 	size_t		 i;
 	su_wait_t	 w[1];
 
 	cid = sip->sip_call_id ? sip->sip_call_id->i_id : "-";
+	store_call_tag(cid, tag);
 	user = sip->sip_request->rq_url->url_user;
 	peer_of(&src, peer, sizeof(peer));
 	/* known scanners (friendly-scanner, sipcli, ...) get 403 and no call */
@@ -443,8 +518,8 @@ invite(nua_handle_t *nh, const sip_t *sip)
 		for (i = 0; i < cfg->sip_scanner_agents.n; i++)
 			if (strcasestr(sip->sip_user_agent->g_string,
 			    cfg->sip_scanner_agents.v[i]) != NULL) {
-				log_info("%.40s: INVITE from a scanner (User-Agent "
-				    "matches '%s'): 403", cid,
+				log_info("%s: INVITE from a scanner (User-Agent "
+				    "matches '%s'): 403", tag,
 				    cfg->sip_scanner_agents.v[i]);
 				respond_refuse(nh, SIP_403_FORBIDDEN, "scanner", NULL);
 				goto out;
@@ -453,8 +528,8 @@ invite(nua_handle_t *nh, const sip_t *sip)
 		if (strcmp(user, cfg->sip_hotline_users.v[i]) == 0)
 			break;
 	if (user == NULL || i == cfg->sip_hotline_users.n) {
-		log_info("%.40s: INVITE for a user that is not a hotline "
-		    "number: 404", cid);
+		log_info("%s: INVITE for a user that is not a hotline "
+		    "number: 404", tag);
 		respond_refuse(nh, SIP_404_NOT_FOUND, "not a hotline number", NULL);
 		goto out;
 	}
@@ -464,17 +539,28 @@ invite(nua_handle_t *nh, const sip_t *sip)
 		goto out;
 	}
 	if (!rate_ok(src, cfg->sip_invite_rate)) {
-		log_info("%.40s: INVITE rate of %s exceeded "
-		    "(sip_invite_rate %ld a minute): 503", cid, peer,
+		/* the source address is the caller's, often: not logged */
+		log_info("%s: INVITE rate of its source address exceeded "
+		    "(sip_invite_rate %ld a minute): 503", tag,
 		    cfg->sip_invite_rate);
 		respond_refuse(nh, SIP_503_SERVICE_UNAVAILABLE,
 		    "too many calls from this address", "10");
 		goto out;
 	}
 	if (active_calls() >= cfg->sip_max_calls) {
-		log_info("%.40s: %d calls in progress (sip_max_calls): 486",
-		    cid, active_calls());
+		log_info("%s: %d calls in progress (sip_max_calls): 486",
+		    tag, active_calls());
 		respond_refuse(nh, SIP_486_BUSY_HERE, "all lines busy", NULL);
+		goto out;
+	}
+	/* answered and not confirmed: over UDP anyone can send an INVITE
+	 * from an address not theirs, and each would hold a line and a port
+	 * until the ACK never comes (finding 11) */
+	if (unconfirmed_calls() >= cfg->sip_max_unconfirmed) {
+		log_info("%s: %d answered calls wait for their ACK "
+		    "(sip_max_unconfirmed): 503", tag, unconfirmed_calls());
+		respond_refuse(nh, SIP_503_SERVICE_UNAVAILABLE,
+		    "too many calls waiting for an ACK", "5");
 		goto out;
 	}
 	c = xcalloc(1, sizeof(*c));
@@ -486,7 +572,7 @@ invite(nua_handle_t *nh, const sip_t *sip)
 	c->rt = rt;
 	rt = NULL;
 	c->call_id = xstrdup(cid);
-	snprintf(c->tag, sizeof(c->tag), "%.20s", cid);
+	snprintf(c->tag, sizeof(c->tag), "%s", tag);
 	c->started = time(NULL);
 	c->started_ms = c->state_ms = now_ms();
 	c->deadline_ms = c->started_ms + cfg->sip_max_call_length * 1000;
@@ -883,6 +969,20 @@ ua_bye(struct call *c)
 {
 	if (c->nh)
 		nua_bye(c->nh, TAG_END());
+}
+
+/* ua_drop - end a call that never got its ACK: the dialog is forgotten */
+void
+ua_drop(struct call *c)
+{
+	nua_handle_t	*nh = c->nh;
+
+	if (nh != NULL) {
+		nua_handle_bind(nh, NULL);
+		c->nh = NULL;
+		nua_handle_destroy(nh);
+	}
+	call_gone(c, "no ACK");
 }
 
 /* ua_shutting_down - refuse new calls from now on */

@@ -10,7 +10,7 @@
 #
 # and checks its dump against the expectations in FILE.expect:
 #
-#   subject, category, auto, case_ref, reporter_name
+#   subject, category, auto, case_ref, case_named, reporter_name
 #                         must equal the dump's field of that name
 #   url, account, phone, missing
 #                         must be one of the dump's lines of that key
@@ -172,7 +172,7 @@ check_one() {
 			key=${line%%: *}
 			val=${line#*: }
 			case $key in
-			subject|category|auto|case_ref|reporter_name)
+			subject|category|auto|case_ref|case_named|reporter_name)
 				if got=$(field "$key" "$tmp/head"); then
 					[ "$got" = "$val" ] ||
 						why="$why; $key is \"$(short "$got")\", want \"$(short "$val")\""

@@ -711,7 +711,7 @@ def m20():
              b64lines(fake('pdf', 'm20')) + '\n' +
              '--%s--\n' % b)
     add(20, 'reply-subject-case', raw, [
-        ('subject', subj), ('case_ref', '261123000017'),
+        ('subject', subj), ('case_named', '261123000017'),
         ('phone', '01065521234'), ('reporter_name', '何十五'),
         ('evidence', '营业执照.pdf|application/pdf'),
         ('text-contains', '按要求补充材料')],
@@ -735,7 +735,7 @@ def m21():
              b64lines(fake('png', 'm21')) + '\n' +
              '--%s--\n' % b)
     add(21, 'reply-in-reply-to', raw, [
-        ('subject', subj), ('case_ref', '261123000017'),
+        ('subject', subj), ('case_named', '261123000017'),
         ('evidence', '补充截图.png|image/png'),
         ('text-contains', '截图是修改前的内容')],
         eol='\r\n', subject=subj, text=body)
@@ -750,7 +750,7 @@ def m22():
                         ' <jubao.261125000038.ack@example.cn>\n') +
              ct_text() + '\n') + u8(body)
     add(22, 'reply-references', raw, [
-        ('subject', subj), ('case_ref', '261125000038'),
+        ('subject', subj), ('case_named', '261125000038'),
         ('text-contains', '请问处理进度如何')],
         subject=subj, text=body)
 
@@ -765,7 +765,7 @@ def m23():
              ct_text() + '\n') + u8(body)
     add(23, 'auto-submitted', raw, [
         ('subject', subj), ('auto', 'auto-submitted'),
-        ('case_ref', '261123000017'),
+        ('case_named', '261123000017'),
         ('text-contains', '我正在休假')],
         eol='\r\n', subject=subj, text=body)
 

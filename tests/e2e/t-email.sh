@@ -102,13 +102,33 @@ if [ -n "$c1" ]; then
 		fail "evidence: $(json "$c1" 'c["evidence"]')"
 	json "$c1" 'c["urls"]' | grep -q "https://weibo.com/u/5566778899" &&
 		pass "case $c1 names the reported URL" || fail "urls: $(json "$c1" 'c["urls"]')"
-	# the evidence files are really there, with their hashes
-	json "$c1" '"\n".join(e["sha256"] for e in c["evidence"])' | while read -r h; do
-		f="$dir/jubao/evidence/${h:0:2}/$h"
-		[ "$(sha256sum <"$f" | cut -d' ' -f1)" = "$h" ] || echo "bad $h"
-	done >"$dir/ev.check"
-	[ ! -s "$dir/ev.check" ] && pass "every evidence file is stored under its SHA-256" ||
+	# the evidence files are there, sealed (finding 10): nothing of the
+	# report is readable in them, and "jubaoctl evidence" opens each to
+	# the bytes its SHA-256 was recorded for, and records the opening
+	n=$(json "$c1" 'len(c["evidence"])')
+	: >"$dir/ev.check"
+	for i in $(seq 1 "$n"); do
+		want=$(json "$c1" "c['evidence'][$i - 1]['sha256']")
+		got=$(jb_ctl --actor auditor-qian evidence "$c1" "$i" | sha256sum | cut -d' ' -f1)
+		[ "$got" = "$want" ] || echo "item $i: $got, recorded $want" >>"$dir/ev.check"
+	done
+	jb_sql "SELECT file FROM evidence e JOIN cases c ON c.id = e.case_id WHERE c.case_no = '$c1'" |
+	while read -r id; do
+		f="$dir/jubao/evidence/${id:0:2}/$id"
+		[ "$(head -c 8 "$f")" = jubaoev1 ] || echo "$id is not sealed" >>"$dir/ev.check"
+	done
+	[ "$n" -ge 3 ] && [ ! -s "$dir/ev.check" ] &&
+		pass "all $n evidence files are sealed, and open to their recorded SHA-256" ||
 		fail "evidence files: $(cat "$dir/ev.check")"
+	grep -rqaF -e "星河食品" -e "weibo.com/u/5566778899" -e "IHDR" "$dir/jubao/evidence" &&
+		fail "report text or image bytes are readable in the evidence directory" ||
+		pass "no report text and no image bytes are readable in the evidence directory"
+	[ "$(json "$c1" 'len([e for e in c["events"] if e["action"] == "evidence_opened" and e["actor"] == "auditor-qian" and e["uid"] == 0])')" = "$n" ] &&
+		pass "each opening is in the ledger, with the actor and the real uid" ||
+		fail "evidence_opened events: $(json "$c1" '[e for e in c["events"] if e["action"] == "evidence_opened"]')"
+	out=$(script -qc "$JB_CTL -c $JB_CONF evidence $c1 1" /dev/null 2>&1); rc=$?
+	[[ "$out" == *"not for a terminal"* ]] && pass "evidence is never written to a terminal" ||
+		fail "evidence to a terminal: $rc $out"
 	json "$c1" 'c.get("reporter")' | grep -q None &&
 		pass "show without --reveal shows no reporter" || fail "reporter shown without --reveal"
 	json "$c1" 'c["deadline"] > c["received_at"]' | grep -q True &&
@@ -134,8 +154,13 @@ if [ -n "$ack1" ]; then
 		pass "threaded to the report (In-Reply-To)" || fail "In-Reply-To: $(grep -i in-reply "$dir/ack1.txt")"
 	grep -q "^Subject: \[JB $c1\] 您的举报已收到" "$dir/ack1.txt" && pass "subject in Chinese with the case number" ||
 		fail "subject: $(grep ^Subject "$dir/ack1.txt")"
-	pin=$(jb_sql "SELECT pin FROM cases WHERE case_no = '$c1'")
-	grep -q "查询密码：$pin" "$dir/ack1.txt" && grep -q "案件编号：$c1" "$dir/ack1.txt" &&
+	# the store keeps the PIN's keyed hash only (finding 10): the PIN in
+	# the acknowledgement must be the one that hash is of
+	pin=$(sed -n 's/^ *查询密码：\([0-9]\{6\}\)$/\1/p' "$dir/ack1.txt")
+	[ -n "$pin" ] && [ "$(jb_sql "SELECT pin FROM cases WHERE case_no = '$c1'")" = "" ] &&
+	    [ "$(python3 tests/tools/jbkey.py "$dir/jubao/jubao.key" pin "$c1" "$pin")" = \
+	    "$(jb_sql "SELECT pin_hash FROM cases WHERE case_no = '$c1'")" ] &&
+	    grep -q "案件编号：$c1" "$dir/ack1.txt" &&
 		pass "the body gives the case number and receipt PIN" || fail "body: $(cat "$dir/ack1.txt")"
 	grep -q "涉企侵权-谣言性信息" "$dir/ack1.txt" && pass "and the category by name" || fail "no category name"
 	! grep -q "尚缺少以下材料" "$dir/ack1.txt" && pass "a complete report is not asked for more" ||
@@ -150,8 +175,11 @@ if [ -n "$ack2" ]; then
 	    grep -q "文字保证" "$dir/ack2.txt" && ! grep -q "举报人姓名和联系方式" "$dir/ack2.txt" &&
 		pass "the incomplete report's acknowledgement lists exactly what is missing" ||
 		fail "ack2: $(cat "$dir/ack2.txt")"
-	grep -q "保留邮件主题中的“\[JB $c2\]”" "$dir/ack2.txt" && pass "and how to supply it" ||
+	grep -q "请直接回复本邮件补充上述材料" "$dir/ack2.txt" && pass "and how to supply it: by a reply" ||
 		fail "no instruction to reply"
+	ack2id=$(sed -n 's/^Message-Id: <\(.*\)>$/\1/p' "$dir/ack2.txt" | head -n 1)
+	[[ "$ack2id" =~ ^jubao\.$c2\.ack\.[0-9a-f]{8}\.[0-9a-f]{20}@example\.cn$ ]] &&
+		pass "its Message-ID carries a MAC ($ack2id)" || fail "Message-ID: $ack2id"
 else
 	fail "no acknowledgement for the incomplete report"
 fi
@@ -168,13 +196,17 @@ c4=$(jb_sql "SELECT c.case_no FROM cases c JOIN messages m ON m.case_id = c.id W
 [ -z "$(find_mail rcpt=vacation@example.com)" ] && pass "nothing was sent to the auto-replier" ||
 	fail "something was sent to the auto-replier"
 
-# 6. a supplement: a reply keeping [JB case] in the subject, with evidence
-if [ -n "$c2" ]; then
-	cat >"$dir/supp.eml" <<SUPP
-From: pr@huadong-energy.example.cn
+# 6. a supplement: a reply to the acknowledgement, from the reporter's
+# address, with evidence (finding 3: a reply acts on a case only with
+# proof, the MAC in our Message-ID it answers, and from the reporter)
+# supp - supp FROM IN-REPLY-TO SUBJECT MESSAGE-ID: a supplement message
+supp() {
+	cat <<SUPP
+From: $1
 To: report@example.cn
-Subject: Re: [JB $c2] 您的举报已收到
-Message-ID: <supp-$c2@example.com>
+Subject: $3
+Message-ID: <$4@example.com>
+${2:+In-Reply-To: <$2>}
 MIME-Version: 1.0
 Content-Type: multipart/mixed; boundary="b1"
 
@@ -191,10 +223,30 @@ Content-Transfer-Encoding: base64
 iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==
 --b1--
 SUPP
+}
+ncases() { jb_sql "SELECT count(*) FROM cases"; }
+if [ -n "$c2" ] && [ -n "$ack2id" ]; then
+	# not a reply: the subject names the case, from the reporter's own
+	# address; and a reply from another address (the case number and even
+	# the acknowledgement in a stranger's hands): new cases both
+	supp pr@huadong-energy.example.cn "" "Re: [JB $c2] 补充" "subj-$c2" >"$dir/subj.eml"
+	send pr@huadong-energy.example.cn report@example.cn "$dir/subj.eml"
+	supp victim@huadong-energy.example.cn "$ack2id" "Re: [JB $c2] 您的举报已收到" "stranger-$c2" >"$dir/stranger.eml"
+	send mallory@example.net report@example.cn "$dir/stranger.eml"
+	# a forged MAC from the reporter's own address
+	supp pr@huadong-energy.example.cn "${ack2id%.*@*}.00000000000000000000@example.cn" \
+	    "Re: [JB $c2] 您的举报已收到" "forged-$c2" >"$dir/forged.eml"
+	send pr@huadong-energy.example.cn report@example.cn "$dir/forged.eml"
+	[ "$(ncases)" = 7 ] && [ "$(json "$c2" 'len(c["reports"])')" = 1 ] &&
+		pass "no proof, no supplement: the subject alone, a stranger's reply, a forged MAC open three new cases; $c2 is unchanged" ||
+		fail "without proof: $(ncases) cases, $(json "$c2" 'len(c["reports"])') reports on $c2"
+	[ "$(jb_sql "SELECT count(*) FROM events WHERE action = 'note' AND detail LIKE 'the message names case $c2 but is not a reply to our message from its reporter%'")" = 3 ] &&
+		pass "each new case carries a note for the handlers naming $c2" || fail "notes: $(jb_sql "SELECT detail FROM events WHERE action = 'note'")"
+	# the real one
+	supp pr@huadong-energy.example.cn "$ack2id" "Re: [JB $c2] 您的举报已收到" "supp-$c2" >"$dir/supp.eml"
 	check "the supplement is accepted" send pr@huadong-energy.example.cn report@example.cn "$dir/supp.eml"
 	wait_for -t 20 has_mail rcpt=pr@huadong-energy.example.cn 'subject~=补充材料已收到'
-	n=$(jb_sql "SELECT count(*) FROM cases")
-	[ "$n" = 4 ] && pass "the supplement opened no new case" || fail "$n cases after the supplement"
+	[ "$(ncases)" = 7 ] && pass "the supplement opened no new case" || fail "$(ncases) cases after the supplement"
 	[ "$(json "$c2" 'c["status"], c["missing_elements"], len(c["reports"])')" = "received [] 2" ] &&
 		pass "case $c2 now has everything and two reports" ||
 		fail "case $c2 after supplement: $(json "$c2" 'c["status"], c["missing_elements"], c["reports"]')"
@@ -209,22 +261,36 @@ fi
 check "a resent message is accepted" \
     send legal@xinghe-food.example.cn jubao@example.cn "$M/36-ent-complete.eml"
 sleep 1
-n=$(jb_sql "SELECT count(*) FROM cases")
-[ "$n" = 4 ] && pass "a resent message is recognised (Message-ID and content hash)" ||
-	fail "$n cases after resending"
+[ "$(ncases)" = 7 ] && pass "a resent message is recognised (Message-ID and content hash)" ||
+	fail "$(ncases) cases after resending"
 
-# 8. the case number in someone else's hands: a "supplement" from another
-# address opens a case of its own and learns nothing of the first
+# 8. no oracle: what a sender gets for a message naming case N is the same
+# whether N exists, and whoever reported it (finding 3)
 if [ -n "$c2" ]; then
-	sed -e "s/^From: .*/From: stranger@example.net/" \
-	    -e "s/^Message-ID: .*/Message-ID: <stranger-$c2@example.net>/" \
-	    "$dir/supp.eml" >"$dir/stranger.eml"
-	check "a reply from a stranger is accepted" \
-	    send stranger@example.net report@example.cn "$dir/stranger.eml"
-	[ "$(jb_sql "SELECT count(*) FROM cases")" = 5 ] &&
-		[ "$(json "$c2" 'len(c["reports"])')" = 2 ] &&
-		pass "a stranger naming case $c2 opens a new case; $c2 is unchanged" ||
-		fail "stranger: $(jb_sql "SELECT count(*) FROM cases") cases, $(json "$c2" 'len(c["reports"])') reports on $c2"
+	none=261201999990	# a well-formed number no case has
+	[ "$(jb_sql "SELECT count(*) FROM cases WHERE case_no = '$none'")" = 0 ] || fail "case $none exists"
+	supp victim@huadong-energy.example.cn "$ack2id" "Re: [JB $c2] 您的举报已收到" "oracle1-$c2" >"$dir/o1.eml"
+	supp victim@huadong-energy.example.cn "jubao.$none.ack.0badc0de.0123456789abcdef0123@example.cn" \
+	    "Re: [JB $none] 您的举报已收到" "oracle2-$c2" >"$dir/o2.eml"
+	send eve1@example.net report@example.cn "$dir/o1.eml"
+	send eve2@example.net report@example.cn "$dir/o2.eml"
+	wait_for -t 20 has_mail rcpt=eve1@example.net
+	wait_for -t 20 has_mail rcpt=eve2@example.net
+	python3 - "$(find_mail rcpt=eve1@example.net | head -n 1)" "$(find_mail rcpt=eve2@example.net | head -n 1)" <<'PY' >"$dir/oracle.out"
+import re, subprocess, sys
+def norm(f):
+    t = subprocess.run(["python3", "tests/lib/mail.py", "show", f], capture_output=True, text=True).stdout
+    t = re.sub(r"^(Envelope-To|To|Date|Message-Id|In-Reply-To|References|Received): .*$", r"\1: X", t, flags=re.M)
+    t = re.sub(r"\b\d{12}\b", "CASE", t)
+    t = re.sub(r"\b\d{6}\b", "PIN", t)
+    t = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d", "TIME", t)
+    return t
+a, b = norm(sys.argv[1]), norm(sys.argv[2])
+print("same" if a == b else "DIFFERENT\n" + a + "\n----\n" + b)
+PY
+	[ "$(head -n 1 "$dir/oracle.out")" = same ] &&
+		pass "naming a real case and naming no case get the same acknowledgement" ||
+		fail "an oracle: $(cat "$dir/oracle.out")"
 fi
 
 # 9. RFC 3834 §4: a From in another domain than the envelope sender is not

@@ -32,8 +32,8 @@ print(" ".join("%s:%s:%s" % (e["name"], e["size"], e["sha256"]) for e in c["evid
 [ "$got" = "录像.mp4:$((20 * 1024 * 1024)):$want" ] &&
 	pass "the attachment is evidence, whole: name, size and SHA-256 match" ||
 	fail "evidence: '$got' (want 录像.mp4 $want)"
-f="$dir/jubao/evidence/${want:0:2}/$want"
-cmp -s "$f" "$dir/video.mp4" && pass "the stored file is the attachment, byte for byte" ||
+jb_ctl evidence "$c" 2 >"$dir/opened.mp4"
+cmp -s "$dir/opened.mp4" "$dir/video.mp4" && pass "the stored file opens to the attachment, byte for byte" ||
 	fail "stored evidence differs"
 
 head -c $((45 * 1024 * 1024)) /dev/urandom >"$dir/huge.bin"

@@ -90,4 +90,27 @@ c=$(jb_sql "SELECT c.case_no FROM cases c JOIN messages m ON m.case_id = c.id WH
 wait_for -t 10 test -n "$(python3 tests/lib/mail.py find "$sink" rcpt=a@good.example)"
 [ -n "$(python3 tests/lib/mail.py find "$sink" rcpt=a@good.example)" ] &&
 	pass "a sender that passed SPF is acknowledged" || fail "no acknowledgement for a@good.example"
+
+# backscatter (finding 5): what a report says goes back only to a sender
+# SPF vouched for; any other gets the short acknowledgement, with the case
+# number and PIN but nothing the sender chose (the URL here)
+ack_of() {
+	f=$(python3 tests/lib/mail.py find "$sink" "rcpt=$1" | head -n 1)
+	[ -n "$f" ] && python3 tests/lib/mail.py show "$f"
+}
+ack_of a@good.example | grep -q "https://x.example.cn/a@good.example" &&
+	pass "SPF pass: the acknowledgement names the reported address" ||
+	fail "SPF pass ack: $(ack_of a@good.example)"
+for s in nospf soft neutral broken; do
+	wait_for -t 10 test -n "$(python3 tests/lib/mail.py find "$sink" "rcpt=a@$s.example")"
+	a=$(ack_of "a@$s.example")
+	if [ -n "$a" ] && ! grep -q "x.example.cn" <<<"$a" && grep -q "案件编号" <<<"$a" &&
+	    grep -q "查询密码" <<<"$a"; then
+		pass "a@$s.example (not authenticated): a short acknowledgement, the URL not echoed"
+	else
+		fail "a@$s.example: $a"
+	fi
+done
+[ "$(jb_sql "SELECT count(*) FROM events WHERE action = 'ack_queued' AND detail LIKE 'short: the sender is not authenticated (SPF %'")" -ge 4 ] &&
+	pass "the ledger says why it was short" || fail "no 'short' events: $(jb_sql "SELECT detail FROM events WHERE action = 'ack_queued'")"
 finish

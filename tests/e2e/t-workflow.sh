@@ -78,8 +78,9 @@ wait_for -t 20 has_mail rcpt=wujiu@example.com "subject~=您的举报已处理�
 f=$(find_mail rcpt=wujiu@example.com "subject~=您的举报已处理完毕" | head -n 1)
 if [ -n "$f" ]; then
 	python3 tests/lib/mail.py show "$f" >"$dir/fb.txt"
-	grep -q "^Envelope-From: <jubao-bounces+$a@example.cn>$" "$dir/fb.txt" &&
-		pass "the feedback's envelope sender is the VERP address of the case" ||
+	verp=$(sed -n 's/^Envelope-From: <\(.*\)>$/\1/p' "$dir/fb.txt")
+	[[ "$verp" =~ ^jubao-bounces\+$a\.[0-9a-f]{8}\.[0-9a-f]{16}@example\.cn$ ]] &&
+		pass "the feedback's envelope sender is the signed VERP address of the case ($verp)" ||
 		fail "envelope: $(grep Envelope-From "$dir/fb.txt")"
 	grep -q "删除了相关内容" "$dir/fb.txt" && grep -q "对相关账号进行了警示教育" "$dir/fb.txt" &&
 	    grep -q "涉事网页已删除，发布账号已被警示" "$dir/fb.txt" &&
@@ -114,12 +115,16 @@ send wujiu@example.com jubao@example.cn "$dir/rate.eml" || fail "send rating"
 	fail "satisfaction: $(json "$a" 'c["satisfaction"]')"
 [ "$(jb_sql "SELECT count(*) FROM cases")" = 3 ] && pass "a rating opens no case" || fail "case count after rating"
 
-# the feedback bounces back to its VERP address
-cat >"$dir/bounce.eml" <<EOF
+# bounces (issue "Hostile senders", finding 6): only a delivery status
+# report of a failure, to the signed VERP address of a message we sent,
+# marks the feedback failed
+# dsn - dsn ACTION: a delivery status report for the feedback
+dsn() {
+	cat <<EOF
 From: MAILER-DAEMON@mx.example.com
-To: jubao-bounces+$a@example.cn
+To: $verp
 Subject: Undelivered Mail Returned to Sender
-Message-ID: <bounce-$a@mx.example.com>
+Message-ID: <bounce-$1-$RANDOM@mx.example.com>
 MIME-Version: 1.0
 Content-Type: multipart/report; report-type=delivery-status; boundary="B"
 
@@ -134,31 +139,60 @@ Content-Type: message/delivery-status
 Reporting-MTA: dns; mx.example.com
 
 Final-Recipient: rfc822; wujiu@example.com
-Action: failed
+Action: $1
 Status: 5.1.1
 Diagnostic-Code: smtp; 550 5.1.1 <wujiu@example.com>: Recipient address rejected
 
 --B--
 EOF
-swaks --server "127.0.0.1:$smtp_port" --from '<>' --to "jubao-bounces+$a@example.cn" \
-    --data "@$dir/bounce.eml" --silent 2 >>"$dir/swaks.log" 2>&1 && pass "the bounce is accepted" || fail "bounce refused"
-[ "$(json "$a" '[(m["status"], m["reason"]) for m in c["messages"] if m["kind"] == "feedback"]')" = \
-    "[('failed', 'bounced')]" ] && pass "the bounce marks the feedback failed on the case" ||
+}
+# bounce_to - bounce_to ADDRESS FILE: FILE from the null sender to ADDRESS
+bounce_to() {
+	swaks --server "127.0.0.1:$smtp_port" --from '<>' --to "$1" --data "@$2" \
+	    --silent 2 >>"$dir/swaks.log" 2>&1
+}
+fbstatus() {
+	json "$a" '[(m["status"], m["reason"]) for m in c["messages"] if m["kind"] == "feedback"]'
+}
+dsn failed >"$dir/bounce.eml"
+# forged: the unsigned address of before, a changed MAC, another message
+bounce_to "jubao-bounces+$a@example.cn" "$dir/bounce.eml"
+bounce_to "${verp%.*}.0000000000000000@example.cn" "$dir/bounce.eml"
+# signed with the site's key (tests/tools/jbkey.py), for a message never sent
+other="jubao-bounces+$(python3 tests/tools/jbkey.py "$dir/jubao/jubao.key" verp "$a" deadbeef)@example.cn"
+bounce_to "$other" "$dir/bounce.eml"
+# signed, but not a failure report: a delay notice, and plain text
+dsn delayed >"$dir/delayed.eml"
+bounce_to "$verp" "$dir/delayed.eml"
+printf 'From: MAILER-DAEMON@mx.example.com\nSubject: Undelivered\nMessage-ID: <plain-%s@x>\n\nAction: failed\n' "$a" >"$dir/plain.eml"
+bounce_to "$verp" "$dir/plain.eml"
+# and a person writing to it
+printf 'From: someone@example.org\nSubject: hello\nMessage-ID: <nb-%s@x>\n\nnot a bounce\n' "$a" >"$dir/nb.eml"
+swaks --server "127.0.0.1:$smtp_port" --from someone@example.org --to "$verp" \
+    --data "@$dir/nb.eml" --silent 2 >>"$dir/swaks.log" 2>&1
+sleep 1
+[ "$(fbstatus)" = "[('sent', None)]" ] &&
+	[ "$(jb_sql "SELECT count(*) FROM events e JOIN cases c ON c.id = e.case_id WHERE c.case_no = '$a' AND e.action = 'feedback_bounced'")" = 0 ] &&
+	pass "forged bounces change nothing: unsigned, a bad MAC, a message never sent, a delay notice, plain text, a person" ||
+	fail "after forged bounces: $(fbstatus)"
+wait_for -t 10 has_mail "rcpt=jubao-bounces+$a@example.cn" &&
+	pass "mail to an unsigned VERP address is not ours: passed on like any mail" ||
+	fail "the unsigned VERP address"
+[ -z "$(find_mail "rcpt=$verp")" ] &&
+	pass "mail to the signed VERP address that is no failure report is discarded" ||
+	fail "something to $verp was delivered"
+grep -q "not a delivery failure report from the null sender: discarded" "$dir/jubao/milter.log" &&
+	grep -q "a failure report for a feedback message that was not sent: discarded" "$dir/jubao/milter.log" &&
+	pass "the milter says why each was discarded" || fail "milter log: $(grep -i bounce "$dir/jubao/milter.log" | tail -3)"
+# the real one
+bounce_to "$verp" "$dir/bounce.eml" && pass "the bounce is accepted" || fail "bounce refused"
+[ "$(fbstatus)" = "[('failed', 'bounced')]" ] && pass "the bounce marks the feedback failed on the case" ||
 	fail "after the bounce: $(json "$a" 'c["messages"]')"
 json "$a" '[e["detail"] for e in c["events"] if e["action"] == "feedback_bounced"][0]' >"$dir/bd"
 grep -q "Status: 5.1.1" "$dir/bd" && ! grep -q "wujiu" "$dir/bd" &&
 	pass "the ledger keeps the status, not the address ($(cat "$dir/bd"))" || fail "bounce detail: $(cat "$dir/bd")"
-[ "$(jb_sql "SELECT count(*) FROM cases")" = 3 ] && [ -z "$(find_mail rcpt=jubao-bounces+$a@example.cn)" ] &&
+[ "$(jb_sql "SELECT count(*) FROM cases")" = 3 ] && [ -z "$(find_mail "rcpt=$verp")" ] &&
 	pass "the bounce opens no case and is not delivered" || fail "the bounce went on"
-
-# mail from a person to the VERP address is not a bounce: passed on
-printf 'From: someone@example.org\nSubject: hello\nMessage-ID: <nb-%s@x>\n\nnot a bounce\n' "$a" >"$dir/nb.eml"
-swaks --server "127.0.0.1:$smtp_port" --from someone@example.org --to "jubao-bounces+$a@example.cn" \
-    --data "@$dir/nb.eml" --silent 2 >>"$dir/swaks.log" 2>&1
-[ "$(jb_sql "SELECT count(*) FROM events e JOIN cases c ON c.id = e.case_id WHERE c.case_no = '$a' AND e.action = 'feedback_bounced'")" = 1 ] &&
-	wait_for -t 10 has_mail "rcpt=jubao-bounces+$a@example.cn" &&
-	pass "mail from a person to the VERP address is passed on, not taken for a bounce" ||
-	fail "non-bounce to the VERP address"
 
 [ "$(ctl close "$a")" = "$a: closed" ] && pass "close after feedback" || fail "close"
 refused "close twice" close "$a"

@@ -46,7 +46,8 @@ $(FZ)/tests/fuzz/%.o: tests/fuzz/%.c $(HDRS) tests/fuzz/fuzz.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Isip $(SIP_CFLAGS) $(CFLAGS) $(FZ_CPP) -c -o $@ $<
 
-$(FZ)/fuzz_mime: $(FZ)/tests/fuzz/fuzz_mime.o $(FZ)/milter/milter_mime.o $(FZ_LIB)
+$(FZ)/fuzz_mime: $(FZ)/tests/fuzz/fuzz_mime.o $(FZ)/milter/milter_mime.o \
+    $(FZ)/milter/milter_scan.o $(FZ_LIB)
 	$(FZ_LINK) -o $@ $^ $(LDLIBS_COMMON)
 
 $(FZ)/fuzz_conf: $(FZ)/tests/fuzz/fuzz_conf.o $(FZ_LIB)

@@ -4,7 +4,7 @@
  * DESCRIPTION
  *	Each input is one RFC 5322 message, parsed by mime_parse_file as the
  *	milter does (evidence hashed, kept nowhere), then the report freed;
- *	the input is also given to mime_merge_encoded_words as a header
+ *	the input is also given to mime_header_decode as a header
  *	value (garbage RFC 2047).  Seeds: tests/data/mail/ *.eml.
  */
 #include "fuzz.h"
@@ -45,7 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_free(&err);
 	if (size < 65536) {
 		s = fz_str(data, size);
-		m = mime_merge_encoded_words(s);
+		m = mime_header_decode(s);
 		free(m);
 		free(s);
 	}

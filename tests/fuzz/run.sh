@@ -57,7 +57,7 @@ for t in $targets; do
 	maxlen=
 	[ "$t" = mime ] && maxlen=-max_len=262144
 	"$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
-	    -close_fd_mask=3 -print_final_stats=1 $maxlen \
+	    -seed="${FUZZ_SEED:-12377}" -close_fd_mask=3 -print_final_stats=1 $maxlen \
 	    -artifact_prefix="$out/$t-" "$corpus" >"$out/$t.log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$t.log" | tail -n 1)

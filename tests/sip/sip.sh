@@ -8,8 +8,12 @@
 #                                  its PID in SIPP_PID[NAME], its Call-ID
 #                                  NAME-1@jubao.test
 #   sipp_wait NAME                 wait for it; its exit status
+#   tag_of CALLID                  the tag that names a call in the store and
+#                                  in log lines (a keyed hash of the Call-ID)
 #   case_of CALLID                 the case number a call made ("" if none)
 #   rtp_port_of CALLID             the bridge's RTP port of a call (from its log)
+#   evidence_of CASE N FILE        item N of a case's evidence into FILE
+#                                  (jubaoctl evidence: opened, checked, audited)
 #
 # Scenario steps (scen): invite[:PT[:EXTRA]] (PT 0 PCMU, 8 PCMA; EXTRA is a
 # header line), pause:MS, key:K (RFC 4733 pcap K = 0-9, pound, star),
@@ -315,14 +319,25 @@ sipp_wait() {
 	wait "${SIPP_PID[$1]}"
 }
 
+# tag_of - tag_of CALLID: "call-" and a keyed hash of the Call-ID, computed
+# apart from jubao (tests/tools/jbkey.py)
+tag_of() {
+	$PY "$SIP_TOP/tests/tools/jbkey.py" "$(dirname "$JB_CONF")/jubao.key" call "$1"
+}
+
 # case_of - case_of CALLID: the case number of a call, "" when none
 case_of() {
-	jb_sql "SELECT c.case_no FROM calls l JOIN cases c ON c.id = l.case_id WHERE l.call_id = '$1'"
+	jb_sql "SELECT c.case_no FROM calls l JOIN cases c ON c.id = l.case_id WHERE l.call_id = '$(tag_of "$1")'"
 }
 
 # rtp_port_of - rtp_port_of CALLID: the bridge's RTP port for a call
 rtp_port_of() {
-	grep -F "${1:0:20}: call from" "$SIPD_LOG" | sed -n 's/.*RTP port \([0-9]*\).*/\1/p' | head -n 1
+	grep -F "$(tag_of "$1"): call from" "$SIPD_LOG" | sed -n 's/.*RTP port \([0-9]*\).*/\1/p' | head -n 1
+}
+
+# evidence_of - evidence_of CASE N FILE: item N of the case's evidence
+evidence_of() {
+	"${JUBAO_BUILD:-$SIP_TOP}/shared/jubaoctl" -c "$JB_CONF" evidence "$1" "$2" >"$3"
 }
 
 # show - show CASE FILTER: jq-free field access with python

@@ -15,7 +15,8 @@ scen "$d/k.xml" "" "王五" 13900000001 invite:0 answered pause:1500 key:4 \
     pause:8000 stream:"$d/t1000.wav":0 pause:20000 bye
 sipp_run k "$d/k.xml"
 # the tone ends about 12.5 s after the call starts; the recording goes on
-wait_for -t 20 eval 'grep -q "k-1@jubao.test: category privacy" "$SIPD_LOG"'
+ktag=$(tag_of k-1@jubao.test)
+wait_for -t 20 eval 'grep -q "$ktag: category privacy" "$SIPD_LOG"'
 sleep 11.5
 ls "$d/rec/"*.wav.part >/dev/null 2>&1 && pass "recording on disk while the call runs" || fail "no .wav.part"
 sipd_kill9
@@ -30,11 +31,11 @@ if [ -n "$c" ]; then pass "after the restart: case $c"; else fail "no case after
 [ "$(show "$c" 'd["category"]')" = privacy ] && pass "category from the key before the crash" || fail "category"
 show "$c" 'd["events"]' | grep -q "interrupted" && pass "case marked interrupted (event)" || fail "not marked interrupted"
 case $(show "$c" 'd["subject"]') in *中断*) pass "subject says interrupted" ;; *) fail "subject" ;; esac
-[ "$(jb_sql "SELECT outcome FROM calls WHERE call_id = 'k-1@jubao.test'")" = interrupted ] &&
+[ "$(jb_sql "SELECT outcome FROM calls WHERE call_id = '$(tag_of k-1@jubao.test)'")" = interrupted ] &&
 	pass "call ledger: interrupted" || fail "ledger"
 [ "$(show "$c" 'd["reporter"]["phone"]')" = 13900000001 ] && pass "caller kept through the crash" || fail "caller lost"
-sha=$(show "$c" 'd["evidence"][0]["sha256"]')
-a=$($PY "$RTPTOOL" analyze "$d/evidence/${sha:0:2}/$sha")
+evidence_of "$c" 1 "$d/k.wav"
+a=$($PY "$RTPTOOL" analyze "$d/k.wav")
 $PY -c "import json,sys; a=json.loads(sys.argv[1]); sys.exit(0 if abs(a['frequency']-1000)<30 and abs(a['active']-3)<=0.25 else 1)" "$a" &&
 	pass "the recovered recording holds the 3 s tone: $a" || fail "recovered recording: $a"
 [ -z "$(ls "$d/rec")" ] && pass "recordings directory empty after recovery" || fail "left in rec: $(ls "$d/rec")"

@@ -111,8 +111,8 @@ check_call() {
 			fail "$n: caller name $(show "$c" 'd["reporter"]["name"]')"
 	fi
 	sha=$(show "$c" 'd["evidence"][0]["sha256"]')
-	f="$d/evidence/${sha:0:2}/$sha"
-	if [ ! -f "$f" ] || [ "$(sha256sum <"$f" | cut -c1-64)" != "$sha" ]; then
+	f="$d/$n.wav"
+	if ! evidence_of "$c" 1 "$f" || [ "$(sha256sum <"$f" | cut -c1-64)" != "$sha" ]; then
 		fail "$n: recording missing or its SHA-256 differs"; return
 	fi
 	[ "$(show "$c" 'd["evidence"][0]["type"]')" = audio/wav ] && pass "$n: recording is evidence (audio/wav, SHA-256 matches)" ||
@@ -136,7 +136,7 @@ check_call nokey other 700 2.5
 check_call garbage minors 1000 3.0
 for want in "not an RTP packet" "longer than the packet" "telephone-event payload of 1 bytes" \
     "payload type 33 not negotiated" "INFO (application/dtmf) carries no key"; do
-	grep -q "garbage-1@jubao.test: .*$want" "$SIPD_LOG" && pass "garbage: logged: $want" ||
+	grep -q "$(tag_of garbage-1@jubao.test): .*$want" "$SIPD_LOG" && pass "garbage: logged: $want" ||
 		fail "garbage: not logged: $want"
 done
 
@@ -157,30 +157,37 @@ case $(show "$c" 'd["text"]') in *"按键：4#"*) pass "info: SIP INFO keys 4# (
 c=$(case_of hangrec-1@jubao.test)
 case $(show "$c" 'd["text"]') in *"结束原因：hangup"*) pass "hangrec: hang-up during the recording kept the case" ;;
 *) fail "hangrec: $(show "$c" 'd["text"]')" ;; esac
-grep -q "lossy-1@jubao.test: recording ended (pound) after 30[0-9][0-9] ms" "$SIPD_LOG" &&
+grep -q "$(tag_of lossy-1@jubao.test): recording ended (pound) after 30[0-9][0-9] ms" "$SIPD_LOG" &&
 	pass "lossy: reordered and lost packets placed by timestamp (3 s kept)" ||
-	fail "lossy: $(grep 'lossy-1@jubao.test: recording ended' "$SIPD_LOG")"
+	fail "lossy: $(grep "$(tag_of lossy-1@jubao.test): recording ended" "$SIPD_LOG")"
 
 # no case, but the call ledger
 [ -z "$(case_of hang1s-1@jubao.test)" ] && pass "hang1s: no case" || fail "hang1s: a case was made"
-[ "$(jb_sql "SELECT outcome FROM calls WHERE call_id = 'hang1s-1@jubao.test'")" = abandoned ] &&
-	pass "hang1s: the call ledger says abandoned" || fail "hang1s: ledger: $(jb_sql "SELECT * FROM calls WHERE call_id = 'hang1s-1@jubao.test'")"
+[ "$(jb_sql "SELECT outcome FROM calls WHERE call_id = '$(tag_of hang1s-1@jubao.test)'")" = abandoned ] &&
+	pass "hang1s: the call ledger says abandoned" || fail "hang1s: ledger: $(jb_sql "SELECT * FROM calls WHERE call_id = '$(tag_of hang1s-1@jubao.test)'")"
 n=$(jb_sql "SELECT count(*) FROM cases")
 [ "$n" = 8 ] && pass "8 cases, no more (refused and abandoned calls make none)" || fail "$n cases"
-grep -q "unknown-1@jubao.test: INVITE for a user that is not a hotline number: 404" "$SIPD_LOG" &&
+grep -q "$(tag_of unknown-1@jubao.test): INVITE for a user that is not a hotline number: 404" "$SIPD_LOG" &&
 	pass "unknown user: 404, logged" || fail "unknown user: not logged"
-grep -q "badsdp-1@jubao.test: offer refused (malformed SDP): 488" "$SIPD_LOG" &&
+grep -q "$(tag_of badsdp-1@jubao.test): offer refused (malformed SDP): 488" "$SIPD_LOG" &&
 	pass "malformed SDP: 488, logged" || fail "malformed SDP: not logged"
-grep -q "g729-1@jubao.test: offer refused (no PCMU or PCMA offered): 488" "$SIPD_LOG" &&
+grep -q "$(tag_of g729-1@jubao.test): offer refused (no PCMU or PCMA offered): 488" "$SIPD_LOG" &&
 	pass "no PCMU/PCMA: 488, logged" || fail "G.729 only: not logged"
 ! grep -q "13900000\|张三\|李四\|Verified Caller" "$SIPD_LOG" &&
 	pass "the log names no caller" || fail "caller identity in the log"
 
 # what the caller heard: the prompts, in order, then the case number and PIN
 c=$(case_of heard-1@jubao.test)
-pin=$(jb_sql "SELECT pin FROM cases WHERE case_no = '$c'")
 port=$(rtp_port_of heard-1@jubao.test)
 $PY "$RTPTOOL" heard "$d/sent.jsonl" "$port" conf/prompts/zh ulaw >"$d/heard.txt"
+# the store keeps only the PIN's keyed hash: what the caller heard must be
+# the PIN that hash is of (tests/tools/jbkey.py computes it apart)
+pin=$(sed -n '/^pin$/,/^repeat$/p' "$d/heard.txt" | sed -n 's/^digit//p' | tr -d '\n')
+[ ${#pin} = 6 ] && [ "$($PY tests/tools/jbkey.py "$d/jubao.key" pin "$c" "$pin")" = \
+    "$(jb_sql "SELECT pin_hash FROM cases WHERE case_no = '$c'")" ] &&
+	[ "$(jb_sql "SELECT pin FROM cases WHERE case_no = '$c'")" = "" ] &&
+	pass "the PIN the caller heard is the one whose keyed hash the store keeps (not the PIN)" ||
+	fail "PIN heard '$pin' for case $c"
 {
 	echo "greeting~"; echo record; echo beep; echo caseno
 	echo "$c" | sed 's/./digit&\n/g' | sed '/^$/d'

@@ -83,7 +83,7 @@ scen "$d/re.xml" "" "" 13900000001 invite:0 answered pause:500 reinvite pause:30
 sipp_run re "$d/re.xml"
 sipp_wait re && pass "re-INVITE answered 200, REFER refused, call ended normally" ||
 	{ fail "re-INVITE call failed"; diag <"$d/re.err"; }
-grep -q "re-1@jubao.test: re-INVITE answered" "$SIPD_LOG" && pass "re-INVITE logged" || fail "re-INVITE not logged"
+grep -q "$(tag_of re-1@jubao.test): re-INVITE answered" "$SIPD_LOG" && pass "re-INVITE logged" || fail "re-INVITE not logged"
 
 sipd_stop
 wait "$regpid" && pass "unregistered on stop (registrar scenario complete)" ||

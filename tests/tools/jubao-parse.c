@@ -67,6 +67,8 @@ main(int argc, char **argv)
 		printf("case_ref: %s\n", r->case_ref);
 	if (r->ref_kind[0])
 		printf("ref_kind: %s\n", r->ref_kind);
+	if (r->case_named[0])
+		printf("case_named: %s\n", r->case_named);
 	printf("category: %s\n", r->category);
 	printf("priority: %d\n", r->priority);
 	printf("lang: %s\n", r->lang);

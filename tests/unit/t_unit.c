@@ -375,6 +375,15 @@ test_extract(void)
 		{ "version 1.2.3 and file.txt", "" },
 		{ "HTTPS://X.CN/Q?a=1&b=2;", "HTTPS://X.CN/Q?a=1&b=2" },
 		{ "地址：www.bad.example.com。", "www.bad.example.com" },
+		/* as reporters write them (issue "Hostile senders", finding 1) */
+		{ "网站www.example.cn/casino提供赌博", "www.example.cn/casino" },
+		{ "网站\xe3\x80\x80www.e2.cn/casino\xe3\x80\x80提供赌博", "www.e2.cn/casino" },
+		{ "「http://t.cn/abc」和（example.cn/a）。", "http://t.cn/abc|example.cn/a" },
+		{ "见example.law/abc，", "example.law/abc" },
+		{ "www.example.travel和www.x.shop。", "www.example.travel|www.x.shop" },
+		{ "report.pdf, image.png, e.g. this", "" },
+		{ "http://x.cn/))))]]]", "http://x.cn/" },
+		{ "user.name@example.com and x.cn:", "x.cn" },
 	};
 	static const struct { const char *text, *acc; } a[] = {
 		{ "发帖人 @某某某 说", "某某某" },
@@ -400,9 +409,44 @@ test_extract(void)
 		{ "Name: John Smith, phone 1", "John Smith" },
 		{ "没有名字", NULL },
 	};
+	static const struct { const char *text, *secret, *want; } rd[] = {
+		{ "联系 a.b@c.cn 或 13812345678，张三", "张三",
+		  "联系 [已删除] 或 [已删除]，[已删除]" },
+		{ "abc aaaa 12-34 x@y", NULL, "abc aaaa 12-34 x@y" },
+		{ "ZHANG San wrote", "zhang san", "[已删除] wrote" },
+		{ "+86 138 1234 5678!", NULL, "[已删除]!" },
+	};
 	strlist	 l = { 0 };
 	char	*s;
 	size_t	 i;
+
+	for (i = 0; i < sizeof(rd) / sizeof(rd[0]); i++) {
+		if (rd[i].secret)
+			strlist_add(&l, rd[i].secret);
+		s = extract_redact(rd[i].text, &l);
+		check(strcmp(s, rd[i].want) == 0, "redact '%s' (got '%s')",
+		    rd[i].want, s);
+		free(s);
+		strlist_free(&l);
+	}
+	/* a cap turns away what is past it, and counts it */
+	l.max = 2;
+	extract_urls("http://a.cn/1 http://a.cn/2 http://a.cn/1 http://a.cn/3", &l);
+	check(l.n == 2 && l.dropped == 1, "a list's cap keeps %s, drops %s",
+	    "2", "1");
+	strlist_free(&l);
+	/* the hash index: 20,000 distinct strings, each found, none twice */
+	for (i = 0; i < 20000; i++) {
+		char	 k[32];
+
+		snprintf(k, sizeof(k), "k%zu", i);
+		strlist_add_unique(&l, k);
+		strlist_add_unique(&l, k);
+	}
+	check(l.n == 20000 && strlist_find(&l, "k19999") == 19999 &&
+	    strlist_find(&l, "k20000") == -1, "a hashed list of %s strings%s",
+	    "20,000", "");
+	strlist_free(&l);
 
 	for (i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
 		extract_urls(u[i].text, &l);
