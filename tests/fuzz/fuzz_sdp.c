@@ -14,10 +14,13 @@
 #include "fuzz.h"
 #include "sip_stubs.h"
 
+static struct runtime	*rt;
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	log_init("fuzz_sdp", 1, NULL);
+	rt = fz_runtime(JB_TOP);
 	return (0);
 }
 
@@ -29,6 +32,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char		*ans;
 
 	memset(&c, 0, sizeof(c));
+	c.rt = rt;
+	inet_pton(AF_INET, "127.0.0.1", &c.sig_addr);
 	snprintf(c.tag, sizeof(c.tag), "fuzz");
 	c.pt = -1;
 	c.te_pt = -1;
