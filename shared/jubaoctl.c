@@ -723,32 +723,42 @@ cmd_digest(struct ctl *x, int argc, char **argv)
 	return (r == OUTBOX_DEFER ? EXIT_TEMP : EXIT_REFUSED);
 }
 
+struct purge_files {
+	const char	*dir;
+	size_t		 n;
+};
+
+/* purge_file - store_files_fn: delete one evidence file of a purged case */
+static void
+purge_file(void *arg, const char *file)
+{
+	struct purge_files	*pf = arg;
+
+	if (evidence_remove(pf->dir, file) < 0)
+		fprintf(stderr, "jubaoctl: cannot delete evidence %s: %s\n", file,
+		    strerror(errno));
+	else
+		pf->n++;
+}
+
 /* cmd_purge - pseudonymise the cases closed longer ago than retention */
 static int
 cmd_purge(struct ctl *x, int argc, char **argv)
 {
-	int	 dry = argc == 2 && strcmp(argv[1], "--dry-run") == 0, clean;
-	long	 n;
-	strlist	 files = { 0 };
-	size_t	 i;
-	char	*p;
+	int			 dry = argc == 2 && strcmp(argv[1], "--dry-run") == 0;
+	int			 clean, rc;
+	long			 n;
+	struct purge_files	 pf = { x->cfg->evidence_dir, 0 };
 
 	if (argc != 1 && !dry)
 		usage();
-	if (store_purge(x->st, x->now - x->cfg->retention, x->now, dry, &n,
-	    &files, &clean) < 0)
-		return (store_fail(x->st));
-	for (i = 0; i < files.n; i++) {
-		p = evidence_path(x->cfg->evidence_dir, files.v[i]);
-		if (unlink(p) < 0 && errno != ENOENT)
-			fprintf(stderr, "jubaoctl: cannot delete %s: %s\n", p,
-			    strerror(errno));
-		free(p);
-	}
+	rc = store_purge(x->st, x->now - x->cfg->retention, x->now, dry,
+	    purge_file, &pf, &n, &clean);
 	printf("%s %ld case(s) closed before the retention of %ld days; %zu "
 	    "evidence file(s) deleted\n", dry ? "would purge" : "purged", n,
-	    x->cfg->retention / 86400, dry ? (size_t)0 : files.n);
-	strlist_free(&files);
+	    x->cfg->retention / 86400, pf.n);
+	if (rc < 0)
+		return (store_fail(x->st));
 	if (!clean) {
 		fprintf(stderr, "jubaoctl: a reader kept the log from being "
 		    "truncated: old copies of purged data stay in the WAL file "

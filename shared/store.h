@@ -168,7 +168,8 @@ int	 store_hot(struct store *, time_t from, time_t to, long limit, json_t **);
 int	 store_stats(struct store *, time_t from, time_t to, json_t **);
 int	 store_digest(struct store *, time_t now, time_t day_end, long window,
 	    json_t **);
+typedef void (*store_files_fn)(void *arg, const char *file);
 int	 store_purge(struct store *, time_t before, time_t now, int dry_run,
-	    long *count, strlist *files, int *clean);
+	    store_files_fn, void *arg, long *count, int *clean);
 
 #endif

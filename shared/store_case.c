@@ -854,42 +854,13 @@ store_digest(struct store *st, time_t now, time_t day_end, long window,
 	return (0);
 }
 
-/* pseudonym_key - the installation's key for pseudonyms, made once */
-static int
-pseudonym_key(struct store *st, unsigned char key[32])
-{
-	sqlite3_stmt	*s;
-	char		 hex[65];
-	int		 rc;
-	size_t		 i;
-
-	if ((s = store_prep(st, "SELECT value FROM meta WHERE key = "
-	    "'pseudonym_key'")) == NULL)
-		return (-1);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		snprintf(hex, sizeof(hex), "%s", sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	if (rc == SQLITE_ROW) {
-		for (i = 0; i < 32; i++)
-			sscanf(hex + 2 * i, "%2hhx", &key[i]);
-		return (0);
-	}
-	if (rc != SQLITE_DONE)
-		return (store_fail(st, "meta"));
-	randombytes_buf(key, 32);
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", key[i]);
-	if ((s = store_prep(st, "INSERT INTO meta (key, value) VALUES "
-	    "('pseudonym_key', ?)")) == NULL)
-		return (-1);
-	store_bind_text(s, 1, hex);
-	return (store_step_done(st, s));
-}
-
-/* pseudonym - "reporter-" and a keyed hash of the identity */
+/*
+ * pseudonym - "reporter-" and a keyed hash of the identity, under a key
+ * derived from key_file (a copy of the store alone cannot re-identify a
+ * purged reporter by trying candidates: finding 10)
+ */
 static void
-pseudonym(const unsigned char key[32], const char *identity, char *out,
+pseudonym(const unsigned char *key, const char *identity, char *out,
     size_t len)
 {
 	unsigned char	 h[16];
@@ -947,9 +918,9 @@ redact_column(struct store *st, const char *table, const char *col,
 	return (rc == SQLITE_DONE ? 0 : store_fail(st, "redact"));
 }
 
-/* purge_one - pseudonymise one case; its evidence hashes into files */
+/* purge_one - pseudonymise one case; its evidence files into files */
 static int
-purge_one(struct store *st, long long id, const unsigned char key[32],
+purge_one(struct store *st, long long id, const unsigned char *key,
     time_t now, strlist *files)
 {
 	sqlite3_stmt	*s;
@@ -1014,13 +985,18 @@ purge_one(struct store *st, long long id, const unsigned char key[32],
 	    redact_column(st, "events", "detail", "case_id", id, &secrets) < 0 ||
 	    redact_column(st, "outbox", "last_error", "case_id", id, &secrets) < 0)
 		goto out;
-	/* evidence files go; their records (name, type, size, hash) stay */
-	if ((s = store_prep(st, "SELECT DISTINCT e.sha256 FROM evidence e WHERE "
-	    "e.case_id = ? AND NOT EXISTS (SELECT 1 FROM evidence o JOIN cases c "
-	    "ON c.id = o.case_id WHERE o.sha256 = e.sha256 AND c.id != e.case_id "
-	    "AND c.purged_at IS NULL)")) == NULL)
+	/* evidence files go; their records (name, type, size, hash) stay.
+	 * A sealed file is the item's own; a plain one from before sealing
+	 * was named by its hash and may be another case's too */
+	if ((s = store_prep(st, "SELECT e.file FROM evidence e WHERE "
+	    "e.case_id = ? AND e.file IS NOT NULL UNION SELECT e.sha256 FROM "
+	    "evidence e WHERE e.case_id = ? AND e.file IS NULL AND NOT EXISTS "
+	    "(SELECT 1 FROM evidence o JOIN cases c ON c.id = o.case_id WHERE "
+	    "o.sha256 = e.sha256 AND o.file IS NULL AND c.id != e.case_id AND "
+	    "c.purged_at IS NULL)")) == NULL)
 		goto out;
 	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, id);
 	while (sqlite3_step(s) == SQLITE_ROW)
 		strlist_add_unique(files, (const char *)sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
@@ -1044,33 +1020,36 @@ out:
 	return (rc);
 }
 
+#define PURGE_BATCH	20	/* cases a transaction: intake waits no longer */
+
 /*
  * store_purge - pseudonymise the reporter data of the cases closed before
  * 'before' (工作规范 第二十八条 keeps six months; the caller enforces the
  * minimum), keeping classification, targets, measures and the ledger.
- * Deleted content is overwritten (secure_delete), the WAL checkpointed and
- * truncated, and the file vacuumed, so nothing of it stays in the file.
- * The evidence files to delete are returned in files (SHA-256 names).
- * *clean is 0 when a reader kept the WAL from being truncated.
+ * PURGE_BATCH cases a transaction, so that the write lock is held for
+ * moments, not for the whole run (intake tempfails meanwhile: finding 8);
+ * after each commit, files() is handed the evidence files of that batch
+ * to delete.  Deleted content is overwritten (secure_delete) and the WAL
+ * checkpointed and truncated, so nothing of it stays in the files.
+ * *count is the cases purged; *clean 0 when a reader kept the WAL from
+ * being truncated.  0 or -1 (what was committed stays purged).
  */
 int
 store_purge(struct store *st, time_t before, time_t now, int dry_run,
-    long *count, strlist *files, int *clean)
+    store_files_fn files_fn, void *arg, long *count, int *clean)
 {
 	sqlite3_stmt	*s;
-	unsigned char	 key[32];
+	const unsigned char *key = st->keys->pseud;
 	long long	*ids = NULL;
-	size_t		 n = 0, cap = 0, i;
+	size_t		 n = 0, cap = 0, i, j;
+	strlist		 files = { 0 };
 	int		 rc;
 
 	*count = 0;
 	*clean = 1;
-	if (store_exec(st, "PRAGMA secure_delete = ON") < 0 ||
-	    store_exec(st, "BEGIN IMMEDIATE") < 0)
-		return (-1);
 	if ((s = store_prep(st, "SELECT id FROM cases WHERE status = 'closed' "
 	    "AND closed_at < ? AND purged_at IS NULL ORDER BY id")) == NULL)
-		goto rollback;
+		return (-1);
 	sqlite3_bind_int64(s, 1, before);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n == cap) {
@@ -1081,38 +1060,43 @@ store_purge(struct store *st, time_t before, time_t now, int dry_run,
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
-		store_fail(st, "purge");
-		goto rollback;
+		free(ids);
+		return (store_fail(st, "purge"));
 	}
-	*count = (long)n;
 	if (dry_run) {
-		store_rollback(st);
+		*count = (long)n;
 		free(ids);
 		return (0);
 	}
-	if (n > 0 && pseudonym_key(st, key) < 0)
-		goto rollback;
-	for (i = 0; i < n; i++)
-		if (purge_one(st, ids[i], key, now, files) < 0)
-			goto rollback;
-	sodium_memzero(key, sizeof(key));
+	if (store_exec(st, "PRAGMA secure_delete = ON") < 0)
+		goto fail;
+	for (i = 0; i < n; i += PURGE_BATCH) {
+		if (store_exec(st, "BEGIN IMMEDIATE") < 0)
+			goto fail;
+		for (j = i; j < n && j < i + PURGE_BATCH; j++)
+			if (purge_one(st, ids[j], key, now, &files) < 0) {
+				store_rollback(st);
+				goto fail;
+			}
+		if (store_exec(st, "COMMIT") < 0) {
+			store_rollback(st);
+			goto fail;
+		}
+		*count += (long)(j - i);
+		for (j = 0; j < files.n; j++)
+			files_fn(arg, files.v[j]);
+		strlist_free(&files);
+	}
 	free(ids);
-	ids = NULL;
-	if (store_exec(st, "COMMIT") < 0)
-		goto rollback;
 	/* the old page images are in the WAL until it is checkpointed */
 	if ((s = store_prep(st, "PRAGMA wal_checkpoint(TRUNCATE)")) == NULL)
 		return (-1);
 	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) != 0)
 		*clean = 0;
 	sqlite3_finalize(s);
-	if (*clean && (store_exec(st, "VACUUM") < 0 ||
-	    store_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)") < 0))
-		*clean = 0;
 	return (0);
-rollback:
-	sodium_memzero(key, sizeof(key));
+fail:
 	free(ids);
-	store_rollback(st);
+	strlist_free(&files);
 	return (-1);
 }
