@@ -40,6 +40,10 @@ for f in writers.2.commits_per_s writers.2.p50 writers.2.p99 writers.2.reopen.co
     stats_year stats_onepass list_all list_50 show show_inprocess; do
 	positive store "store.$f"
 done
+for f in url-parens.parse_0.5mb encoded-words.parse_0.5mb accounts.parse_0.5mb \
+    url-parens.growth_0.25_to_0.5mb; do
+	positive complexity "complexity.$f"
+done
 [ -s "$out/RESULTS-smoke.md" ] && grep -q '^| mail.ratio.jubao_vs_none |' "$out/RESULTS-smoke.md" &&
 	pass "the smoke run's RESULTS-smoke.md has the table" ||
 	fail "no table in $out/RESULTS-smoke.md"

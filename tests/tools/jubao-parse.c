@@ -2,11 +2,14 @@
  * NAME
  *	jubao-parse - print what jubao-milter's parser makes of a message
  * SYNOPSIS
- *	jubao-parse [-c file] message.eml
+ *	jubao-parse [-qR] [-c file] message.eml
  * DESCRIPTION
  *	The golden tests' view of the parser (tests/golden.sh): the same
  *	mime_parse_file the milter calls, without the store, evidence kept
  *	nowhere (hashed only).  One field a line; the text last.
+ *	-R also redacts the text as purge does (the reporter's address and
+ *	name as secrets) and prints the redacted length; -q prints only
+ *	counts (tests/bench/bench-complexity.sh times the parse with it).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +18,7 @@
 
 #include "cfg.h"
 #include "classify.h"
+#include "extract.h"
 #include "log.h"
 #include "milter_mime.h"
 
@@ -29,11 +33,13 @@ main(int argc, char **argv)
 	buf			 err = { 0 };
 	size_t			 i;
 	unsigned		 bit;
-	int			 ch;
+	int			 ch, quiet = 0, redact = 0;
 
-	while ((ch = getopt(argc, argv, "c:")) != -1)
+	while ((ch = getopt(argc, argv, "c:qR")) != -1)
 		switch (ch) {
 		case 'c': path = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'R': redact = 1; break;
 		default: goto usage;
 		}
 	if (optind + 1 != argc)
@@ -53,6 +59,25 @@ main(int argc, char **argv)
 	if (mime_parse_file(argv[optind], &o, r, &err) < 0) {
 		fprintf(stderr, "jubao-parse: %s\n", err.s);
 		return (1);
+	}
+	if (redact) {
+		strlist	 secrets = { 0 };
+		char	*red;
+
+		if (r->from_addr)
+			strlist_add(&secrets, r->from_addr);
+		if (r->reporter_name)
+			strlist_add(&secrets, r->reporter_name);
+		red = extract_redact(r->text, &secrets);
+		printf("redacted: %zu bytes\n", strlen(red));
+		free(red);
+		strlist_free(&secrets);
+	}
+	if (quiet) {
+		printf("text: %zu bytes, urls %zu, accounts %zu, phones %zu, "
+		    "evidence %zu, notes %zu\n", strlen(r->text), r->urls.n,
+		    r->accounts.n, r->phones.n, r->nev, r->notes.n);
+		goto done;
 	}
 	printf("subject: %s\n", r->subject);
 	printf("from: %s\n", r->from_addr ? r->from_addr : "");
@@ -95,12 +120,13 @@ main(int argc, char **argv)
 	for (i = 0; i < r->notes.n; i++)
 		printf("note: %s\n", r->notes.v[i]);
 	printf("text:\n%s\n", r->text);
+done:
 	report_free(r);
 	cat_free(cats);
 	cfg_unref(cfg);
 	buf_free(&err);
 	return (0);
 usage:
-	fprintf(stderr, "usage: jubao-parse [-c file] message.eml\n");
+	fprintf(stderr, "usage: jubao-parse [-qR] [-c file] message.eml\n");
 	return (2);
 }
