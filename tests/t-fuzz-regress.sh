@@ -21,7 +21,7 @@ for t in mime conf tmpl caseno sdp rtp dtmf; do
 	files=()
 	[ -d "tests/fuzz/regress/$t" ] && files+=(tests/fuzz/regress/"$t"/*)
 	case $t in
-	mime) files+=(tests/data/mail/*.eml) ;;
+	mime) files+=(tests/data/mail/*.eml tests/data/hostile/mail/*-hs-*.eml) ;;
 	conf) files+=(conf/*.conf tests/data/*.conf) ;;
 	tmpl) files+=(conf/templates/*/*.txt) ;;
 	caseno) files+=(tests/fuzz/seeds/caseno/*) ;;

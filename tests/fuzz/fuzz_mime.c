@@ -5,7 +5,8 @@
  *	Each input is one RFC 5322 message, parsed by mime_parse_file as the
  *	milter does (evidence hashed, kept nowhere), then the report freed;
  *	the input is also given to mime_header_decode as a header
- *	value (garbage RFC 2047).  Seeds: tests/data/mail/ *.eml.
+ *	value (garbage RFC 2047).  Seeds: tests/data/mail/ *.eml and the
+ *	hostile senders' classes, tests/data/hostile/mail/ *-hs-*.eml.
  */
 #include "fuzz.h"
 

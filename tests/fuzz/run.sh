@@ -34,7 +34,7 @@ make -s -f tests/fuzz/fuzz.mk -j2 >"$out/build.log" 2>&1 || {
 # seeds - the seed files of a target, one a line
 seeds() {
 	case $1 in
-	mime) ls tests/data/mail/*.eml ;;
+	mime) ls tests/data/mail/*.eml tests/data/hostile/mail/*-hs-*.eml ;;
 	conf) ls conf/*.conf tests/data/*.conf ;;
 	tmpl) ls conf/templates/*/*.txt ;;
 	caseno) ls tests/fuzz/seeds/caseno/* tests/data/mail/*.eml ;;

@@ -15,8 +15,15 @@ Deterministic (fixed seeds).  The small files are committed:
                       that many bytes, one datagram each (fuzz_rtp's format)
 
 --huge DIR writes what is too big to commit, for tests/t-hostile.sh:
-10,000 nested multipart parts, 1 MB header lines, a ~20 MB base64 part.
+10,000 nested multipart parts, 1 MB header lines, a ~20 MB base64 part,
+and each shape of tests/bench/shapes.py at 1, 2, 4 and 8 MB.
+
+The "hs-" messages are the classes of issue "Hostile senders": each shape
+of tests/bench/shapes.py small, addresses that carry SMTP commands, replies
+and ratings that prove nothing, bounces that report nothing we sent, and
+terminal escapes; they are also the mime fuzzer's seeds.
 """
+import base64
 import os
 import random
 import struct
@@ -212,6 +219,7 @@ def gen_mail():
         for _ in range(30):
             base[R.randrange(len(base))] = R.getrandbits(8)
         m("bitflip-%02d" % j, bytes(base))
+    gen_hostile_senders()
 
 
 def write_mail(outdir):
@@ -222,6 +230,44 @@ def write_mail(outdir):
     for n, (name, data) in enumerate(mail):
         with open(os.path.join(outdir, "%03d-%s.eml" % (n + 1, name)), "wb") as f:
             f.write(data)
+
+
+def gen_hostile_senders():
+    """issue "Hostile senders": each class, small ("hs-" in the name: the
+    mime fuzzer's seeds too); the shapes at 1-8 MB come from --huge"""
+    sys.path.insert(0, os.path.join(here, "..", "..", "bench"))
+    import shapes
+    for name in sorted(shapes.SHAPES):
+        m("hs-shape-" + name, shapes.SHAPES[name](16384).encode())
+    # addresses that must never reach sendmail or RCPT TO
+    m("hs-inject-reply-to", msg(b'Reply-To: "a\r\n RCPT TO:<evil@evil.example>\r\n "@example.com\r\n', BODY))
+    m("hs-inject-from-quoted", b'From: "x\r\n DATA\r\n"@example.com\r\nTo: jubao@example.cn\r\n'
+      b"Message-ID: <inj@x>\r\n\r\n" + BODY)
+    m("hs-inject-reply-to-list", msg(b"Reply-To: <a@example.com>, <b@evil.example>, \"c d\"@example.com\r\n", BODY))
+    m("hs-inject-control", msg(b"Reply-To: a\x01b@example.com\r\nFrom: x\x7f@example.com\r\n", BODY))
+    # replies that prove nothing: a forged MAC, an old ID, a subject alone
+    m("hs-forged-reply-mac", msg(b"Subject: Re: [JB 261201000017]\r\nIn-Reply-To: "
+      b"<jubao.261201000017.ack.deadbeef.00000000000000000000@example.cn>\r\n", BODY))
+    m("hs-forged-reply-refs", msg(b"References: " + b" ".join(
+        b"<jubao.261201000017.ack.%08x.%020x@example.cn>" % (i, i) for i in range(300)) + b"\r\n", BODY))
+    m("hs-forged-reply-long-fields", msg(b"In-Reply-To: <jubao." + b"1" * 500 + b".ack." +
+      b"f" * 500 + b"@x>\r\n", BODY))
+    m("hs-forged-rating", msg(b"Subject: Re: [JB 261201000017]\r\nIn-Reply-To: "
+      b"<jubao.261201000017.feedback.00000000.11111111111111111111@example.cn>\r\n", b"5\r\n"))
+    # bounces that report nothing we sent
+    rep = (b"MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; "
+           b"boundary=\"R\"\r\n")
+    m("hs-forged-bounce-delayed", msg(rep, b"--R\r\nContent-Type: message/delivery-status\r\n\r\n"
+      b"Reporting-MTA: dns; x\r\n\r\nFinal-Recipient: rfc822; a@b\r\nAction: delayed\r\n"
+      b"Status: 4.0.0\r\n\r\n--R--\r\n"))
+    m("hs-forged-bounce-no-status-part", msg(rep, b"--R\r\nContent-Type: text/plain\r\n\r\n"
+      b"Action: failed\r\n\r\n--R--\r\n"))
+    m("hs-forged-bounce-huge-status", msg(rep, b"--R\r\nContent-Type: message/delivery-status\r\n\r\n" +
+      b"Action: failed\r\nDiagnostic-Code: " + b"x" * 60000 + b"\r\n\r\n--R--\r\n"))
+    # what would rewrite a handler's terminal
+    m("hs-escapes", msg(b"Subject: =?utf-8?B?" + base64.b64encode("\x1b[2J\u202etxt.exe".encode()) +
+      b"?=\r\nContent-Type: text/plain; charset=utf-8\r\n",
+      "\x1b]0;x\x07\u202e\u0085\u009b31m 网站 http://e.example.cn/\x1b[31m\r\n".encode()))
 
 
 def write_huge(outdir):
@@ -240,6 +286,13 @@ def write_huge(outdir):
         line = b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5\r\n"
         f.write(line * (20 * (1 << 20) // len(line)))
         f.write(b"--b1--\r\n")
+    # the algorithmic shapes (tests/bench/shapes.py) at 1, 2, 4 and 8 MB
+    sys.path.insert(0, os.path.join(here, "..", "..", "bench"))
+    import shapes
+    for name in sorted(shapes.SHAPES):
+        for mb in (1, 2, 4, 8):
+            with open(os.path.join(outdir, "huge-shape-%s-%dmb.eml" % (name, mb)), "wb") as f:
+                f.write(shapes.SHAPES[name](mb << 20).encode())
 
 
 # --- SIP
