@@ -20,17 +20,26 @@ CPPFLAGS += -Ishared -Imilter $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS_COMMON = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 LDLIBS_MILTER = -lmilter -lspf2
 
+# the library, in layers (README "Where things happen"): utilities; the db
+# layer; the store by concern; the intake pipeline and the workflow; the
+# daemon skeleton
 SHARED_SRC = shared/util.c shared/log.c shared/conffile.c shared/cfg.c \
 	shared/caseno.c shared/report.c shared/extract.c shared/classify.c \
-	shared/tmpl.c shared/evidence.c shared/store.c shared/ack.c \
-	shared/outbox.c shared/store_case.c shared/feedback.c shared/stats_html.c \
-	shared/crypt.c shared/privdrop.c
+	shared/tmpl.c shared/evidence.c shared/crypt.c shared/privdrop.c \
+	shared/db.c shared/db_sqlite.c \
+	shared/store.c shared/ledger.c shared/store_intake.c \
+	shared/store_outbox.c shared/store_case.c shared/store_query.c \
+	shared/store_stats.c shared/store_purge.c \
+	shared/ack.c shared/feedback.c shared/intake.c shared/workflow.c \
+	shared/outbox.c shared/daemon.c shared/stats_html.c
 SHARED_OBJ = $(SHARED_SRC:.c=.o)
 MILTER_LIB_SRC = milter/milter_mime.c milter/milter_scan.c milter/milter_spf.c
 MILTER_LIB_OBJ = $(MILTER_LIB_SRC:.c=.o)
 MILTER_OBJ = milter/milter_main.o milter/milter_cb.o $(MILTER_LIB_OBJ)
 SIP_OBJ = sip/sip_main.o sip/sip_ua.o sip/sip_call.o sip/sip_media.o \
-	sip/sip_prompt.o
+	sip/sip_prompt.o sip/sip_sms.o
+CTL_OBJ = shared/jubaoctl.o shared/ctl_show.o shared/ctl_act.o \
+	shared/ctl_stats.o shared/ctl_run.o
 SIP_CFLAGS = $(shell pkg-config --cflags sofia-sip-ua 2>/dev/null)
 LDLIBS_SIP = $(shell pkg-config --libs sofia-sip-ua 2>/dev/null)
 PROMPTS	= conf/prompts/zh/.stamp
@@ -59,8 +68,8 @@ $(PROMPTS): conf/prompts.txt sip/mkprompts.sh
 	sh sip/mkprompts.sh conf/prompts.txt conf/prompts/zh 2>/dev/null
 	touch $@
 
-shared/jubaoctl: shared/jubaoctl.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ shared/jubaoctl.o $(LIB) $(LDLIBS_COMMON)
+shared/jubaoctl: $(CTL_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CTL_OBJ) $(LIB) $(LDLIBS_COMMON)
 
 tests/tools/jubao-parse: tests/tools/jubao-parse.o $(MILTER_LIB_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ tests/tools/jubao-parse.o $(MILTER_LIB_OBJ) $(LIB) \
@@ -107,7 +116,7 @@ install: all
 	install -m 644 conf/jubao-sipd.service $(DESTDIR)$(UNITDIR)
 
 clean:
-	rm -f $(SHARED_OBJ) $(MILTER_OBJ) $(SIP_OBJ) shared/jubaoctl.o $(LIB) $(PROGS) \
+	rm -f $(SHARED_OBJ) $(MILTER_OBJ) $(SIP_OBJ) $(CTL_OBJ) $(LIB) $(PROGS) \
 	    $(TOOLS) tests/tools/*.o tests/unit/*.o
 
 .PHONY: all deps check demo install clean

@@ -1,32 +1,21 @@
 /*
  * NAME
- *	milter - jubao-milter's runtime: configuration snapshot and friends
+ *	milter - what jubao-milter's files share
  * DESCRIPTION
- *	A runtime is one immutable snapshot of the configuration with the
- *	categories and templates loaded from it.  Each connection holds a
- *	reference to the runtime current when it started; SIGUSR1 swaps in
- *	a new one (libmilter keeps SIGHUP for itself: it stops the filter).
+ *	milter_main.c: start-up through the daemon skeleton (daemon.c);
+ *	milter_cb.c: the libmilter callbacks; milter_mime.c: a spooled
+ *	message into a report (GMime); milter_scan.c: the bounds and hashes
+ *	taken while a message is spooled; milter_spf.c: SPF (libspf2).
+ *	Each connection holds a reference to the runtime (daemon.h) current
+ *	when it started; SIGUSR1 swaps in a new one (libmilter keeps SIGHUP
+ *	for itself: it stops the filter).
  */
 #ifndef JUBAO_MILTER_H
 #define JUBAO_MILTER_H
 
 #include <libmilter/mfapi.h>
 
-#include "ack.h"
-#include "cfg.h"
-#include "classify.h"
-
-struct runtime {
-	struct cfg		*cfg;
-	struct categories	*cats;
-	struct ack_ctx		 ack;
-	int			 refs;
-};
-
-struct runtime	*runtime_load(const char *path, buf *err);
-struct runtime	*runtime_get(void);
-void		 runtime_put(struct runtime *);
-void		 outbox_kick(void);
+#include "daemon.h"
 
 extern struct smfiDesc milter_desc;
 

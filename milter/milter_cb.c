@@ -28,14 +28,12 @@
 #include <gmime/gmime.h>
 
 #include "ack.h"
-#include "evidence.h"
-#include "extract.h"
 #include "feedback.h"
+#include "intake.h"
 #include "log.h"
 #include "milter.h"
 #include "milter_mime.h"
 #include "milter_spf.h"
-#include "store.h"
 
 struct msg_ctx {
 	char		*m_env_from;	/* envelope sender without <> */
@@ -78,6 +76,16 @@ qid(SMFICTX *ctx)
 	const char	*q = smfi_getsymval(ctx, "i");
 
 	return (q && *q ? q : "NOQUEUE");
+}
+
+/* intake_init - what the intake pipeline borrows of a runtime */
+static void
+intake_init(struct intake_ctx *x, const struct runtime *rt)
+{
+	x->cfg = rt->cfg;
+	x->cats = rt->cats;
+	x->ack = &rt->ack;
+	x->actor = "jubao-milter";
 }
 
 /* conn_get - the connection context, created on first use */
@@ -408,6 +416,7 @@ bounce(SMFICTX *ctx, struct conn_ctx *cc)
 {
 	struct msg_ctx		*m = cc->c_msg;
 	const struct cfg	*cfg = cc->c_rt->cfg;
+	struct intake_ctx	 x;
 	struct store		*st = NULL;
 	buf			 err = { 0 };
 	char			*diag = NULL, *mid, why[1024];
@@ -428,18 +437,17 @@ bounce(SMFICTX *ctx, struct conn_ctx *cc)
 	}
 	mid = ack_message_id(cfg, m->m_bounce, "feedback", m->m_bounce_nonce);
 	buf_adds(&err, "");
-	if (store_open(cfg->store_path, cfg->store_busy_timeout, &st, &err) < 0 ||
-	    store_feedback_bounced(st, m->m_bounce, mid, diag, time(NULL),
-	    &found) < 0) {
+	intake_init(&x, cc->c_rt);
+	if ((st = daemon_store(cfg, &err)) == NULL ||
+	    intake_bounce(&x, st, m->m_bounce, mid, diag, &found) < 0) {
 		snprintf(why, sizeof(why), "bounce of case %s: %s", m->m_bounce,
 		    st ? store_error(st) : err.s);
-		store_close(st);
+		daemon_store_failed(st);
 		free(diag);
 		free(mid);
 		buf_free(&err);
 		return (tempfail(ctx, cc, why));
 	}
-	store_close(st);
 	if (found)
 		log_info("%s: case %s: the outcome feedback bounced (%s): "
 		    "recorded, bounce discarded", qid(ctx), m->m_bounce, diag);
@@ -453,7 +461,7 @@ bounce(SMFICTX *ctx, struct conn_ctx *cc)
 	return (SMFIS_DISCARD);
 }
 
-/* cb_eom - parse, check, commit; only then accept */
+/* cb_eom - parse, check, commit (the intake pipeline); only then accept */
 static sfsistat
 cb_eom(SMFICTX *ctx)
 {
@@ -461,9 +469,10 @@ cb_eom(SMFICTX *ctx)
 	struct msg_ctx		*m = cc->c_msg;
 	const struct cfg	*cfg = cc->c_rt->cfg;
 	struct mime_opts	 o;
+	struct intake_ctx	 x;
+	struct intake_result	 res;
 	struct report		*r = NULL;
-	struct store		*st = NULL;
-	struct store_intake_result res;
+	struct store		*st;
 	buf			 err = { 0 };
 	char			*ar, why[1024];
 	size_t			 i;
@@ -506,7 +515,6 @@ cb_eom(SMFICTX *ctx)
 	r->env_from = xstrdup(m->m_env_from);
 	r->client_addr = cc->c_addr ? xstrdup(cc->c_addr) : NULL;
 	o.evidence_dir = cfg->evidence_dir;
-	o.cats = cc->c_rt->cats;
 	o.cfg = cfg;
 	o.scan = &m->m_scan;
 	buf_adds(&err, "");
@@ -514,8 +522,6 @@ cb_eom(SMFICTX *ctx)
 		snprintf(why, sizeof(why), "%s", err.s);
 		goto fail;
 	}
-	for (i = 0; i < r->notes.n; i++)
-		log_warnx("%s: %s", r->queue_id, r->notes.v[i]);
 	free(r->spf);
 	r->spf = spf_check(cc->c_addr, cc->c_helo, m->m_env_from, &r->spf_domain);
 	/* what the report says may go back only to a sender SPF or SMTP
@@ -523,39 +529,20 @@ cb_eom(SMFICTX *ctx)
 	r->authenticated = strcmp(r->spf, "pass") == 0 || m->m_auth;
 
 	err.len = 0;
-	if (store_open(cfg->store_path, cfg->store_busy_timeout, &st, &err) < 0) {
+	intake_init(&x, cc->c_rt);
+	if ((st = daemon_store(cfg, &err)) == NULL) {
 		snprintf(why, sizeof(why), "%s", err.s);
 		goto fail;
 	}
-	store_set_flood(st, cfg->flood_reporter_hour, cfg->flood_reporter_day,
-	    cfg->flood_client_hour, cfg->flood_client_day);
-	/* a reply to the outcome feedback may carry the reporter's rating */
-	if (strcmp(r->ref_kind, "feedback") == 0)
-		r->rating = feedback_rating(r->text ? r->text : "") > 0 ?
-		    feedback_rating(r->text) : 0;
-	/* a supplement is checked against its case's category: the elements
-	 * it brings complete those the case lacks */
-	if (r->case_ref[0] != '\0') {
-		char			 key[64];
-		const struct category	*cat;
-
-		if (store_case_category(st, r->case_ref, r->env_from, key,
-		    sizeof(key)) < 0) {
-			snprintf(why, sizeof(why), "store: %s", store_error(st));
-			goto fail;
-		}
-		if (*key && (cat = cat_find(cc->c_rt->cats, key)) != NULL)
-			cat_apply(cat, r);
-	}
-	if (store_intake(st, r, cfg->ack_daily_limit, ack_render, &cc->c_rt->ack,
-	    &res) < 0) {
+	if (intake_email(&x, st, r, &res) < 0) {
 		snprintf(why, sizeof(why), "store: %s", store_error(st));
+		daemon_store_failed(st);
 		goto fail;
 	}
-	store_close(st);
-	st = NULL;
-	if (strcmp(res.ack_status, "queued") == 0)
-		outbox_kick();
+	for (i = 0; i < r->notes.n; i++)
+		log_warnx("%s: %s", r->queue_id, r->notes.v[i]);
+	if (res.queued)
+		daemon_kick();
 
 	/* committed: from here a failure still tempfails, and the retry
 	 * finds the same case by Message-ID and content hash */
@@ -591,7 +578,6 @@ cb_eom(SMFICTX *ctx)
 	msg_cleanup(cc);
 	return (SMFIS_CONTINUE);
 fail:
-	store_close(st);
 	report_free(r);
 	buf_free(&err);
 	return (tempfail(ctx, cc, why));

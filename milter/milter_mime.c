@@ -911,38 +911,6 @@ content_hash(GMimeMessage *m, const struct mscan *ms, struct report *r)
 	buf_free(&id);
 }
 
-/* finish - extraction, language, category and elements */
-static void
-finish(struct report *r, const struct mime_opts *o)
-{
-	char	*all = xasprintf("%s\n%s", r->subject ? r->subject : "",
-		    r->text ? r->text : "");
-
-	extract_urls(all, &r->urls);
-	extract_accounts(r->text ? r->text : "", &r->accounts);
-	extract_phones(r->text ? r->text : "", &r->phones);
-	r->reporter_name = r->text ? extract_name(r->text) : NULL;
-	if (text_has_cjk(all))
-		r->lang = xstrdup("zh-CN");
-	else if (strlen(str_trim(all)) > 0)
-		r->lang = xstrdup("en");
-	else
-		r->lang = xstrdup(o->cfg ? o->cfg->language : "zh-CN");
-	free(all);
-	if (o->cats != NULL) {
-		const struct category *c = cat_classify(o->cats, r->subject,
-		    r->text);
-		cat_apply(c, r);
-		/* the From display name counts as a name for element (三) */
-		if (c->enterprise && r->reporter_name == NULL && r->from_name) {
-			r->reporter_name = xstrdup(r->from_name);
-			r->missing = elem_check(c, r);
-			free(r->reporter_name);
-			r->reporter_name = NULL;
-		}
-	}
-}
-
 /* parse - the message, as the scan bounded it, into the report */
 static int
 parse(const char *path, const struct mscan *ms, const struct mime_opts *o,
@@ -1031,8 +999,6 @@ parse(const char *path, const struct mscan *ms, const struct mime_opts *o,
 			    "kept in the original message");
 		}
 	}
-	finish(r, o);
-	report_cap_notes(r);
 	rc = 0;
 out:
 	if (own != NULL)

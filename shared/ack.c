@@ -9,10 +9,12 @@
  *	probably forged, and the reporter's identity must not leak to it).
  */
 #include <ctype.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <gmime/gmime.h>
 #include <sodium.h>
 
@@ -353,12 +355,30 @@ mail_build(const char *from_name, const char *from_addr, const char *to,
 	return (out);
 }
 
-/* ack_render - store_render_fn: the acknowledgement of a report */
-int
-ack_render(void *arg, const struct report *r, const char *case_no,
-    const char *pin, time_t deadline, unsigned missing, struct store_msg *out)
+/* owed_clear - release what a renderer filled in */
+void
+owed_clear(struct owed *m)
 {
-	struct ack_ctx		*a = arg;
+	free(m->recipient);
+	free(m->env_from);
+	free(m->message_id);
+	free(m->message);
+	free(m->suppress);
+	free(m->detail);
+	memset(m, 0, sizeof(*m));
+}
+
+/*
+ * ack_render - the acknowledgement (kind "ack") of a report, or of a
+ * supplement (kind "supplement"), into out: the recipient, why it may
+ * not be sent (RFC 3834 and ours), and the whole message.  0, or -1 when
+ * a template does not render (logged; the caller tempfails).
+ */
+int
+ack_render(const struct ack_ctx *a, const struct report *r, const char *kind,
+    const char *case_no, const char *pin, time_t deadline, unsigned missing,
+    struct owed *out)
+{
 	const struct cfg	*cfg = a->cfg;
 	const struct category	*cat;
 	struct tmpl_var		 v[16];
@@ -370,9 +390,10 @@ ack_render(void *arg, const struct report *r, const char *case_no,
 	unsigned		 bit;
 	buf			 urls = { 0 }, miss = { 0 }, err = { 0 };
 
+	out->kind = kind;
+	out->channel = "email";
 	l = r->lang && strcmp(r->lang, "en") == 0 ? ACK_LANG_EN : ACK_LANG_ZH;
-	k = strcmp(out->kind, "supplement") == 0 ? ACK_KIND_SUPPLEMENT :
-	    ACK_KIND_ACK;
+	k = strcmp(kind, "supplement") == 0 ? ACK_KIND_SUPPLEMENT : ACK_KIND_ACK;
 	cat = cat_find(a->cats, r->category ? r->category : "other");
 	fmt_time(r->received_at, received, sizeof(received));
 	fmt_time(deadline, due, sizeof(due));
@@ -424,4 +445,132 @@ ack_render(void *arg, const struct report *r, const char *case_no,
 	free(subj);
 	free(body);
 	return (0);
+}
+
+/* digits_only - is s a telephone number (digits, an optional leading +) */
+static int
+digits_only(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return (0);
+	if (*s == '+')
+		s++;
+	if (*s == '\0')
+		return (0);
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return (0);
+	return (1);
+}
+
+/*
+ * ack_sms - a caller's acknowledgement by SMS through the SIP MESSAGE
+ * gateway (sip_sms_gateway): the case number and the receipt PIN, to the
+ * number the call came from (NULL or not a number: suppressed)
+ */
+void
+ack_sms(const struct cfg *cfg, const char *number, const char *case_no,
+    const char *pin, struct owed *out)
+{
+	out->kind = "ack";
+	out->channel = "sip";
+	if (digits_only(number))
+		out->recipient = xasprintf("sip:%s@%s", number,
+		    cfg->sip_sms_gateway);
+	else
+		out->suppress = xstrdup("no caller number to send an SMS to");
+	out->message = xasprintf("【%s】您的举报已受理，案件编号 %s，回执密码 %s。"
+	    "请妥善保存，查询办理结果时使用。", cfg->site_name, case_no, pin);
+}
+
+/*
+ * ack_staff_notice - the notice of a call to the call centre's mailbox
+ * (sip_staff_mailbox), with the recording attached as voicemail-to-email
+ * does.  The caller's number is not in it: reporter identity is shown
+ * only by an audited "jubaoctl show --reveal" (承诺书-5).
+ */
+void
+ack_staff_notice(const struct cfg *cfg, const struct report *r,
+    const char *case_no, time_t deadline, const char *summary, const char *wav,
+    struct owed *out)
+{
+	GMimeMessage		*m;
+	GMimeMultipart		*mp;
+	GMimeTextPart		*tp;
+	GMimePart		*ap;
+	GMimeStream		*fs;
+	GMimeDataWrapper	*dw;
+	GDateTime		*now;
+	char			*subj, *body, *s, rnd[9], due[32], *name;
+	int			 fd, i;
+
+	out->kind = "staff_notice";
+	out->channel = "email";
+	if (*cfg->sip_staff_mailbox == '\0') {
+		out->suppress = xstrdup("no staff mailbox (sip_staff_mailbox)");
+		return;
+	}
+	for (i = 0; i < 8; i++)
+		rnd[i] = "0123456789abcdef"[randombytes_uniform(16)];
+	rnd[8] = '\0';
+	{
+		struct tm	 tm;
+
+		localtime_r(&deadline, &tm);
+		strftime(due, sizeof(due), "%Y-%m-%d %H:%M:%S", &tm);
+	}
+	out->recipient = xstrdup(cfg->sip_staff_mailbox);
+	out->env_from = xstrdup("");
+	out->message_id = xasprintf("jubao.%s.staff.%s@%s", case_no, rnd,
+	    cfg->message_id_domain);
+	subj = xasprintf("[JB %s] 热线举报：%s", case_no, r->subject ?
+	    r->subject : "");
+	body = xasprintf("新的热线举报，案件编号 %s。\n\n%s\n办理期限：%s\n\n"
+	    "录音见附件（SHA-256 %s）。来电号码已加密保存，需要时请用 "
+	    "jubaoctl show --reveal %s 查看（该操作记入台账）。\n",
+	    case_no, summary, due, r->nev ? r->ev[0].sha256 : "-", case_no);
+
+	m = g_mime_message_new(TRUE);
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM,
+	    cfg->ack_from_name, cfg->ack_from);
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, NULL,
+	    cfg->sip_staff_mailbox);
+	g_mime_message_set_subject(m, subj, "utf-8");
+	g_mime_message_set_message_id(m, out->message_id);
+	now = g_date_time_new_now_local();
+	g_mime_message_set_date(m, now);
+	g_date_time_unref(now);
+	g_mime_object_set_header((GMimeObject *)m, "Auto-Submitted",
+	    "auto-generated", NULL);
+	g_mime_object_set_header((GMimeObject *)m, "X-Jubao-Case", case_no,
+	    NULL);
+	mp = g_mime_multipart_new_with_subtype("mixed");
+	tp = g_mime_text_part_new_with_subtype("plain");
+	g_mime_text_part_set_text(tp, body);
+	g_mime_multipart_add(mp, (GMimeObject *)tp);
+	if (wav != NULL && (fd = open(wav, O_RDONLY | O_CLOEXEC)) >= 0) {
+		name = xasprintf("%s.wav", case_no);
+		fs = g_mime_stream_fs_new(fd);
+		dw = g_mime_data_wrapper_new_with_stream(fs,
+		    GMIME_CONTENT_ENCODING_DEFAULT);
+		ap = g_mime_part_new_with_type("audio", "wav");
+		g_mime_part_set_content(ap, dw);
+		g_mime_part_set_filename(ap, name);
+		g_mime_part_set_content_encoding(ap,
+		    GMIME_CONTENT_ENCODING_BASE64);
+		g_mime_multipart_add(mp, (GMimeObject *)ap);
+		g_object_unref(ap);
+		g_object_unref(dw);
+		g_object_unref(fs);
+		free(name);
+	}
+	g_mime_message_set_mime_part(m, (GMimeObject *)mp);
+	s = g_mime_object_to_string((GMimeObject *)m, NULL);
+	out->message = xstrdup(s);
+	g_free(s);
+	g_object_unref(tp);
+	g_object_unref(mp);
+	g_object_unref(m);
+	free(subj);
+	free(body);
 }

@@ -1,12 +1,15 @@
 /*
  * NAME
- *	ack - acknowledgements: who gets one, and the message itself
+ *	ack - acknowledgements: who gets one, and the messages themselves
  * DESCRIPTION
  *	ack_init loads and test-renders the templates (so "-n" catches a
- *	broken one); ack_render is the store_render_fn the intake calls inside
- *	its transaction: it decides the recipient, whether RFC 3834 forbids
- *	the reply, and builds the whole message with GMime.  Acknowledgements
- *	go out with a null envelope sender, so they never bounce back to us.
+ *	broken one).  The renderers build what a new case owes, for the
+ *	intake pipeline (intake.c) to commit in the case's transaction: the
+ *	acknowledgement of a report or a supplement (ack_render: the
+ *	recipient, whether RFC 3834 forbids the reply, the whole message by
+ *	GMime), a caller's SMS (ack_sms) and the call centre's notice of a
+ *	call (ack_staff_notice).  Acknowledgements go out with a null
+ *	envelope sender, so they never bounce back to us.
  *
  *	Our Message-IDs are jubao.CASE.KIND.NONCE.MAC@message_id_domain: the
  *	MAC (keyed BLAKE2b, key_file's MAC key) proves that a reply refers to
@@ -19,7 +22,7 @@
 
 #include "cfg.h"
 #include "classify.h"
-#include "store.h"
+#include "report.h"
 
 enum { ACK_LANG_ZH, ACK_LANG_EN, ACK_NLANG };
 enum { ACK_KIND_ACK, ACK_KIND_SUPPLEMENT, ACK_NKIND };
@@ -30,12 +33,30 @@ struct ack_ctx {
 	char			*tmpl[ACK_NLANG][ACK_NKIND];
 };
 
+/* a message a case owes, as rendered: owned strings, owed_clear frees */
+struct owed {
+	const char	*kind;		/* ack, supplement, feedback, staff_notice */
+	const char	*channel;	/* email, sip, callback */
+	char		*recipient;	/* NULL: nobody to tell */
+	char		*env_from;	/* "" the null sender */
+	char		*message_id;
+	char		*message;
+	char		*suppress;	/* why it is not sent; NULL: it is */
+	char		*detail;	/* for the ledger, when it is sent */
+};
+
+void	 owed_clear(struct owed *);
 int	 ack_init(struct ack_ctx *, const struct cfg *, const struct categories *,
 	    buf *err);
 void	 ack_free(struct ack_ctx *);
-int	 ack_render(void *ctx, const struct report *, const char *case_no,
-	    const char *pin, time_t deadline, unsigned missing,
-	    struct store_msg *out);
+int	 ack_render(const struct ack_ctx *, const struct report *,
+	    const char *kind, const char *case_no, const char *pin,
+	    time_t deadline, unsigned missing, struct owed *out);
+void	 ack_sms(const struct cfg *, const char *number, const char *case_no,
+	    const char *pin, struct owed *out);
+void	 ack_staff_notice(const struct cfg *, const struct report *,
+	    const char *case_no, time_t deadline, const char *summary,
+	    const char *wav, struct owed *out);
 const char *ack_recipient(const struct report *);
 char	*ack_suppress_reason(const struct cfg *, const struct report *);
 int	 ack_is_our_message_id(const struct cfg *, const char *id);

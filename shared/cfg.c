@@ -4,7 +4,7 @@
  * DESCRIPTION
  *	cfg_table[] is the only place a parameter is defined.  The sample
  *	conf/jubao.conf and jubao.conf(5) are checked against it by the tests
- *	(tests/unit/t_cfg.c and tests/t-conf-sample.sh).
+ *	(tests/unit/t_unit.c and tests/t-conf.sh).
  */
 #include <errno.h>
 #include <limits.h>

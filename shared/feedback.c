@@ -313,7 +313,7 @@ fmt_day(time_t t, char *out, size_t len)
 
 /* sms_text - the short outcome text a caller gets by SMS; caller frees */
 static char *
-sms_text(struct feedback_ctx *f, const struct feedback_info *fi, int l, int k)
+sms_text(const struct feedback_ctx *f, const struct feedback_info *fi, int l, int k)
 {
 	static const char *const zh[FB_NOUTCOME] = { "已依法处置",
 	    "经核查不予受理", "被认定为恶意举报，不予处理", "已转交" };
@@ -357,12 +357,15 @@ sms_text(struct feedback_ctx *f, const struct feedback_info *fi, int l, int k)
 	return (body);
 }
 
-/* feedback_render - store_feedback_fn: the feedback of a case's outcome */
+/*
+ * feedback_render - the feedback of a case's outcome into out (channel,
+ * recipient, message, or why it is not sent); 0, or -1 when there is no
+ * template for the outcome (logged)
+ */
 int
-feedback_render(void *arg, const struct feedback_info *fi,
-    struct store_msg *out)
+feedback_render(const struct feedback_ctx *f, const struct feedback_info *fi,
+    struct owed *out)
 {
-	struct feedback_ctx	*f = arg;
 	const struct cfg	*cfg = f->cfg;
 	const struct category	*cat = cat_find(f->cats, fi->category);
 	struct tmpl_var		 v[8];

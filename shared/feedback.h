@@ -3,8 +3,8 @@
  *	feedback - the outcome feedback every reporter is owed (承诺书-4)
  * DESCRIPTION
  *	feedback_init loads and test-renders the templates
- *	(template_dir/LANG/feedback-OUTCOME.txt); feedback_render is the
- *	store_feedback_fn the workflow calls inside its transaction.  Email
+ *	(template_dir/LANG/feedback-OUTCOME.txt); feedback_render builds the
+ *	message the workflow (workflow.c) queues in the outcome's transaction.  Email
  *	feedback goes out with a VERP envelope sender (bounce_address with
  *	+CASE), so that a bounce finds its case; a caller's feedback goes by
  *	SMS through the SIP MESSAGE gateway when one is configured, and is
@@ -14,6 +14,7 @@
 #ifndef JUBAO_FEEDBACK_H
 #define JUBAO_FEEDBACK_H
 
+#include "ack.h"
 #include "cfg.h"
 #include "classify.h"
 #include "store.h"
@@ -30,8 +31,8 @@ struct feedback_ctx {
 int	 feedback_init(struct feedback_ctx *, const struct cfg *,
 	    const struct categories *, buf *err);
 void	 feedback_free(struct feedback_ctx *);
-int	 feedback_render(void *ctx, const struct feedback_info *,
-	    struct store_msg *out);
+int	 feedback_render(const struct feedback_ctx *,
+	    const struct feedback_info *, struct owed *out);
 char	*feedback_verp(const struct cfg *, const char *case_no,
 	    const char *nonce);
 int	 feedback_bounce_case(const struct cfg *, const char *rcpt, char *case_no,

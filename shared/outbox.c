@@ -1,6 +1,6 @@
 /*
  * NAME
- *	outbox - deliver queued messages: sendmail(1) or SMTP (libcurl)
+ *	outbox - delivery: the retry policy, and the mail transport
  * DESCRIPTION
  *	sendmail(1) exit codes follow sysexits(3): EX_TEMPFAIL and friends
  *	defer, EX_NOUSER / EX_NOHOST / EX_DATAERR fail for good.  Over SMTP a
@@ -43,18 +43,21 @@ outbox_backoff(const struct cfg *cfg, int attempts, time_t now)
 	return (now + d);
 }
 
-/* send_sendmail - pipe the message to sendmail(1) */
+/*
+ * send_sendmail - pipe the message to sendmail(1); a sendmail that hangs
+ * is killed after SEND_TIMEOUT, or at once when a stop is requested
+ */
 static enum outbox_result
-send_sendmail(const struct cfg *cfg, const struct outbox_item *it, char *why,
-    size_t len)
+send_sendmail(const struct cfg *cfg, const struct outbox_item *it,
+    volatile sig_atomic_t *stop, char *why, size_t len)
 {
 	int		 fd[2], status;
-	pid_t		 pid;
+	pid_t		 pid, r;
 	const char	*p = it->message;
 	size_t		 left = strlen(it->message);
 	ssize_t		 n;
 	const char	*sender = it->env_from && *it->env_from ? it->env_from : "<>";
-	int		 waited;
+	long		 waited;
 
 	if (pipe(fd) < 0) {
 		snprintf(why, len, "pipe: %s", strerror(errno));
@@ -85,19 +88,21 @@ send_sendmail(const struct cfg *cfg, const struct outbox_item *it, char *why,
 		left -= (size_t)n;
 	}
 	close(fd[1]);
-	/* a sendmail that hangs may not hold the row past its lease */
 	for (waited = 0;; waited++) {
-		pid_t	 r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
+		if ((r = waitpid(pid, &status, WNOHANG)) == pid)
 			break;
 		if (r < 0 && errno != EINTR) {
 			snprintf(why, len, "waitpid: %s", strerror(errno));
 			return (OUTBOX_DEFER);
 		}
-		if (waited >= SEND_TIMEOUT(cfg) * 20) {
+		if ((stop != NULL && *stop) || waited >= SEND_TIMEOUT(cfg) * 20) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
+			if (stop != NULL && *stop) {
+				snprintf(why, len, "stopped while %s ran",
+				    cfg->sendmail_path);
+				return (OUTBOX_STOPPED);
+			}
 			snprintf(why, len, "%s did not finish in %ld seconds",
 			    cfg->sendmail_path, SEND_TIMEOUT(cfg));
 			return (OUTBOX_DEFER);
@@ -140,10 +145,27 @@ curl_read(char *b, size_t size, size_t nmemb, void *arg)
 	return (n);
 }
 
-/* send_smtp - hand the message to smtp_relay with libcurl */
+/* curl_stop - libcurl's progress callback: abort when a stop is requested */
+static int
+curl_stop(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
+    curl_off_t un)
+{
+	volatile sig_atomic_t	*stop = arg;
+
+	(void)dt;
+	(void)dn;
+	(void)ut;
+	(void)un;
+	return (stop != NULL && *stop);
+}
+
+/*
+ * send_smtp - hand the message to smtp_relay with libcurl; a stop request
+ * aborts it (libcurl asks its progress callback at least once a second)
+ */
 static enum outbox_result
-send_smtp(const struct cfg *cfg, const struct outbox_item *it, char *why,
-    size_t len)
+send_smtp(const struct cfg *cfg, const struct outbox_item *it,
+    volatile sig_atomic_t *stop, char *why, size_t len)
 {
 	CURL			*c;
 	CURLcode		 rc;
@@ -172,11 +194,17 @@ send_smtp(const struct cfg *cfg, const struct outbox_item *it, char *why,
 	    SEND_TIMEOUT(cfg) : 30L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, SEND_TIMEOUT(cfg));
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, curl_stop);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, stop);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_OK)
 		res = OUTBOX_SENT;
-	else {
+	else if (rc == CURLE_ABORTED_BY_CALLBACK) {
+		snprintf(why, len, "smtp %s: stopped", cfg->smtp_relay);
+		res = OUTBOX_STOPPED;
+	} else {
 		snprintf(why, len, "smtp %s: %s (reply %ld)", cfg->smtp_relay,
 		    *errbuf ? errbuf : curl_easy_strerror(rc), code);
 		res = code >= 500 && code < 600 ? OUTBOX_FAIL : OUTBOX_DEFER;
@@ -188,10 +216,13 @@ send_smtp(const struct cfg *cfg, const struct outbox_item *it, char *why,
 	return (res);
 }
 
-/* outbox_send - deliver one message by the configured method */
+/*
+ * outbox_send - deliver one message by mail, by the configured method
+ * (delivery_method: sendmail or smtp)
+ */
 enum outbox_result
-outbox_send(const struct cfg *cfg, const struct outbox_item *it, char *why,
-    size_t len)
+outbox_send(const struct cfg *cfg, const struct outbox_item *it,
+    volatile sig_atomic_t *stop, char *why, size_t len)
 {
 	why[0] = '\0';
 	if (it->recipient == NULL || it->message == NULL) {
@@ -208,73 +239,92 @@ outbox_send(const struct cfg *cfg, const struct outbox_item *it, char *why,
 		return (OUTBOX_FAIL);
 	}
 	if (strcmp(cfg->delivery_method, "smtp") == 0)
-		return (send_smtp(cfg, it, why, len));
-	return (send_sendmail(cfg, it, why, len));
+		return (send_smtp(cfg, it, stop, why, len));
+	return (send_sendmail(cfg, it, stop, why, len));
+}
+
+const struct outbox_transport outbox_email = { "email", outbox_send };
+
+/* record - the one retry policy: a result into the row and a log line */
+static int
+record(struct store *st, const struct cfg *cfg, const struct outbox_item *it,
+    enum outbox_result res, char *why, size_t len, struct outbox_stats *stats)
+{
+	time_t	 now = time(NULL);
+	char	 tmp[256];
+	int	 rc;
+
+	if (res == OUTBOX_DEFER && now - it->created_at > cfg->outbox_max_age) {
+		snprintf(tmp, sizeof(tmp), "%.200s", why);
+		snprintf(why, len, "gave up after %d attempts: %s", it->attempts,
+		    tmp);
+		res = OUTBOX_FAIL;
+	}
+	switch (res) {
+	case OUTBOX_SENT:
+		rc = store_outbox_sent(st, it->id, now, "outbox");
+		stats->sent++;
+		log_info("case %s: %s #%ld sent", it->case_no, it->kind, it->id);
+		break;
+	case OUTBOX_STOPPED:
+		/* not the recipient's doing: the next run takes it at once */
+		rc = store_outbox_retry(st, it->id, now, now, why, "outbox");
+		stats->deferred++;
+		log_info("case %s: %s #%ld: %s; left for the next run",
+		    it->case_no, it->kind, it->id, why);
+		break;
+	case OUTBOX_DEFER:
+		rc = store_outbox_retry(st, it->id, now, outbox_backoff(cfg,
+		    it->attempts, now), why, "outbox");
+		stats->deferred++;
+		log_warnx("case %s: %s #%ld deferred: %s", it->case_no, it->kind,
+		    it->id, why);
+		break;
+	default:
+		rc = store_outbox_failed(st, it->id, now, why, "outbox");
+		stats->failed++;
+		log_warnx("case %s: %s #%ld failed: %s", it->case_no, it->kind,
+		    it->id, why);
+		break;
+	}
+	if (rc < 0)
+		log_warnx("outbox: case %s: recording the result of #%ld: %s",
+		    it->case_no, it->id, store_error(st));
+	return (rc);
 }
 
 /*
- * outbox_run - deliver up to max due messages (0: all that are due);
- * 0, or -1 when the store failed (rows stay leased until the lease ends,
- * then another run takes them).
+ * outbox_run - deliver up to max due rows of the transport's channel (0:
+ * all that are due), until *stop; 0, or -1 when the store failed (rows
+ * stay leased until the lease ends, then another run takes them).
  */
 int
-outbox_run(struct store *st, const struct cfg *cfg, const char *owner, int max,
-    struct outbox_stats *stats)
+outbox_run(struct store *st, const struct cfg *cfg,
+    const struct outbox_transport *tr, const char *owner, int max,
+    volatile sig_atomic_t *stop, struct outbox_stats *stats)
 {
 	struct outbox_item	 it;
 	enum outbox_result	 res;
 	char			 why[512];
-	int			 found, done = 0, rc;
-	time_t			 now;
+	int			 found, done, rc;
 
 	memset(stats, 0, sizeof(*stats));
-	for (;;) {
-		if (max > 0 && done >= max)
+	for (done = 0; max <= 0 || done < max; done++) {
+		if (stop != NULL && *stop)
 			return (0);
-		now = time(NULL);
-		if (store_outbox_claim(st, owner, now, cfg->outbox_lease, &it,
-		    &found) < 0) {
+		if (store_outbox_claim(st, tr->channel, owner, time(NULL),
+		    cfg->outbox_lease, &it, &found) < 0) {
 			log_warnx("outbox: %s", store_error(st));
 			return (-1);
 		}
 		if (!found)
 			return (0);
-		done++;
-		res = outbox_send(cfg, &it, why, sizeof(why));
-		if (res == OUTBOX_DEFER && now - it.created_at > cfg->outbox_max_age) {
-			char	 tmp[sizeof(why)];
-
-			memcpy(tmp, why, sizeof(tmp));
-			tmp[200] = '\0';
-			snprintf(why, sizeof(why), "gave up after %d attempts: %.200s",
-			    it.attempts, tmp);
-			res = OUTBOX_FAIL;
-		}
-		switch (res) {
-		case OUTBOX_SENT:
-			rc = store_outbox_sent(st, it.id, time(NULL));
-			stats->sent++;
-			log_info("case %s: %s #%ld sent", it.case_no, it.kind, it.id);
-			break;
-		case OUTBOX_DEFER:
-			rc = store_outbox_retry(st, it.id,
-			    outbox_backoff(cfg, it.attempts, time(NULL)), why);
-			stats->deferred++;
-			log_warnx("case %s: %s #%ld deferred: %s", it.case_no,
-			    it.kind, it.id, why);
-			break;
-		default:
-			rc = store_outbox_failed(st, it.id, why);
-			stats->failed++;
-			log_warnx("case %s: %s #%ld failed: %s", it.case_no,
-			    it.kind, it.id, why);
-			break;
-		}
-		if (rc < 0)
-			log_warnx("outbox: case %s: recording the result of "
-			    "#%ld: %s", it.case_no, it.id, store_error(st));
+		why[0] = '\0';
+		res = tr->send(cfg, &it, stop, why, sizeof(why));
+		rc = record(st, cfg, &it, res, why, sizeof(why), stats);
 		outbox_item_clear(&it);
 		if (rc < 0)
 			return (-1);
 	}
+	return (0);
 }

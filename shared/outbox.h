@@ -1,30 +1,48 @@
 /*
  * NAME
- *	outbox - deliver queued messages: sendmail(1) or SMTP to a relay
+ *	outbox - deliver what cases owe: one retry policy, pluggable transports
  * DESCRIPTION
- *	outbox_run claims due rows with a lease (so two processes never send
- *	the same row), hands each to the MTA, and marks it sent, deferred
- *	with exponential back-off, or failed (a permanent refusal, or older
- *	than outbox_max_age).  A row is never deleted.  Runs outside any
- *	milter callback: in the daemons' delivery thread and in
- *	"jubaoctl deliver".
+ *	outbox_run claims the due rows of each transport's channel with a
+ *	lease (so two processes never send the same row), hands each to its
+ *	transport, and records the result under one policy for every
+ *	channel: sent; deferred with exponential back-off
+ *	(outbox_backoff_min .. outbox_backoff_max); failed for good (a
+ *	permanent refusal, or older than outbox_max_age).  A row is never
+ *	deleted.  A stop request (*stop set) aborts a delivery in flight: the
+ *	row is deferred to now, retried by the next run, wherever it runs.
+ *
+ *	Transports: outbox_email (sendmail(1), or SMTP to smtp_relay with
+ *	libcurl) here; SIP MESSAGE (the SMS gateway) is jubao-sipd's
+ *	(sip_ua.c), since only its loop may speak SIP.
  */
 #ifndef JUBAO_OUTBOX_H
 #define JUBAO_OUTBOX_H
 
+#include <signal.h>
+
 #include "cfg.h"
 #include "store.h"
 
-enum outbox_result { OUTBOX_SENT, OUTBOX_DEFER, OUTBOX_FAIL };
+enum outbox_result { OUTBOX_SENT, OUTBOX_DEFER, OUTBOX_FAIL, OUTBOX_STOPPED };
+
+struct outbox_transport {
+	const char	*channel;	/* the rows it takes: email, sip */
+	/* deliver one: the result, why (not OUTBOX_SENT) into why */
+	enum outbox_result (*send)(const struct cfg *, const struct outbox_item *,
+	    volatile sig_atomic_t *stop, char *why, size_t len);
+};
 
 struct outbox_stats {
 	int	 sent, deferred, failed;
 };
 
-int	 outbox_run(struct store *, const struct cfg *, const char *owner,
-	    int max, struct outbox_stats *);
+extern const struct outbox_transport outbox_email;
+
+int	 outbox_run(struct store *, const struct cfg *,
+	    const struct outbox_transport *, const char *owner, int max,
+	    volatile sig_atomic_t *stop, struct outbox_stats *);
 enum outbox_result outbox_send(const struct cfg *, const struct outbox_item *,
-	    char *why, size_t len);
+	    volatile sig_atomic_t *stop, char *why, size_t len);
 time_t	 outbox_backoff(const struct cfg *, int attempts, time_t now);
 
 #endif

@@ -199,3 +199,17 @@ text_has_cjk(const char *s)
 	}
 	return (0);
 }
+
+/* elem_list - the keys of the missing elements, "statement, contact" */
+void
+elem_list(unsigned missing, char *out, size_t len)
+{
+	unsigned	 bit;
+	size_t		 used = 0;
+
+	out[0] = '\0';
+	for (bit = 1; bit <= ELEM_GUARANTEE; bit <<= 1)
+		if ((missing & bit) && used < len)
+			used += (size_t)snprintf(out + used, len - used, "%s%s",
+			    used ? ", " : "", elem_key(bit));
+}

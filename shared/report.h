@@ -90,6 +90,7 @@ struct evidence	*report_add_evidence(struct report *, const char *name,
 		    const char *note);
 void		 report_cap_notes(struct report *);
 const char	*elem_key(unsigned bit);
+void		 elem_list(unsigned missing, char *out, size_t len);
 const char	*elem_describe(unsigned bit, const char *lang);
 int		 text_has_cjk(const char *);
 

@@ -2,6 +2,7 @@
  * NAME
  *	stats_html - statistics (信息公开) and the digest, rendered
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,28 +10,28 @@
 #include "feedback.h"
 #include "stats_html.h"
 
-static const char *const scalar_keys[][2] = {
-	{ "received", "收到举报 Received" },
-	{ "accepted", "受理 Accepted" },
-	{ "disposed", "处置 Disposed" },
-	{ "transferred", "转交 Transferred" },
-	{ "not_accepted", "不予受理 Not accepted" },
-	{ "refused_malicious", "恶意举报 Refused as malicious" },
-	{ "feedback_sent", "已反馈 Feedback sent" },
+static const struct {
+	const char	*key, *label;
+	size_t		 off;
+} scalars[] = {
+	{ "received", "收到举报 Received", offsetof(struct stats, received) },
+	{ "accepted", "受理 Accepted", offsetof(struct stats, accepted) },
+	{ "disposed", "处置 Disposed", offsetof(struct stats, disposed) },
+	{ "transferred", "转交 Transferred", offsetof(struct stats, transferred) },
+	{ "not_accepted", "不予受理 Not accepted",
+	  offsetof(struct stats, not_accepted) },
+	{ "refused_malicious", "恶意举报 Refused as malicious",
+	  offsetof(struct stats, refused_malicious) },
+	{ "feedback_sent", "已反馈 Feedback sent",
+	  offsetof(struct stats, feedback_sent) },
 };
+#define NSCALARS	(sizeof(scalars) / sizeof(scalars[0]))
 
-/* num - an integer member */
+/* num - one of the scalars */
 static long long
-num(json_t *o, const char *k)
+num(const struct stats *s, size_t i)
 {
-	return (json_integer_value(json_object_get(o, k)));
-}
-
-/* real - a number member */
-static double
-real(json_t *o, const char *k)
-{
-	return (json_number_value(json_object_get(o, k)));
+	return (*(const long long *)((const char *)s + scalars[i].off));
 }
 
 /* cat_label - "中文 (key)" for a category key */
@@ -44,67 +45,81 @@ cat_label(const struct categories *cats, const char *key)
 
 /* stats_text - the statistics for a terminal */
 void
-stats_text(json_t *s, const struct categories *cats, FILE *fp)
+stats_text(const struct stats *s, const struct categories *cats, FILE *fp)
 {
-	const char	*k;
-	json_t		*v;
-	size_t		 i;
+	char	 from[40], to[40];
+	size_t	 i;
 
-	fprintf(fp, "from %s to %s\n", json_string_value(json_object_get(s, "from")),
-	    json_string_value(json_object_get(s, "to")));
-	for (i = 0; i < sizeof(scalar_keys) / sizeof(scalar_keys[0]); i++)
-		fprintf(fp, "  %-34s %lld\n", scalar_keys[i][1],
-		    num(s, scalar_keys[i][0]));
+	time_rfc3339(s->from, from);
+	time_rfc3339(s->to, to);
+	fprintf(fp, "from %s to %s\n", from, to);
+	for (i = 0; i < NSCALARS; i++)
+		fprintf(fp, "  %-34s %lld\n", scalars[i].label, num(s, i));
 	fprintf(fp, "  %-34s %.1f h\n", "处理时长中位数 Median handling",
-	    real(s, "handling_hours_median"));
+	    s->hours_median);
 	fprintf(fp, "  %-34s %.1f h\n", "处理时长P90 90th percentile",
-	    real(s, "handling_hours_p90"));
+	    s->hours_p90);
 	fprintf(fp, "  %-34s %.1f%%\n", "按时办结 Finished on time",
-	    100 * real(s, "on_time_share"));
+	    100 * s->on_time_share);
 	fprintf(fp, "  %-34s %.1f%%\n", "已反馈 With feedback",
-	    100 * real(s, "feedback_share"));
-	if (json_is_number(json_object_get(s, "satisfaction_mean")))
+	    100 * s->feedback_share);
+	if (s->satisfaction_mean > 0)
 		fprintf(fp, "  %-34s %.2f / 5\n", "满意度 Satisfaction",
-		    real(s, "satisfaction_mean"));
+		    s->satisfaction_mean);
 	fprintf(fp, "by channel:\n");
-	json_object_foreach(json_object_get(s, "by_channel"), k, v)
-		fprintf(fp, "  %-34s %lld\n", k, json_integer_value(v));
+	for (i = 0; i < s->by_channel.n; i++)
+		fprintf(fp, "  %-34s %lld\n", s->by_channel.v[i].key,
+		    s->by_channel.v[i].n);
 	fprintf(fp, "by category:\n");
-	json_object_foreach(json_object_get(s, "by_category"), k, v)
-		fprintf(fp, "  %-34s %lld\n", cat_label(cats, k), json_integer_value(v));
+	for (i = 0; i < s->by_category.n; i++)
+		fprintf(fp, "  %-34s %lld\n", cat_label(cats,
+		    s->by_category.v[i].key), s->by_category.v[i].n);
 	fprintf(fp, "by measure:\n");
-	json_object_foreach(json_object_get(s, "by_measure"), k, v)
-		fprintf(fp, "  %-34s %lld\n", feedback_measure_name(k, "zh-CN"),
-		    json_integer_value(v));
+	for (i = 0; i < s->by_measure.n; i++)
+		fprintf(fp, "  %-34s %lld\n", feedback_measure_name(
+		    s->by_measure.v[i].key, "zh-CN"), s->by_measure.v[i].n);
 }
 
 /* stats_csv - "metric,key,value" rows */
 void
-stats_csv(json_t *s, const struct categories *cats, FILE *fp)
+stats_csv(const struct stats *s, const struct categories *cats, FILE *fp)
 {
-	static const char *const groups[] = { "by_channel", "by_category",
-	    "by_measure", "by_status", NULL };
-	static const char *const reals[] = { "handling_hours_median",
-	    "handling_hours_p90", "on_time_share", "feedback_share",
-	    "satisfaction_mean", NULL };
-	const char	*k;
-	json_t		*v;
-	size_t		 i;
+	const struct {
+		const char		*name;
+		const struct counts	*c;
+	} groups[] = {
+		{ "by_channel", &s->by_channel }, { "by_category", &s->by_category },
+		{ "by_measure", &s->by_measure }, { "by_status", &s->by_status },
+	};
+	const struct {
+		const char	*name;
+		double		 v;
+	} reals[] = {
+		{ "handling_hours_median", s->hours_median },
+		{ "handling_hours_p90", s->hours_p90 },
+		{ "on_time_share", s->on_time_share },
+		{ "feedback_share", s->feedback_share },
+		{ "satisfaction_mean", s->satisfaction_mean },
+	};
+	char	 from[40], to[40];
+	size_t	 i, j;
 
 	(void)cats;
+	time_rfc3339(s->from, from);
+	time_rfc3339(s->to, to);
 	fprintf(fp, "metric,key,value\n");
-	fprintf(fp, "from,,%s\nto,,%s\n",
-	    json_string_value(json_object_get(s, "from")),
-	    json_string_value(json_object_get(s, "to")));
-	for (i = 0; i < sizeof(scalar_keys) / sizeof(scalar_keys[0]); i++)
-		fprintf(fp, "%s,,%lld\n", scalar_keys[i][0], num(s, scalar_keys[i][0]));
-	for (i = 0; reals[i]; i++)
-		if (json_is_number(json_object_get(s, reals[i])))
-			fprintf(fp, "%s,,%.4f\n", reals[i], real(s, reals[i]));
-	for (i = 0; groups[i]; i++)
-		json_object_foreach(json_object_get(s, groups[i]), k, v)
-			fprintf(fp, "%s,%s,%lld\n", groups[i], k,
-			    json_integer_value(v));
+	fprintf(fp, "from,,%s\nto,,%s\n", from, to);
+	for (i = 0; i < NSCALARS; i++)
+		fprintf(fp, "%s,,%lld\n", scalars[i].key, num(s, i));
+	/* satisfaction_mean only when somebody rated */
+	for (i = 0; i < sizeof(reals) / sizeof(reals[0]); i++)
+		if (i + 1 < sizeof(reals) / sizeof(reals[0]) ||
+		    s->satisfaction_mean > 0)
+			fprintf(fp, "%s,,%.4f\n", reals[i].name, reals[i].v);
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		for (j = 0; j < groups[i].c->n; j++)
+			fprintf(fp, "%s,%s,%lld\n", groups[i].name,
+			    groups[i].c->v[j].key, groups[i].c->v[j].n);
 }
 
 /* html_escape - text for HTML */
@@ -121,41 +136,37 @@ html_escape(FILE *fp, const char *s)
 		}
 }
 
-/* bars - an SVG horizontal bar chart of a "key -> count" object */
+/* bars - an SVG horizontal bar chart of "key -> count" rows */
 static void
-bars(FILE *fp, const char *title, json_t *g, const struct categories *cats,
-    int measures)
+bars(FILE *fp, const char *title, const struct counts *g,
+    const struct categories *cats, int measures)
 {
-	const char	*k;
-	json_t		*v;
-	long long	 max = 1;
-	int		 n = 0, y;
+	long long	 max = 1, c;
+	size_t		 i;
+	int		 y, w;
 
-	json_object_foreach(g, k, v) {
-		if (json_integer_value(v) > max)
-			max = json_integer_value(v);
-		n++;
-	}
+	for (i = 0; i < g->n; i++)
+		if (g->v[i].n > max)
+			max = g->v[i].n;
 	fprintf(fp, "<section><h2>");
 	html_escape(fp, title);
 	fprintf(fp, "</h2>\n");
-	if (n == 0) {
+	if (g->n == 0) {
 		fprintf(fp, "<p>—</p></section>\n");
 		return;
 	}
 	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" "
-	    "height=\"%d\" role=\"img\" aria-label=\"", 26 * n + 10);
+	    "height=\"%d\" role=\"img\" aria-label=\"", 26 * (int)g->n + 10);
 	html_escape(fp, title);
 	fprintf(fp, "\">\n");
 	y = 5;
-	json_object_foreach(g, k, v) {
-		long long c = json_integer_value(v);
-		int w = (int)(380.0 * (double)c / (double)max);
-
+	for (i = 0; i < g->n; i++) {
+		c = g->v[i].n;
+		w = (int)(380.0 * (double)c / (double)max);
 		fprintf(fp, "<text x=\"200\" y=\"%d\" text-anchor=\"end\" "
 		    "font-size=\"13\">", y + 15);
-		html_escape(fp, measures ? feedback_measure_name(k, "zh-CN") :
-		    cat_label(cats, k));
+		html_escape(fp, measures ? feedback_measure_name(g->v[i].key,
+		    "zh-CN") : cat_label(cats, g->v[i].key));
 		fprintf(fp, "</text><rect x=\"210\" y=\"%d\" width=\"%d\" "
 		    "height=\"18\" fill=\"#c0392b\"/><text x=\"%d\" y=\"%d\" "
 		    "font-size=\"13\">%lld</text>\n", y + 2, w > 0 ? w : 1,
@@ -167,10 +178,14 @@ bars(FILE *fp, const char *title, json_t *g, const struct categories *cats,
 
 /* stats_html - one page, publishable as it is */
 void
-stats_html(json_t *s, const struct categories *cats, const char *site, FILE *fp)
+stats_html(const struct stats *s, const struct categories *cats,
+    const char *site, FILE *fp)
 {
+	char	 from[40], to[40];
 	size_t	 i;
 
+	time_rfc3339(s->from, from);
+	time_rfc3339(s->to, to);
 	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta "
 	    "charset=\"utf-8\"><title>");
 	html_escape(fp, site);
@@ -181,58 +196,55 @@ stats_html(json_t *s, const struct categories *cats, const char *site, FILE *fp)
 	    "h2{font-size:1.1em;margin-top:1.5em}</style></head><body>\n<h1>");
 	html_escape(fp, site);
 	fprintf(fp, " 举报受理情况公开</h1>\n<p>统计区间 Period: %s — %s</p>\n"
-	    "<table>\n", json_string_value(json_object_get(s, "from")),
-	    json_string_value(json_object_get(s, "to")));
-	for (i = 0; i < sizeof(scalar_keys) / sizeof(scalar_keys[0]); i++)
+	    "<table>\n", from, to);
+	for (i = 0; i < NSCALARS; i++)
 		fprintf(fp, "<tr><th>%s</th><td class=\"n\">%lld</td></tr>\n",
-		    scalar_keys[i][1], num(s, scalar_keys[i][0]));
+		    scalars[i].label, num(s, i));
 	fprintf(fp, "<tr><th>处理时长中位数 Median handling time</th><td "
-	    "class=\"n\">%.1f h</td></tr>\n", real(s, "handling_hours_median"));
+	    "class=\"n\">%.1f h</td></tr>\n", s->hours_median);
 	fprintf(fp, "<tr><th>处理时长第90百分位 90th percentile</th><td "
-	    "class=\"n\">%.1f h</td></tr>\n", real(s, "handling_hours_p90"));
+	    "class=\"n\">%.1f h</td></tr>\n", s->hours_p90);
 	fprintf(fp, "<tr><th>按时办结 Finished by the deadline</th><td "
-	    "class=\"n\">%.1f%%</td></tr>\n", 100 * real(s, "on_time_share"));
+	    "class=\"n\">%.1f%%</td></tr>\n", 100 * s->on_time_share);
 	fprintf(fp, "<tr><th>已反馈处理结果 Reporters told the outcome</th><td "
-	    "class=\"n\">%.1f%%</td></tr>\n", 100 * real(s, "feedback_share"));
-	if (json_is_number(json_object_get(s, "satisfaction_mean")))
+	    "class=\"n\">%.1f%%</td></tr>\n", 100 * s->feedback_share);
+	if (s->satisfaction_mean > 0)
 		fprintf(fp, "<tr><th>满意度 Satisfaction</th><td class=\"n\">"
-		    "%.2f / 5</td></tr>\n", real(s, "satisfaction_mean"));
+		    "%.2f / 5</td></tr>\n", s->satisfaction_mean);
 	fprintf(fp, "</table>\n");
-	bars(fp, "按类别 By category", json_object_get(s, "by_category"), cats, 0);
-	bars(fp, "按渠道 By channel", json_object_get(s, "by_channel"), NULL, 0);
-	bars(fp, "处置措施 Measures taken", json_object_get(s, "by_measure"), NULL, 1);
+	bars(fp, "按类别 By category", &s->by_category, cats, 0);
+	bars(fp, "按渠道 By channel", &s->by_channel, NULL, 0);
+	bars(fp, "处置措施 Measures taken", &s->by_measure, NULL, 1);
 	fprintf(fp, "</body></html>\n");
 }
 
-/* digest_section - one list of the digest */
+/* digest_section - one list of the digest; until: the measures' ends */
 static void
-digest_section(buf *b, const char *title, json_t *a,
+digest_section(buf *b, const char *title, const struct digest_rows *a,
     const struct categories *cats, const char *when)
 {
-	json_t	*o;
+	char	 t[40];
 	size_t	 i;
 
-	buf_printf(b, "%s（%zu 件）\n", title, json_array_size(a));
-	json_array_foreach(a, i, o)
-		buf_printf(b, "  %s  %-20s %-18s %s %s\n",
-		    json_string_value(json_object_get(o, "case")),
-		    cat_label(cats, json_string_value(json_object_get(o, "category"))),
-		    json_string_value(json_object_get(o, "status")), when,
-		    json_string_value(json_object_get(o, *when == '\0' ? "deadline" :
-		    strcmp(when, "限时加私至") == 0 ? "until" : "deadline")));
+	buf_printf(b, "%s（%zu 件）\n", title, a->n);
+	for (i = 0; i < a->n; i++) {
+		time_rfc3339(a->v[i].when, t);
+		buf_printf(b, "  %s  %-20s %-18s %s %s\n", a->v[i].case_no,
+		    cat_label(cats, a->v[i].category), a->v[i].status, when, t);
+	}
 	buf_adds(b, "\n");
 }
 
 /* digest_text - the daily digest's body */
 void
-digest_text(json_t *d, const struct categories *cats, const char *day, buf *b)
+digest_text(const struct digest *d, const struct categories *cats,
+    const char *day, buf *b)
 {
 	buf_printf(b, "举报处理日报 %s\n\n", day);
-	digest_section(b, "已超期未办结 Overdue", json_object_get(d, "overdue"),
-	    cats, "时限");
-	digest_section(b, "24 小时内到期 Due within 24 hours", json_object_get(d, "due_today"),
+	digest_section(b, "已超期未办结 Overdue", &d->overdue, cats, "时限");
+	digest_section(b, "24 小时内到期 Due within 24 hours", &d->due_today,
 	    cats, "时限");
 	digest_section(b, "限时加私即将到期 Limited-time private measures ending",
-	    json_object_get(d, "private_expiring"), cats, "限时加私至");
+	    &d->private_expiring, cats, "限时加私至");
 	buf_adds(b, "请及时办理。jubaoctl overdue 可查看全部超期案件。\n");
 }

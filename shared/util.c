@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 #include <sodium.h>
 
@@ -412,4 +413,17 @@ str_lower_ascii(char *s)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
 	return (s);
+}
+
+/* time_rfc3339 - Unix seconds as local RFC 3339, "2026-11-23T10:00:00+08:00" */
+void
+time_rfc3339(time_t t, char out[40])
+{
+	struct tm	 tm;
+	char		 z[8];
+
+	localtime_r(&t, &tm);
+	strftime(out, 40, "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(z, sizeof(z), "%z", &tm);	/* +0800 -> +08:00 */
+	snprintf(out + strlen(out), 40 - strlen(out), "%.3s:%s", z, z + 3);
 }

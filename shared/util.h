@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdarg.h>
+#include <time.h>
 
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
@@ -62,6 +63,7 @@ char	*str_visible(const char *, int multiline);
 char	*json_visible(const char *);
 
 char	*str_trim(char *);
+void	 time_rfc3339(time_t, char out[40]);
 int	 str_casecmp_ascii(const char *, const char *);
 char	*str_lower_ascii(char *);
 

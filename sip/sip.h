@@ -3,16 +3,19 @@
  *	sip.h - jubao-sipd, the hotline bridge: what its files share
  * DESCRIPTION
  *	One thread (the su_root loop) owns every call: SIP (sofia-sip nua),
- *	RTP sockets and the 20 ms media tick.  A worker thread commits
- *	finished calls to the store (evidence, case, outbox) so that no fsync
- *	holds the loop; its results come back through a pipe.  A second
- *	thread delivers the email outbox (shared/outbox.c); SIP MESSAGE rows
- *	(channel "sip") are sent from the loop, since they need nua.
+ *	RTP sockets and the 20 ms media tick.  It never touches the store:
+ *	a worker thread commits finished calls (evidence, the case and what
+ *	it owes, the call ledger: intake_call) so that no lock or fsync holds
+ *	the loop, and its results come back through a pipe; the daemon
+ *	skeleton's outbox thread claims and records the outbox rows, the
+ *	SIP MESSAGE ones (channel "sip") handed to the loop to send, since
+ *	only the loop may speak SIP (ua_sms, sip_ua.c).
  *
- *	Files: sip_main.c (start-up, runtime, recovery, threads), sip_ua.c
- *	(nua: admission, SDP, INFO, REGISTER, MESSAGE), sip_media.c (RTP,
- *	G.711, jitter-tolerant recording, RFC 4733), sip_call.c (the call's
- *	state machine, the report), sip_prompt.c (prompt and WAV files).
+ *	Files: sip_main.c (its part of the daemon skeleton: runtime, the
+ *	worker, signals, the loop), sip_ua.c (nua: admission, SDP, INFO,
+ *	REGISTER, MESSAGE), sip_media.c (RTP, G.711, jitter-tolerant
+ *	recording, RFC 4733), sip_call.c (the call's state machine, its
+ *	report, recovery), sip_prompt.c (prompt and WAV files).
  */
 #ifndef JUBAO_SIP_H
 #define JUBAO_SIP_H
@@ -24,6 +27,7 @@
 
 #include "cfg.h"
 #include "classify.h"
+#include "daemon.h"
 #include "store.h"
 
 #define SIP_RATE	8000	/* G.711 */
@@ -49,13 +53,8 @@ struct prompts {
 	struct prompt	 p[PR_N];
 };
 
-/* what the process runs with; swapped on SIGHUP, calls keep theirs */
-struct runtime {
-	struct cfg		*cfg;
-	struct categories	*cats;
-	struct prompts		*prompts;
-	int			 refs;
-};
+/* a runtime's own part (daemon.h): the prompts; calls keep theirs */
+#define RT_PROMPTS(rt)	((struct prompts *)(rt)->own)
 
 enum call_state {
 	CS_NEW,		/* INVITE answered, waiting for the ACK */
@@ -76,6 +75,9 @@ struct rec_src {
 	int64_t		 ref_pos;
 	int		 used;
 };
+
+/* what a nua handle is bound to: a call, the registration, an SMS */
+enum { UA_CALL = 1, UA_REG, UA_MSG };
 
 struct call {
 	int		 ua_kind;	/* first: what a nua handle is bound to */
@@ -107,9 +109,11 @@ struct call {
 	const struct category *cat;
 	int		 menu_tries;
 	int		 readbacks;
+	const char	*last_reason;	/* why the dialog ended (a BYE, ...) */
 	/* SDP */
 	unsigned long	 sdp_version;
 	unsigned long	 sdp_session;
+	char		*sdp_sent;	/* what followed o= in our last SDP */
 	int		 mode_send, mode_recv;
 	/* RTP */
 	int		 fd;
@@ -156,11 +160,8 @@ struct call {
 };
 
 /* sip_main.c */
-struct runtime	*runtime_get(void);
-void		 runtime_put(struct runtime *);
 int64_t		 now_ms(void);
 void		 commit_submit(struct call *);
-void		 sipd_outbox_kick(void);
 
 /* sip_prompt.c */
 struct prompts	*prompts_load(const char *dir, buf *err);
@@ -195,7 +196,7 @@ void		 call_gone(struct call *, const char *why);
 void		 call_committed(struct call *, int ok, int too_short);
 void		 call_unref(struct call *);
 void		 call_free_new(struct call *);
-int		 call_commit(struct call *, struct store *, const struct cfg *,
+int		 call_commit(struct call *, struct runtime *, struct store *,
 		    int *too_short);
 int		 recover_recordings(struct runtime *);
 struct call	*call_list(void);
@@ -210,7 +211,12 @@ void		 ua_destroy(void);
 void		 ua_media_detach(struct call *);
 void		 ua_bye(struct call *);
 void		 ua_drop(struct call *);
-void		 ua_outbox_run(void);
 int		 dtmf_from_info(const char *ctype, const char *body);
+int		 ua_message(const char *to, const char *text, void *magic);
+
+/* sip_sms.c */
+void		 sms_init(void *root);
+void		 sms_answered(void *req, int status, const char *phrase);
+extern const struct outbox_transport ua_sms;
 
 #endif

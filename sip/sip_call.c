@@ -29,9 +29,9 @@
 #include <gmime/gmime.h>
 #include <sodium.h>
 
-#include "ack.h"
 #include "crypt.h"
 #include "evidence.h"
+#include "intake.h"
 #include "log.h"
 #include "sip.h"
 
@@ -73,6 +73,7 @@ call_free(struct call *c)
 	free(c->pai_number);
 	free(c->rec_path);
 	free(c->meta_path);
+	free(c->sdp_sent);
 	if (c->rt)
 		runtime_put(c->rt);
 	free(c);
@@ -387,125 +388,9 @@ fmt_local(time_t t, char *out, size_t len)
 	strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-struct staff_ctx {
-	const struct cfg	*cfg;
-	const struct call	*c;
-	const char		*wav;	/* the evidence file */
-	const char		*summary;
-	char			*pin_out;	/* PIN_LEN + 1: for the read-back */
-};
-
-/*
- * staff_render - store_render_fn: the notification to the call centre's
- * mailbox, with the recording attached (as voicemail-to-email does).  The
- * caller's number is not in it: reporter identity is shown only by an
- * audited "jubaoctl show --reveal" (承诺书-5).
- */
-static int
-staff_render(void *arg, const struct report *r, const char *case_no,
-    const char *pin, time_t deadline, unsigned missing, struct store_msg *out)
-{
-	struct staff_ctx	*sc = arg;
-	const struct cfg	*cfg = sc->cfg;
-	GMimeMessage		*m;
-	GMimeMultipart		*mp;
-	GMimeTextPart		*tp;
-	GMimePart		*ap;
-	GMimeStream		*fs;
-	GMimeDataWrapper	*dw;
-	GDateTime		*now;
-	char			*subj, *body, *s, rnd[9], due[32];
-	int			 fd, i;
-
-	snprintf(sc->pin_out, PIN_LEN + 1, "%s", pin);
-	out->kind = "staff_notice";
-	if (*cfg->sip_staff_mailbox == '\0') {
-		out->suppress = xstrdup("no staff mailbox (sip_staff_mailbox)");
-		return (0);
-	}
-	for (i = 0; i < 8; i++)
-		rnd[i] = "0123456789abcdef"[randombytes_uniform(16)];
-	rnd[8] = '\0';
-	fmt_local(deadline, due, sizeof(due));
-	out->recipient = xstrdup(cfg->sip_staff_mailbox);
-	out->env_from = xstrdup("");
-	out->message_id = xasprintf("jubao.%s.staff.%s@%s", case_no, rnd,
-	    cfg->message_id_domain);
-	subj = xasprintf("[JB %s] 热线举报：%s", case_no, r->subject ?
-	    r->subject : "");
-	body = xasprintf("新的热线举报，案件编号 %s。\n\n%s\n办理期限：%s\n\n"
-	    "录音见附件（SHA-256 %s）。来电号码已加密保存，需要时请用 "
-	    "jubaoctl show --reveal %s 查看（该操作记入台账）。\n",
-	    case_no, sc->summary, due, r->nev ? r->ev[0].sha256 : "-", case_no);
-
-	m = g_mime_message_new(TRUE);
-	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM,
-	    cfg->ack_from_name, cfg->ack_from);
-	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, NULL,
-	    cfg->sip_staff_mailbox);
-	g_mime_message_set_subject(m, subj, "utf-8");
-	g_mime_message_set_message_id(m, out->message_id);
-	now = g_date_time_new_now_local();
-	g_mime_message_set_date(m, now);
-	g_date_time_unref(now);
-	g_mime_object_set_header((GMimeObject *)m, "Auto-Submitted",
-	    "auto-generated", NULL);
-	g_mime_object_set_header((GMimeObject *)m, "X-Jubao-Case", case_no,
-	    NULL);
-	mp = g_mime_multipart_new_with_subtype("mixed");
-	tp = g_mime_text_part_new_with_subtype("plain");
-	g_mime_text_part_set_text(tp, body);
-	g_mime_multipart_add(mp, (GMimeObject *)tp);
-	if ((fd = open(sc->wav, O_RDONLY | O_CLOEXEC)) >= 0) {
-		char	*name = xasprintf("%s.wav", case_no);
-
-		fs = g_mime_stream_fs_new(fd);
-		dw = g_mime_data_wrapper_new_with_stream(fs,
-		    GMIME_CONTENT_ENCODING_DEFAULT);
-		ap = g_mime_part_new_with_type("audio", "wav");
-		g_mime_part_set_content(ap, dw);
-		g_mime_part_set_filename(ap, name);
-		g_mime_part_set_content_encoding(ap,
-		    GMIME_CONTENT_ENCODING_BASE64);
-		g_mime_multipart_add(mp, (GMimeObject *)ap);
-		g_object_unref(ap);
-		g_object_unref(dw);
-		g_object_unref(fs);
-		free(name);
-	}
-	g_mime_message_set_mime_part(m, (GMimeObject *)mp);
-	s = g_mime_object_to_string((GMimeObject *)m, NULL);
-	out->message = xstrdup(s);
-	g_free(s);
-	g_object_unref(tp);
-	g_object_unref(mp);
-	g_object_unref(m);
-	free(subj);
-	free(body);
-	(void)missing;
-	return (0);
-}
-
-/* digits_only - is s a telephone number (digits, an optional leading +) */
-static int
-digits_only(const char *s)
-{
-	if (s == NULL || *s == '\0')
-		return (0);
-	if (*s == '+')
-		s++;
-	if (*s == '\0')
-		return (0);
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return (0);
-	return (1);
-}
-
 /* build_report - the case of a call (identity stays in the report only) */
 static struct report *
-build_report(const struct call *c, const struct cfg *cfg, char *summary,
-    size_t slen)
+build_report(const struct call *c, char *summary, size_t slen)
 {
 	struct report		*r = report_new("hotline");
 	const struct category	*cat = c->cat;
@@ -553,37 +438,44 @@ build_report(const struct call *c, const struct cfg *cfg, char *summary,
 	    cat->key, c->recorded_ms / 1000, c->recorded_ms % 1000,
 	    c->end_reason, c->interrupted ? "\n状态：通话中断，录音在重启后恢复" : "");
 	r->text = xasprintf("%s\n", summary);
-	(void)cfg;
 	return (r);
 }
 
 /*
  * call_commit - (worker thread) finish the recording and commit the case
- * with its evidence, the staff notification and the SMS acknowledgement;
- * or, without a recording or with one too short, a line in the call
- * ledger.  0, or -1 (store or disk trouble: the files stay for recovery).
+ * through the intake pipeline: its evidence, the staff notice, the SMS
+ * acknowledgement and the call's ledger row in one transaction; or,
+ * without a recording or with one too short, the ledger row alone.
+ * 0, or -1 (store or disk trouble: the files stay for recovery).
  */
 int
-call_commit(struct call *c, struct store *st, const struct cfg *cfg,
+call_commit(struct call *c, struct runtime *rt, struct store *st,
     int *too_short)
 {
-	struct report			*r = NULL;
-	struct store_intake_result	 res;
-	struct staff_ctx		 sc;
-	char				 sha[65], summary[1024], *ev = NULL;
-	char				 id[EVIDENCE_ID];
-	char				*name = NULL, *sms = NULL, *to = NULL;
-	const char			*number, *why = NULL;
-	off_t				 bytes = 0;
-	size_t				 size;
-	buf				 err = { 0 };
-	int				 rc = -1;
+	const struct cfg	*cfg = rt->cfg;
+	struct intake_ctx	 x = { rt->cfg, rt->cats, &rt->ack, "jubao-sipd" };
+	struct intake_call	 ic;
+	struct intake_result	 res;
+	struct report		*r = NULL;
+	char			 sha[65], summary[1024], id[EVIDENCE_ID], d[96];
+	char			*name = NULL;
+	off_t			 bytes = 0;
+	size_t			 size;
+	buf			 err = { 0 };
+	int			 rc = -1;
 
 	*too_short = 0;
+	memset(&ic, 0, sizeof(ic));
+	ic.tag = c->tag;
+	ic.number = c->trusted && c->pai_number ? c->pai_number :
+	    c->from_number;
+	ic.started = c->started;
+	ic.ended = c->ended;
+	ic.keys = c->keys;
+	ic.end_reason = c->end_reason;
 	if (c->rec_fd < 0) {
 		/* no recording: the ledger only */
-		if (store_call_log(st, c->tag, c->started, c->ended,
-		    c->end_reason, NULL, c->keys, 0, NULL) < 0) {
+		if (intake_call_log(st, &ic, c->end_reason, NULL) < 0) {
 			log_error("%s: call ledger: %s", c->tag, store_error(st));
 			return (-1);
 		}
@@ -594,15 +486,13 @@ call_commit(struct call *c, struct store *st, const struct cfg *cfg,
 		return (-1);
 	}
 	c->recorded_ms = (long)(bytes / 2 / (SIP_RATE / 1000));
+	ic.recorded_ms = c->recorded_ms;
 	if (c->recorded_ms < cfg->sip_record_min * 1000) {
-		char	 d[96];
-
 		*too_short = 1;
 		snprintf(d, sizeof(d), "recording of %ld ms is shorter than "
 		    "sip_record_min (%lds): no case", c->recorded_ms,
 		    cfg->sip_record_min);
-		if (store_call_log(st, c->tag, c->started, c->ended,
-		    "abandoned", NULL, c->keys, c->recorded_ms, d) < 0) {
+		if (intake_call_log(st, &ic, "abandoned", d) < 0) {
 			log_error("%s: call ledger: %s", c->tag, store_error(st));
 			return (-1);
 		}
@@ -622,51 +512,27 @@ call_commit(struct call *c, struct store *st, const struct cfg *cfg,
 		log_error("%s: evidence: %s", c->tag, err.s);
 		goto out;
 	}
-	r = build_report(c, cfg, summary, sizeof(summary));
+	r = build_report(c, summary, sizeof(summary));
 	name = xasprintf("hotline-%ld.wav", (long)c->started);
 	snprintf(report_add_evidence(r, name, "audio/wav", size, sha,
 	    NULL)->file, EVIDENCE_ID, "%s", id);
 	memcpy(r->content_hash, sha, sizeof(r->content_hash));
-	ev = xstrdup(c->rec_path);
-	sc.cfg = cfg;
-	sc.c = c;
-	sc.wav = ev;
-	sc.summary = summary;
-	sc.pin_out = c->pin;
-	if (store_intake(st, r, 0, staff_render, &sc, &res) < 0) {
+	ic.wav = c->rec_path;
+	ic.summary = summary;
+	ic.outcome = c->interrupted ? "interrupted" : "case";
+	if (intake_call(&x, st, r, &ic, &res) < 0) {
 		log_error("%s: cannot commit the case: %s", c->tag,
 		    store_error(st));
 		goto out;
 	}
 	snprintf(c->case_no, sizeof(c->case_no), "%s", res.case_no);
+	snprintf(c->pin, sizeof(c->pin), "%s", res.pin);
 	log_info("%s: case %s%s: category %s, %ld ms recorded, evidence %.12s, "
 	    "staff notice %s", c->tag, res.case_no, res.duplicate ?
 	    " (committed before)" : "", c->cat->key, c->recorded_ms, sha,
 	    res.ack_status);
-	if (!res.duplicate) {
-		/* the reporter's acknowledgement by SMS (outbox channel sip) */
-		number = c->trusted && c->pai_number ? c->pai_number :
-		    c->from_number;
-		if (*cfg->sip_sms_gateway == '\0')
-			why = NULL;
-		else if (!digits_only(number))
-			why = "no caller number to send an SMS to";
-		else
-			to = xasprintf("sip:%s@%s", number, cfg->sip_sms_gateway);
-		sms = xasprintf("【%s】您的举报已受理，案件编号 %s，回执密码 %s。"
-		    "请妥善保存，查询办理结果时使用。", cfg->site_name,
-		    c->case_no, c->pin);
-		if (*cfg->sip_sms_gateway != '\0' && store_outbox_add(st,
-		    c->case_no, "ack", "sip", to, sms, why, cfg->ack_daily_limit,
-		    "jubao-sipd") < 0)
-			log_error("%s: case %s: SMS acknowledgement not "
-			    "queued: %s", c->tag, c->case_no, store_error(st));
-		if (store_call_log(st, c->tag, c->started, c->ended,
-		    c->interrupted ? "interrupted" : "case", c->case_no, c->keys,
-		    c->recorded_ms, c->end_reason) < 0)
-			log_error("%s: call ledger: %s", c->tag, store_error(st));
-		sipd_outbox_kick();
-	}
+	if (res.queued)
+		daemon_kick();
 	close(c->rec_fd);
 	c->rec_fd = -1;
 	unlink(c->rec_path);
@@ -674,10 +540,7 @@ call_commit(struct call *c, struct store *st, const struct cfg *cfg,
 	rc = 0;
 out:
 	report_free(r);
-	free(ev);
 	free(name);
-	free(sms);
-	free(to);
 	buf_free(&err);
 	return (rc);
 }
@@ -802,7 +665,7 @@ recover_recordings(struct runtime *rt)
 		free(meta);
 		c->interrupted = 1;
 		snprintf(c->end_reason, sizeof(c->end_reason), "interrupted");
-		if (call_commit(c, st, cfg, &too_short) == 0) {
+		if (call_commit(c, rt, st, &too_short) == 0) {
 			if (!too_short)
 				n++;
 			log_info("%s: interrupted call recovered%s%s", c->tag,

@@ -250,7 +250,7 @@ send_packet(struct call *c)
 
 	pkt[0] = 0x80;
 	if (c->qi < c->qn) {
-		p = &c->rt->prompts->p[c->q[c->qi]];
+		p = &RT_PROMPTS(c->rt)->p[c->q[c->qi]];
 		memcpy(pkt + 12, (pt == 8 ? p->alaw : p->ulaw) + c->qoff,
 		    SIP_FRAME);
 		if (c->qoff == 0)

@@ -9,13 +9,13 @@
  *	stream offering PCMU or PCMA (488 with a Warning, RFC 3261 §20.43).
  *	Media is handled here, not by nua's soa (NUTAG_MEDIA_ENABLE(0)), so
  *	that the answer carries exactly our address, port and codecs.
- *	A re-INVITE is answered with the same session (version bumped only
- *	when the remote side changed); REFER and other methods we do not
+ *	A re-INVITE is answered with the same session, its o= version bumped
+ *	when our SDP changes (RFC 3264 §8); REFER and other methods we do not
  *	implement are refused by nua (405 from our Allow list, 501 unknown).
  *	DTMF by SIP INFO (application/dtmf-relay, application/dtmf).
  *	Optional REGISTER with digest authentication, refreshed by nua.
- *	The outbox rows of channel "sip" (SMS acknowledgements through the
- *	gateway) are sent as MESSAGE requests from here.
+ *	MESSAGE requests (the SMS gateway) for sip_sms.c, which hands them
+ *	over from the outbox thread.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -50,17 +50,6 @@ extern su_log_t	 nua_log[], nta_log[], tport_log[], soa_log[];
 
 #define ALLOW	"INVITE, ACK, BYE, CANCEL, OPTIONS, INFO"
 
-/* what a nua handle is bound to: a call, or one of these */
-enum { UA_CALL = 1, UA_REG, UA_MSG };
-
-struct ua_msg {
-	int		 ua_kind;	/* UA_MSG */
-	long		 id;
-	char		 case_no[CASENO_MAX];
-	int		 attempts;
-	time_t		 created_at;
-};
-
 struct ua_reg {
 	int		 ua_kind;	/* UA_REG */
 	int		 auth_tries;
@@ -89,7 +78,6 @@ static struct ua_reg	 reg_ctx = { UA_REG, 0, 0 };
 static su_timer_t	*reg_timer;
 static struct rate	 rates[RATE_SLOTS];
 static uint32_t		 rate_key;
-static int		 msgs_in_flight;
 
 /* call_of - the call bound to a handle, or NULL */
 static struct call *
@@ -347,7 +335,6 @@ sdp_offer(struct call *c, const char *body, size_t len, int answer_only,
 	    a.sin_port != c->sdp_remote.sin_port)) {
 		/* the media moved (a transfer on the PBX): latch anew */
 		log_info("%s: the remote media address changed", c->tag);
-		c->sdp_version++;
 		c->latched = 0;
 	}
 	c->sdp_remote = a;
@@ -370,9 +357,9 @@ out:
 	return (rc);
 }
 
-/* sdp_answer - our SDP (an answer, or an offer with both codecs) */
+/* sdp_body - our SDP after its o= line (an answer, or an offer) */
 static char *
-sdp_answer(const struct call *c, const char *addr, int offer)
+sdp_body(const struct call *c, const char *addr, int offer)
 {
 	const char	*mode = c->mode_send && c->mode_recv ? "sendrecv" :
 			    c->mode_send ? "sendonly" : c->mode_recv ?
@@ -396,10 +383,29 @@ sdp_answer(const struct call *c, const char *addr, int offer)
 		snprintf(maps, sizeof(maps), "a=rtpmap:%d %s/8000\r\n", c->pt,
 		    c->pt == 8 ? "PCMA" : "PCMU");
 	}
-	return (xasprintf("v=0\r\no=jubao %lu %lu IN IP4 %s\r\ns=jubao\r\n"
-	    "c=IN IP4 %s\r\nt=0 0\r\nm=audio %d RTP/AVP %s\r\n%s"
-	    "a=ptime:20\r\na=%s\r\n", c->sdp_session, c->sdp_version, addr,
-	    addr, c->port, fmts, maps, mode));
+	return (xasprintf("s=jubao\r\nc=IN IP4 %s\r\nt=0 0\r\n"
+	    "m=audio %d RTP/AVP %s\r\n%sa=ptime:20\r\na=%s\r\n", addr,
+	    c->port, fmts, maps, mode));
+}
+
+/*
+ * sdp_answer - our SDP, whole; caller frees.  RFC 3264 §8: its o= version
+ * goes up whenever what follows it changes (a hold answered recvonly, a
+ * resume sendrecv), and only then: a peer may ignore an SDP whose version
+ * it has seen.
+ */
+static char *
+sdp_answer(struct call *c, const char *addr, int offer)
+{
+	char	*body = sdp_body(c, addr, offer), *sdp;
+
+	if (c->sdp_sent != NULL && strcmp(c->sdp_sent, body) != 0)
+		c->sdp_version++;
+	free(c->sdp_sent);
+	c->sdp_sent = body;
+	sdp = xasprintf("v=0\r\no=jubao %lu %lu IN IP4 %s\r\n%s",
+	    c->sdp_session, c->sdp_version, addr, body);
+	return (sdp);
 }
 
 /* rtp_addr - the address for RTP and SDP */
@@ -583,6 +589,7 @@ invite(nua_handle_t *nh, const sip_t *sip)
 			c->trusted = 1;
 	c->sdp_session = (unsigned long)c->started;
 	c->sdp_version = 1;
+	c->last_reason = "dialog ended";
 	c->mode_send = c->mode_recv = 1;
 	if (sip->sip_from) {
 		c->from_name = unquote(sip->sip_from->a_display);
@@ -770,107 +777,30 @@ registered(int status, const char *phrase, nua_handle_t *nh, const sip_t *sip)
 	su_timer_set_interval(reg_timer, reg_again, NULL, 60000);
 }
 
-/* message_done - the SMS gateway answered a MESSAGE */
-static void
-message_done(struct ua_msg *m, int status, const char *phrase,
-    nua_handle_t *nh)
+/*
+ * ua_message - (loop) send a MESSAGE to "to" with text, bound to magic
+ * (an SMS request: its answer goes to sms_answered); 0, or -1 when SIP is
+ * not running (stopping)
+ */
+int
+ua_message(const char *to, const char *text, void *magic)
 {
 	struct runtime	*rt;
-	struct store	*st;
-	buf		 err = { 0 };
-	char		 why[128];
-	time_t		 now = time(NULL);
+	nua_handle_t	*nh;
+	char		 from[256];
 
-	if (status < 200)
-		return;
-	msgs_in_flight--;
+	if (nua == NULL || shutting_down)
+		return (-1);
 	rt = runtime_get();
-	buf_adds(&err, "");
-	if (store_open(rt->cfg->store_path, rt->cfg->store_busy_timeout, &st,
-	    &err) < 0) {
-		log_error("outbox %ld: %s", m->id, err.s);
-		goto out;	/* the lease runs out: tried again */
-	}
-	snprintf(why, sizeof(why), "%d %s", status, phrase);
-	if (status < 300) {
-		store_outbox_sent(st, m->id, now);
-		log_info("outbox %ld: case %s: SMS acknowledgement sent", m->id,
-		    m->case_no);
-	} else if ((status >= 400 && status < 500 && status != 408 &&
-	    status != 480 && status != 486) || status >= 600 ||
-	    now - m->created_at > rt->cfg->outbox_max_age) {
-		store_outbox_failed(st, m->id, why);
-		log_error("outbox %ld: case %s: SMS acknowledgement failed: %s",
-		    m->id, m->case_no, why);
-	} else {
-		store_outbox_retry(st, m->id, outbox_backoff(rt->cfg,
-		    m->attempts, now), why);
-		log_info("outbox %ld: case %s: SMS deferred: %s", m->id,
-		    m->case_no, why);
-	}
-	store_close(st);
-out:
-	runtime_put(rt);
-	buf_free(&err);
-	nua_handle_destroy(nh);
-	free(m);
-}
-
-/*
- * ua_outbox_run - send the due SIP MESSAGE rows (SMS acknowledgements):
- * each is leased first, so a crash or a second bridge never sends twice
- * within the lease.
- */
-void
-ua_outbox_run(void)
-{
-	struct runtime		*rt = runtime_get();
-	struct store		*st;
-	struct outbox_item	 it;
-	struct ua_msg		*m;
-	nua_handle_t		*nh;
-	buf			 err = { 0 };
-	char			 owner[64], from[256];
-	int			 found, n;
-
-	buf_adds(&err, "");
-	if (nua == NULL || store_open(rt->cfg->store_path,
-	    rt->cfg->store_busy_timeout, &st, &err) < 0) {
-		if (nua)
-			log_warnx("outbox: %s", err.s);
-		goto out;
-	}
-	snprintf(owner, sizeof(owner), "jubao-sipd[%ld]", (long)getpid());
 	snprintf(from, sizeof(from), "<sip:%s@%s>",
 	    rt->cfg->sip_hotline_users.v[0], rtp_addr(rt->cfg));
-	for (n = 0; n < 50 && msgs_in_flight < 100; n++) {
-		if (store_outbox_claim_channel(st, "sip", owner, time(NULL),
-		    rt->cfg->outbox_lease, &it, &found) < 0) {
-			log_warnx("outbox: %s", store_error(st));
-			break;
-		}
-		if (!found)
-			break;
-		m = xcalloc(1, sizeof(*m));
-		m->ua_kind = UA_MSG;
-		m->id = it.id;
-		snprintf(m->case_no, sizeof(m->case_no), "%s", it.case_no);
-		m->attempts = it.attempts;
-		m->created_at = it.created_at;
-		nh = nua_handle(nua, m, SIPTAG_TO_STR(it.recipient),
-		    SIPTAG_FROM_STR(from), TAG_END());
-		msgs_in_flight++;
-		nua_message(nh, SIPTAG_CONTENT_TYPE_STR("text/plain;charset=UTF-8"),
-		    SIPTAG_PAYLOAD_STR(it.message), TAG_END());
-		outbox_item_clear(&it);
-	}
-	store_close(st);
-out:
 	runtime_put(rt);
-	buf_free(&err);
+	nh = nua_handle(nua, magic, SIPTAG_TO_STR(to), SIPTAG_FROM_STR(from),
+	    TAG_END());
+	nua_message(nh, SIPTAG_CONTENT_TYPE_STR("text/plain;charset=UTF-8"),
+	    SIPTAG_PAYLOAD_STR(text), TAG_END());
+	return (0);
 }
-
-static const char *last_reason = "dialog ended";
 
 /* ua_event - everything nua tells us */
 static void
@@ -915,18 +845,22 @@ ua_event(nua_event_t ev, int status, const char *phrase, nua_t *n,
 		} else if (cs == nua_callstate_terminated) {
 			nua_handle_bind(nh, NULL);
 			c->nh = NULL;
-			call_gone(c, last_reason);
+			call_gone(c, c->last_reason);
 			nua_handle_destroy(nh);
 		}
 		break;
+	/* why a dialog ends is the call's own, not the last call's */
 	case nua_i_bye:
-		last_reason = "caller hung up";
+		if (c != NULL)
+			c->last_reason = "caller hung up";
 		break;
 	case nua_i_cancel:
-		last_reason = "cancelled";
+		if (c != NULL)
+			c->last_reason = "cancelled";
 		break;
 	case nua_r_bye:
-		last_reason = "we hung up";
+		if (c != NULL)
+			c->last_reason = "we hung up";
 		break;
 	case nua_i_info:
 		info(c, sip);
@@ -937,8 +871,11 @@ ua_event(nua_event_t ev, int status, const char *phrase, nua_t *n,
 			registered(status, phrase, nh, sip);
 		break;
 	case nua_r_message:
+		if (status < 200)
+			break;
 		if (hmagic && *(int *)hmagic == UA_MSG)
-			message_done(hmagic, status, phrase, nh);
+			sms_answered(hmagic, status, phrase);
+		nua_handle_destroy(nh);
 		break;
 	case nua_r_shutdown:
 		if (status >= 200)
@@ -948,7 +885,7 @@ ua_event(nua_event_t ev, int status, const char *phrase, nua_t *n,
 		if (c) {
 			nua_handle_bind(nh, NULL);
 			c->nh = NULL;
-			call_gone(c, last_reason);
+			call_gone(c, c->last_reason);
 		}
 		nua_handle_destroy(nh);
 		break;

@@ -41,7 +41,7 @@ $(AS)/milter/jubao-milter: $(addprefix $(AS)/,$(MILTER_OBJ)) $(AS_LIB)
 $(AS)/sip/jubao-sipd: $(addprefix $(AS)/,$(SIP_OBJ)) $(AS_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_SIP) $(LDLIBS_COMMON)
 
-$(AS)/shared/jubaoctl: $(AS)/shared/jubaoctl.o $(AS_LIB)
+$(AS)/shared/jubaoctl: $(addprefix $(AS)/,$(CTL_OBJ)) $(AS_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_COMMON)
 
 $(AS)/tests/tools/jubao-parse: $(AS)/tests/tools/jubao-parse.o $(AS_MILTER_LIB) $(AS_LIB)

@@ -7,15 +7,16 @@
  *	storebench show CONF CASE ROUNDS
  *	storebench stats CONF FROM_EPOCH TO_EPOCH
  * DESCRIPTION
- *	writers: NPROC processes commit reports through the real
- *	store_intake() for SECONDS: the even ones as jubao-milter does (an
- *	e-mail report with its acknowledgement rendered by ack_render), the
- *	odd ones as jubao-sipd does (a hotline report, then its row in the
- *	call ledger).  Each keeps one store handle open, or with "reopen"
- *	opens and closes the store around every report, as jubao-milter's
- *	cb_eom does today.  Prints one line: commits (store_intake calls),
- *	call-ledger rows, busy failures, wall seconds, and the p50, p99 and
- *	maximum store_intake latency in milliseconds.
+ *	writers: NPROC processes commit reports through the real intake
+ *	pipeline for SECONDS: the even ones as jubao-milter does
+ *	(intake_email: an e-mail report with its acknowledgement), the odd
+ *	ones as jubao-sipd does (intake_call: a hotline report, its staff
+ *	notice and its row in the call ledger).  Each keeps one store handle
+ *	open (as the daemons' threads do), or with "reopen" opens and closes
+ *	the store around every report, as jubao-milter did before.  Prints
+ *	one line: commits, call-ledger rows, busy failures, wall seconds, and
+ *	the p50, p99 and maximum commit latency in milliseconds (the wait for
+ *	the writers' lock included).
  *
  *	generate: NCASES handled cases received over the 365 days before
  *	END_EPOCH, with what the workflow leaves (reporter, message,
@@ -25,7 +26,7 @@
  *	tooling: the product's SQL stays in shared/store*.c; these INSERTs
  *	follow its columns, and fail loudly when the schema moves.
  *
- *	show: store_case_show() on CASE ROUNDS times in one process; the mean
+ *	show: store_case_view() on CASE ROUNDS times in one process; the mean
  *	in milliseconds (the store's share of "jubaoctl show").
  *
  *	stats: a proposal for store_stats() (one pass over the cases of the
@@ -47,6 +48,7 @@
 #include "cfg.h"
 #include "classify.h"
 #include "evidence.h"
+#include "intake.h"
 #include "log.h"
 #include "report.h"
 #include "store.h"
@@ -193,7 +195,10 @@ static int
 writer(struct rt *rt, int proc, double secs, int reopen, const char *path)
 {
 	struct store			*st = NULL;
-	struct store_intake_result	 res;
+	struct intake_ctx		 x = { rt->cfg, rt->cats, &rt->ack,
+					    "storebench" };
+	struct intake_call		 ic;
+	struct intake_result		 res;
 	struct report			*r;
 	buf				 err = { 0 };
 	double				 end = now_ms() + secs * 1000, t0, *lat = NULL;
@@ -211,10 +216,22 @@ writer(struct rt *rt, int proc, double secs, int reopen, const char *path)
 		t0 = now_ms();
 		if (reopen)
 			st = open_store(rt);
-		if (store_intake(st, r, rt->cfg->ack_daily_limit, hotline ? NULL :
-		    ack_render, &rt->ack, &res) < 0) {
+		memset(&ic, 0, sizeof(ic));
+		if (hotline) {
+			snprintf(callid, sizeof(callid), "%s", r->queue_id);
+			ic.tag = callid;
+			ic.number = "13800138000";
+			ic.summary = "storebench";
+			ic.started = r->received_at;
+			ic.ended = r->received_at + 60;
+			ic.outcome = "case";
+			ic.keys = "1#";
+			ic.recorded_ms = 60000;
+		}
+		if ((hotline ? intake_call(&x, st, r, &ic, &res) :
+		    intake_email(&x, st, r, &res)) < 0) {
 			if (!store_busy(st))
-				die("store_intake", store_error(st));
+				die("intake", store_error(st));
 			busy++;
 		} else {
 			if (n == cap) {
@@ -222,13 +239,7 @@ writer(struct rt *rt, int proc, double secs, int reopen, const char *path)
 				lat = xrealloc(lat, (size_t)cap * sizeof(*lat));
 			}
 			lat[n++] = now_ms() - t0;
-		}
-		if (hotline) {
-			snprintf(callid, sizeof(callid), "%s", r->queue_id);
-			if (store_call_log(st, callid, r->received_at,
-			    r->received_at + 60, "case", res.case_no, "1#",
-			    60000, NULL) == 0)
-				calls++;
+			calls += hotline;
 		}
 		if (reopen) {
 			store_close(st);
@@ -632,25 +643,26 @@ cmd_generate(const char *conf, long ncases, time_t end, unsigned long long seed)
 	return (0);
 }
 
-/* cmd_show - store_case_show ROUNDS times; mean milliseconds */
+/* cmd_show - store_case_view ROUNDS times; mean milliseconds */
 static int
 cmd_show(const char *conf, const char *case_no, int rounds)
 {
-	struct rt	 rt;
-	struct store	*st;
-	json_t		*c;
-	buf		 err = { 0 };
-	double		 t0;
-	int		 i;
+	struct rt		 rt;
+	struct store		*st;
+	struct case_view	 c;
+	buf			 err = { 0 };
+	double			 t0;
+	int			 i;
 
 	rt_load(conf, &rt);
 	buf_adds(&err, "");
 	st = open_store(&rt);
 	t0 = now_ms();
 	for (i = 0; i < rounds; i++) {
-		if (store_case_show(st, case_no, 0, "storebench", &c) < 0)
+		if (store_case_view(st, case_no, 0, "storebench", time(NULL),
+		    &c) < 0)
 			die(case_no, store_error(st));
-		json_decref(c);
+		case_view_free(&c);
 	}
 	printf("show_ms=%.3f\n", (now_ms() - t0) / rounds);
 	store_close(st);

@@ -2,8 +2,9 @@
  * NAME
  *	fuzz_mime - libFuzzer target: a raw message into a normalised report
  * DESCRIPTION
- *	Each input is one RFC 5322 message, parsed by mime_parse_file as the
- *	milter does (evidence hashed, kept nowhere), then the report freed;
+ *	Each input is one RFC 5322 message, parsed by mime_parse_file and
+ *	enriched by intake_enrich as the milter's intake does (evidence
+ *	hashed, kept nowhere), then the report freed;
  *	the input is also given to mime_header_decode as a header
  *	value (garbage RFC 2047).  Seeds: tests/data/mail/ *.eml and the
  *	hostile senders' classes, tests/data/hostile/mail/ *-hs-*.eml.
@@ -12,6 +13,7 @@
 
 #include "cfg.h"
 #include "classify.h"
+#include "intake.h"
 #include "log.h"
 #include "milter_mime.h"
 #include "report.h"
@@ -35,13 +37,14 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mime_opts	 o = { NULL, cats, cfg };
+	struct mime_opts	 o = { NULL, cfg, NULL };
 	struct report		*r = report_new("email");
 	buf			 err = { 0 };
 	char			*s, *m;
 
 	buf_adds(&err, "");
-	(void)mime_parse_file(fz_file(data, size), &o, r, &err);
+	if (mime_parse_file(fz_file(data, size), &o, r, &err) == 0)
+		intake_enrich(cfg, cats, r);
 	report_free(r);
 	buf_free(&err);
 	if (size < 65536) {

@@ -47,5 +47,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(ans);
 		(void)sdp_offer(&c, (const char *)data, size, 1, &why);
 	}
+	free(c.sdp_sent);
 	return (0);
 }

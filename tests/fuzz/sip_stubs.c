@@ -2,11 +2,13 @@
  * NAME
  *	sip_stubs - what sip_main.c gives the other sip files, for the fuzzers
  * DESCRIPTION
- *	The SIP fuzz targets link sip_call.o, sip_media.o, sip_ua.o and
- *	sip_prompt.o (less the one they include) without sip_main.o, whose
- *	main, threads and su_root they do not want.  The clock is the
- *	harness's (fz_now_ms, so a run is repeatable), the runtime is the one
- *	fz_runtime built, and a commit is only counted.
+ *	The SIP fuzz targets link sip_call.o, sip_media.o, sip_ua.o,
+ *	sip_prompt.o and sip_sms.o (less the one they include) without
+ *	sip_main.o, whose main, threads and su_root they do not want, nor the
+ *	daemon skeleton (daemon.c): what they take of it is here.  The clock
+ *	is the harness's (fz_now_ms, so a run is repeatable), the runtime is
+ *	the one fz_runtime built, a commit is only counted, and nothing is
+ *	delivered.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -51,9 +53,9 @@ commit_submit(struct call *c)
 	c->committing = 1;
 }
 
-/* sipd_outbox_kick - nothing to deliver here */
+/* daemon_kick - nothing to deliver here */
 void
-sipd_outbox_kick(void)
+daemon_kick(void)
 {
 }
 
@@ -71,7 +73,7 @@ fz_runtime(const char *top)
 	snprintf(prompts_path, sizeof(prompts_path), "%s/conf/prompts/zh", top);
 	if ((fz_rt->cfg = cfg_defaults()) == NULL ||
 	    (fz_rt->cats = cat_load(cats_path, &err)) == NULL ||
-	    (fz_rt->prompts = prompts_load(prompts_path, &err)) == NULL)
+	    (fz_rt->own = prompts_load(prompts_path, &err)) == NULL)
 		log_panic("fuzz: cannot set up the runtime: %s",
 		    err.s ? err.s : "?");
 	fz_rt->refs = 1;

@@ -5,8 +5,9 @@
  *	jubao-parse [-qR] [-c file] message.eml
  * DESCRIPTION
  *	The golden tests' view of the parser (tests/golden.sh): the same
- *	mime_parse_file the milter calls, without the store, evidence kept
- *	nowhere (hashed only).  One field a line; the text last.
+ *	mime_parse_file and intake_enrich the milter's intake runs, without
+ *	the store, evidence kept nowhere (hashed only).  One field a line;
+ *	the text last.
  *	-R also redacts the text as purge does (the reporter's address and
  *	name as secrets) and prints the redacted length; -q prints only
  *	counts (tests/bench/bench-complexity.sh times the parse with it).
@@ -19,6 +20,7 @@
 #include "cfg.h"
 #include "classify.h"
 #include "extract.h"
+#include "intake.h"
 #include "log.h"
 #include "milter_mime.h"
 
@@ -53,13 +55,14 @@ main(int argc, char **argv)
 	}
 	mime_init();
 	o.evidence_dir = NULL;
-	o.cats = cats;
 	o.cfg = cfg;
+	o.scan = NULL;
 	r = report_new("email");
 	if (mime_parse_file(argv[optind], &o, r, &err) < 0) {
 		fprintf(stderr, "jubao-parse: %s\n", err.s);
 		return (1);
 	}
+	intake_enrich(cfg, cats, r);
 	if (redact) {
 		strlist	 secrets = { 0 };
 		char	*red;

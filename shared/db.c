@@ -1,0 +1,444 @@
+/*
+ * NAME
+ *	db - the engine dispatch, the statement cache, binding, errors
+ * DESCRIPTION
+ *	See db.h.  A cached statement has one cursor (struct db_stmt in the
+ *	connection); a query on a statement whose cursor is open (a nested
+ *	query of the same text) gets a statement of its own, finalized when
+ *	done.  Preparing costs about half the time of a small report with
+ *	SQLite (tests/bench/RESULTS.md), hence the cache.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_int.h"
+#include "log.h"
+
+static const struct db_engine *const engines[] = { &db_sqlite, NULL };
+
+/* db_fail - remember why the last call failed; always -1 */
+int
+db_fail(struct db *db, int temporary, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(db->err, sizeof(db->err), fmt, ap);
+	va_end(ap);
+	db->temporary = temporary;
+	return (-1);
+}
+
+/* db_error - why the last call failed */
+const char *
+db_error(const struct db *db)
+{
+	return (db->err);
+}
+
+/* db_temporary - was it something that may pass (busy, I/O, full, ...) */
+int
+db_temporary(const struct db *db)
+{
+	return (db->temporary);
+}
+
+/* db_engine_name - "sqlite", ... */
+const char *
+db_engine_name(const struct db *db)
+{
+	return (db->eng->name);
+}
+
+/*
+ * db_open - a connection to the store at where (a file for SQLite), with
+ * engine ("" or NULL: sqlite); 0, or -1 with the reason in err
+ */
+int
+db_open(const char *engine, const char *where, long busy_timeout,
+    struct db **out, buf *err)
+{
+	struct db	*db;
+	size_t		 i;
+
+	*out = NULL;
+	for (i = 0; engines[i]; i++)
+		if (engine == NULL || *engine == '\0' ||
+		    strcmp(engine, engines[i]->name) == 0)
+			break;
+	if (engines[i] == NULL) {
+		buf_printf(err, "store engine %s: not known", engine);
+		return (-1);
+	}
+	db = xcalloc(1, sizeof(*db));
+	db->eng = engines[i];
+	if (db->eng->open(db, where, busy_timeout, err) < 0) {
+		free(db);
+		return (-1);
+	}
+	*out = db;
+	return (0);
+}
+
+/* db_close - finalize every cached statement and close (NULL is fine) */
+void
+db_close(struct db *db)
+{
+	size_t	 i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < DB_CACHE; i++)
+		if (db->cache[i].sql != NULL) {
+			db->eng->finalize(db->cache[i].es);
+			free(db->cache[i].sql);
+		}
+	db->eng->close(db);
+	free(db);
+}
+
+/* db_begin, db_commit, db_rollback - a write transaction */
+int
+db_begin(struct db *db)
+{
+	return (db->eng->begin(db));
+}
+
+int
+db_commit(struct db *db)
+{
+	return (db->eng->commit(db));
+}
+
+void
+db_rollback(struct db *db)
+{
+	db->eng->rollback(db);
+}
+
+/* db_script - statements without parameters or rows (migrations) */
+int
+db_script(struct db *db, const char *sql)
+{
+	return (db->eng->script(db, sql));
+}
+
+/* db_table_exists - is there a table of this name */
+int
+db_table_exists(struct db *db, const char *table, int *yes)
+{
+	return (db->eng->table_exists(db, table, yes));
+}
+
+/* db_changes - rows the last statement changed */
+long
+db_changes(struct db *db)
+{
+	return (db->eng->changes(db));
+}
+
+/*
+ * db_erase_begin - what is deleted or overwritten from now on, on this
+ * connection, leaves no copy in the files (purge); 0 or -1
+ */
+int
+db_erase_begin(struct db *db)
+{
+	return (db->eng->erase_begin(db));
+}
+
+/*
+ * db_erase_finish - old copies of what was erased leave the engine's log
+ * too; 0 with *clean 0 when a reader kept them there, or -1
+ */
+int
+db_erase_finish(struct db *db, int *clean)
+{
+	return (db->eng->erase_finish(db, clean));
+}
+
+/* sql_hash - FNV-1a of a statement's text (ours, not a sender's) */
+static size_t
+sql_hash(const char *s)
+{
+	size_t	 h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return (h);
+}
+
+/*
+ * sql_nparams - the highest $N in a statement's text (ours, not a
+ * sender's): a value past it is not bound, so that one format string may
+ * serve two statements that differ by a column (an engine such as
+ * PostgreSQL refuses values a statement does not take)
+ */
+static int
+sql_nparams(const char *s)
+{
+	int	 n, max = 0;
+
+	for (; *s; s++)
+		if (*s == '$' && s[1] >= '1' && s[1] <= '9') {
+			for (n = 0, s++; *s >= '0' && *s <= '9'; s++)
+				n = n * 10 + (*s - '0');
+			if (n > max)
+				max = n;
+			s--;
+		}
+	return (max);
+}
+
+/*
+ * stmt_get - a cursor on sql: the cached statement when free, prepared
+ * and cached on first use, or one of its own; NULL after db_fail
+ */
+static struct db_stmt *
+stmt_get(struct db *db, const char *sql)
+{
+	size_t		 h = sql_hash(sql), i, n;
+	struct db_cached *c = NULL;
+	struct db_stmt	*q;
+	void		*es;
+
+	for (n = 0; n < DB_CACHE; n++) {
+		i = (h + n) % DB_CACHE;
+		if (db->cache[i].sql == NULL || strcmp(db->cache[i].sql, sql) == 0) {
+			c = &db->cache[i];
+			break;
+		}
+	}
+	if (c != NULL && c->sql != NULL && !c->busy) {
+		q = &db->cur[c - db->cache];
+		c->busy = 1;
+		q->db = db;
+		q->es = c->es;
+		q->slot = c;
+		q->nparams = c->nparams;
+		q->failed = 0;
+		return (q);
+	}
+	if ((es = db->eng->prepare(db, sql)) == NULL)
+		return (NULL);
+	if (c != NULL && c->sql == NULL) {
+		c->sql = xstrdup(sql);
+		c->es = es;
+		c->busy = 1;
+		q = &db->cur[c - db->cache];
+		q->slot = c;
+	} else {
+		q = xcalloc(1, sizeof(*q));
+		q->slot = NULL;
+	}
+	q->db = db;
+	q->es = es;
+	q->nparams = sql_nparams(sql);
+	if (q->slot != NULL)
+		q->slot->nparams = q->nparams;
+	q->failed = 0;
+	return (q);
+}
+
+/* stmt_bind - bind the values of fmt to $1, $2 ...; 0 or -1 */
+static int
+stmt_bind(struct db_stmt *q, const char *fmt, va_list ap)
+{
+	struct db	*db = q->db;
+	const char	*s;
+	long long	 v;
+	time_t		 t;
+	int		 i, rc = 0;
+
+	/* a statement given fewer values than it takes is a bug of ours */
+	if ((fmt == NULL ? 0 : (int)strlen(fmt)) < q->nparams)
+		log_panic("db: %d value(s) for a statement of %d parameters",
+		    fmt == NULL ? 0 : (int)strlen(fmt), q->nparams);
+	for (i = 1; fmt != NULL && *fmt && rc == 0; fmt++, i++)
+		switch (*fmt) {
+		case 'i':
+			v = va_arg(ap, long long);
+			if (i <= q->nparams)
+				rc = db->eng->bind_int(db, q->es, i, v);
+			break;
+		case 't':
+			s = va_arg(ap, const char *);
+			if (i <= q->nparams)
+				rc = s ? db->eng->bind_text(db, q->es, i, s) :
+				    db->eng->bind_null(db, q->es, i);
+			break;
+		case 'z':
+			t = va_arg(ap, time_t);
+			if (i <= q->nparams)
+				rc = t ? db->eng->bind_int(db, q->es, i,
+				    (long long)t) : db->eng->bind_null(db, q->es, i);
+			break;
+		default:
+			log_panic("db: bad format letter '%c'", *fmt);
+		}
+	return (rc);
+}
+
+/* vquery - a bound cursor, or NULL after db_fail */
+static struct db_stmt *
+vquery(struct db *db, const char *sql, const char *fmt, va_list ap)
+{
+	struct db_stmt	*q;
+
+	if ((q = stmt_get(db, sql)) == NULL)
+		return (NULL);
+	if (stmt_bind(q, fmt, ap) < 0) {
+		q->failed = 1;
+		db_done(q);
+		return (NULL);
+	}
+	return (q);
+}
+
+/*
+ * db_query - a cursor over the rows of sql with the values of fmt bound;
+ * NULL after db_fail.  Step it with db_next and give it back with db_done.
+ */
+struct db_stmt *
+db_query(struct db *db, const char *sql, const char *fmt, ...)
+{
+	struct db_stmt	*q;
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	q = vquery(db, sql, fmt, ap);
+	va_end(ap);
+	return (q);
+}
+
+/* db_next - the next row: DB_ROW, DB_DONE, or -1 (remembered for db_done) */
+int
+db_next(struct db_stmt *q)
+{
+	int	 rc = q->db->eng->step(q->db, q->es);
+
+	if (rc < 0)
+		q->failed = 1;
+	return (rc);
+}
+
+/*
+ * db_done - give a cursor back (reset, kept in the cache, or finalized);
+ * -1 when a step or a bind of it failed, else 0
+ */
+int
+db_done(struct db_stmt *q)
+{
+	int	 rc;
+
+	if (q == NULL)
+		return (-1);
+	rc = q->failed ? -1 : 0;
+	if (q->slot != NULL) {
+		q->db->eng->reset(q->es);
+		q->slot->busy = 0;
+	} else {
+		q->db->eng->finalize(q->es);
+		free(q);
+	}
+	return (rc);
+}
+
+/* db_col_int, db_col_text, db_col_real, db_col_null - a column of the row */
+long long
+db_col_int(struct db_stmt *q, int i)
+{
+	return (q->db->eng->col_int(q->es, i));
+}
+
+const char *
+db_col_text(struct db_stmt *q, int i)
+{
+	return (q->db->eng->col_text(q->es, i));
+}
+
+double
+db_col_real(struct db_stmt *q, int i)
+{
+	return (q->db->eng->col_real(q->es, i));
+}
+
+int
+db_col_null(struct db_stmt *q, int i)
+{
+	return (q->db->eng->col_null(q->es, i));
+}
+
+/* db_col_dup - a text column, copied (caller frees), or NULL */
+char *
+db_col_dup(struct db_stmt *q, int i)
+{
+	const char	*t = db_col_text(q, i);
+
+	return (t ? xstrdup(t) : NULL);
+}
+
+/* db_exec - run sql (no rows wanted) with the values of fmt; 0 or -1 */
+int
+db_exec(struct db *db, const char *sql, const char *fmt, ...)
+{
+	struct db_stmt	*q;
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	q = vquery(db, sql, fmt, ap);
+	va_end(ap);
+	if (q == NULL)
+		return (-1);
+	while (db_next(q) == DB_ROW)
+		;
+	return (db_done(q));
+}
+
+/*
+ * db_int - the first column of the first row as an integer: DB_ROW with
+ * *out set, DB_DONE when there is no row (*out 0), or -1
+ */
+int
+db_int(struct db *db, long long *out, const char *sql, const char *fmt, ...)
+{
+	struct db_stmt	*q;
+	va_list		 ap;
+	int		 rc;
+
+	*out = 0;
+	va_start(ap, fmt);
+	q = vquery(db, sql, fmt, ap);
+	va_end(ap);
+	if (q == NULL)
+		return (-1);
+	if ((rc = db_next(q)) == DB_ROW)
+		*out = db_col_int(q, 0);
+	return (db_done(q) < 0 ? -1 : rc);
+}
+
+/*
+ * db_text - the first column of the first row as text, into out (len):
+ * DB_ROW, DB_DONE (out ""), or -1; NULL reads as ""
+ */
+int
+db_text(struct db *db, char *out, size_t len, const char *sql,
+    const char *fmt, ...)
+{
+	struct db_stmt	*q;
+	va_list		 ap;
+	int		 rc;
+
+	out[0] = '\0';
+	va_start(ap, fmt);
+	q = vquery(db, sql, fmt, ap);
+	va_end(ap);
+	if (q == NULL)
+		return (-1);
+	if ((rc = db_next(q)) == DB_ROW && db_col_text(q, 0) != NULL)
+		snprintf(out, len, "%s", db_col_text(q, 0));
+	return (db_done(q) < 0 ? -1 : rc);
+}

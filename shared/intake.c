@@ -1,0 +1,456 @@
+/*
+ * NAME
+ *	intake - the intake pipeline: enrich, decide, commit
+ * DESCRIPTION
+ *	See intake.h.  Following an email report: milter_cb.c spools it and
+ *	at end of message calls mime_parse_file (milter_mime.c: MIME into a
+ *	report) and intake_email (here); a call: sip_call.c builds its report
+ *	and calls intake_call.  Everything a case owes is rendered here
+ *	(ack.c) and queued in its transaction; the daemons' outbox thread
+ *	(daemon.c, outbox.c) delivers it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract.h"
+#include "feedback.h"
+#include "intake.h"
+#include "log.h"
+
+/*
+ * intake_enrich - what the text of a report names (addresses, accounts,
+ * numbers, a name), its language, its category and the acceptance
+ * elements it lacks (工作规范 第五条).  Linear in the text.
+ */
+void
+intake_enrich(const struct cfg *cfg, const struct categories *cats,
+    struct report *r)
+{
+	const struct category	*c;
+	char			*all = xasprintf("%s\n%s", r->subject ?
+				    r->subject : "", r->text ? r->text : "");
+
+	extract_urls(all, &r->urls);
+	extract_accounts(r->text ? r->text : "", &r->accounts);
+	extract_phones(r->text ? r->text : "", &r->phones);
+	r->reporter_name = r->text ? extract_name(r->text) : NULL;
+	free(r->lang);
+	if (text_has_cjk(all))
+		r->lang = xstrdup("zh-CN");
+	else if (strlen(str_trim(all)) > 0)
+		r->lang = xstrdup("en");
+	else
+		r->lang = xstrdup(cfg ? cfg->language : "zh-CN");
+	free(all);
+	report_cap_notes(r);
+	if (cats == NULL)
+		return;
+	c = cat_classify(cats, r->subject, r->text);
+	cat_apply(c, r);
+	/* the From display name counts as a name for element (三) */
+	if (c->enterprise && r->reporter_name == NULL && r->from_name) {
+		r->reporter_name = xstrdup(r->from_name);
+		r->missing = elem_check(c, r);
+		free(r->reporter_name);
+		r->reporter_name = NULL;
+	}
+}
+
+/* notes - the parse notes of a message, into the ledger */
+static int
+notes(const struct intake_ctx *x, struct store *st, long long id,
+    const struct report *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->notes.n; i++)
+		if (ledger_add(st, id, r->received_at, x->actor, "parse_note",
+		    r->notes.v[i]) < 0)
+			return (-1);
+	return (0);
+}
+
+/*
+ * new_case - a case from a report, and its first events; its number into
+ * res, a new receipt PIN into res->pin
+ */
+static int
+new_case(const struct intake_ctx *x, struct store *st, struct report *r,
+    struct intake_result *res, long long *id)
+{
+	char	 detail[256];
+
+	if (pin_generate(res->pin, sizeof(res->pin)) < 0)
+		return (store_fail(st, 1, "cannot generate a receipt PIN"));
+	if (store_case_new(st, r, res->pin, r->enterprise && r->missing ?
+	    "awaiting_materials" : "received", res->case_no,
+	    sizeof(res->case_no), id) < 0)
+		return (-1);
+	snprintf(detail, sizeof(detail), "channel %s, category %s, %zu "
+	    "evidence item(s), spf %s%s%s", r->channel, r->category, r->nev,
+	    r->spf, r->queue_id ? ", queue id " : "", r->queue_id ?
+	    r->queue_id : "");
+	if (ledger_add(st, *id, r->received_at, x->actor, "received",
+	    detail) < 0)
+		return (-1);
+	if (r->enterprise && r->missing) {
+		elem_list(r->missing, detail, sizeof(detail));
+		if (ledger_add(st, *id, r->received_at, x->actor,
+		    "materials_missing", detail) < 0)
+			return (-1);
+	}
+	return (notes(x, st, *id, r));
+}
+
+/*
+ * supplement - a reply of its reporter joins the case: the message, its
+ * evidence and targets; the elements it brings complete those the case
+ * lacks.  The elements still missing into *missing.
+ */
+static int
+supplement(const struct intake_ctx *x, struct store *st,
+    const struct report *r, const struct store_target *t, unsigned *missing)
+{
+	char	 detail[256];
+
+	if (store_message_add(st, t->id, "supplement", r) < 0)
+		return (-1);
+	/* an element present in either the case or the supplement is there */
+	*missing = t->missing & (r->enterprise ? r->missing : t->missing);
+	snprintf(detail, sizeof(detail), "%zu evidence item(s)%s%s", r->nev,
+	    r->queue_id ? ", queue id " : "", r->queue_id ? r->queue_id : "");
+	if (ledger_add(st, t->id, r->received_at, x->actor, "supplement",
+	    detail) < 0 || notes(x, st, t->id, r) < 0)
+		return (-1);
+	if (*missing != t->missing) {
+		elem_list(*missing, detail, sizeof(detail));
+		if (ledger_add(st, t->id, r->received_at, x->actor, *missing ?
+		    "materials_missing" : "materials_complete", *missing ?
+		    detail : NULL) < 0)
+			return (-1);
+	}
+	return (store_case_materials(st, t->id, *missing,
+	    strcmp(t->status, "awaiting_materials") == 0 && *missing == 0 ?
+	    "received" : t->status, r->received_at));
+}
+
+/*
+ * flood - is a new report over a cap (per reporter, per client address;
+ * per hour, per day: 工作规范 第十八条, 灌水举报)?  Why into out, "" when
+ * not.  Counted before the case is added, so it does not count itself.
+ */
+static int
+flood(const struct cfg *cfg, struct store *st, const struct report *r,
+    char *out, size_t len)
+{
+	const struct {
+		long		 cap;
+		int		 by_client;
+		const char	*who, *per;
+		long		 secs;
+	} caps[] = {
+		{ cfg->flood_reporter_hour, 0, "this reporter", "hour", 3600 },
+		{ cfg->flood_reporter_day, 0, "this reporter", "day", 86400 },
+		{ cfg->flood_client_hour, 1, "this client address", "hour", 3600 },
+		{ cfg->flood_client_day, 1, "this client address", "day", 86400 },
+	};
+	const char	*v;
+	long		 n;
+	size_t		 i;
+
+	out[0] = '\0';
+	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		v = caps[i].by_client ? r->client_addr : r->from_addr ?
+		    r->from_addr : r->phones.n ? r->phones.v[0] : NULL;
+		if (caps[i].cap <= 0 || v == NULL)
+			continue;
+		if ((n = store_reports_since(st, caps[i].by_client, v,
+		    r->received_at - caps[i].secs)) < 0)
+			return (-1);
+		if (n >= caps[i].cap) {
+			snprintf(out, len, "flood: %ld reports from %s in the "
+			    "last %s (cap %ld)", n + 1, caps[i].who, caps[i].per,
+			    caps[i].cap);
+			break;
+		}
+	}
+	return (0);
+}
+
+/*
+ * owe - the one acknowledgement policy, and the row: a message with
+ * nobody to send to is suppressed; an acknowledgement (limited) past
+ * ack_daily_limit to the same recipient in 24 hours is suppressed (who:
+ * "reporter", "number"); the rest is queued.  The row and its event
+ * ("ack_queued", "staff_notice_suppressed", ...) in the caller's
+ * transaction; the status into status.
+ */
+static int
+owe(const struct intake_ctx *x, struct store *st, long long id,
+    struct owed *m, int limited, const char *who, time_t now,
+    struct intake_result *res, char *status, size_t slen)
+{
+	struct outbox_row	 row;
+	char			 ev[48];
+	long			 n;
+
+	if (m->recipient == NULL && m->suppress == NULL)
+		m->suppress = xstrdup("no address to reply to");
+	if (m->suppress == NULL && limited && x->cfg->ack_daily_limit > 0) {
+		if ((n = store_acks_since(st, m->recipient, now - 86400)) < 0)
+			return (-1);
+		if (n >= x->cfg->ack_daily_limit)
+			m->suppress = xasprintf("rate limit: %ld acknowledgements "
+			    "to this %s in 24 hours", n, who);
+	}
+	memset(&row, 0, sizeof(row));
+	row.kind = m->kind;
+	row.channel = m->channel ? m->channel : "email";
+	row.recipient = m->recipient;
+	row.env_from = m->env_from;
+	row.message_id = m->message_id;
+	row.message = m->message;
+	row.status = m->suppress ? "suppressed" : "queued";
+	row.reason = m->suppress;
+	if (store_outbox_insert(st, id, &row, now) < 0)
+		return (-1);
+	if (status != NULL)
+		snprintf(status, slen, "%s", row.status);
+	if (m->suppress == NULL)
+		res->queued++;
+	snprintf(ev, sizeof(ev), "%s_%s", m->kind, row.status);
+	return (ledger_add(st, id, now, x->actor, ev, m->suppress ?
+	    m->suppress : m->detail));
+}
+
+/* rate - a reply to the outcome feedback that carries a rating (满意度) */
+static int
+rate(struct store *st, const struct report *r, const struct store_target *t,
+    struct intake_result *res)
+{
+	char	 detail[32];
+
+	res->rated = r->rating;
+	snprintf(res->case_no, sizeof(res->case_no), "%s", r->case_ref);
+	snprintf(detail, sizeof(detail), "%d of 5", r->rating);
+	if (store_message_add(st, t->id, "rating", r) < 0 ||
+	    store_case_satisfaction(st, t->id, r->rating, r->received_at) < 0 ||
+	    ledger_add(st, t->id, r->received_at, "reporter", "rating",
+	    detail) < 0)
+		return (-1);
+	return (0);
+}
+
+/*
+ * begin - open the commit of a report: 1 when the same message was
+ * committed before (a client's retry: its case in res, the transaction
+ * ended, nothing more to do), 0 to go on in the transaction, or -1
+ */
+static int
+begin(struct store *st, const struct report *r, struct intake_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	snprintf(res->ack_status, sizeof(res->ack_status), "none");
+	if (store_begin(st) < 0)
+		return (-1);
+	if (store_find_duplicate(st, r, res->case_no, sizeof(res->case_no)) < 0) {
+		store_rollback(st);
+		return (-1);
+	}
+	if (res->case_no[0] == '\0')
+		return (0);
+	res->duplicate = 1;
+	return (store_commit(st) < 0 ? -1 : 1);
+}
+
+/* end - commit (ok) or roll back the report's transaction; 0 or -1 */
+static int
+end(struct store *st, struct owed *m, int ok)
+{
+	owed_clear(m);
+	if (ok)
+		return (store_commit(st));
+	store_rollback(st);
+	return (-1);
+}
+
+/*
+ * intake_email - commit an email report: a retry of a message committed
+ * before (the same content hash and Message-ID) commits nothing and
+ * names its case; a reply that proves it answers its reporter's case (a
+ * good MAC in one of our Message-IDs, from the reporter's own address) is
+ * a rating or a supplement; anything else is a new case.  With its
+ * acknowledgement, in one transaction.  0 with *res filled in, or -1.
+ */
+int
+intake_email(const struct intake_ctx *x, struct store *st, struct report *r,
+    struct intake_result *res)
+{
+	const struct category	*cat;
+	struct store_target	 t;
+	struct owed		 m = { 0 };
+	char			 fl[160] = "", note[256];
+	const char		*kind;
+	unsigned		 missing;
+	time_t			 deadline;
+	long long		 id;
+	int			 rc;
+
+	/* a reply to the outcome feedback may carry the reporter's rating */
+	if (strcmp(r->ref_kind, "feedback") == 0 && r->text != NULL)
+		r->rating = feedback_rating(r->text) > 0 ?
+		    feedback_rating(r->text) : 0;
+	intake_enrich(x->cfg, x->cats, r);
+	/* a supplement is checked against its case's category (the elements
+	 * it brings complete those the case lacks); nothing of a case shapes
+	 * what anyone but its reporter sends (issue "Hostile senders",
+	 * finding 3) */
+	if (r->case_ref[0] != '\0') {
+		if (store_reply_target(st, r->case_ref, r->env_from ?
+		    r->env_from : "", &t) < 0)
+			return (-1);
+		if (t.id != 0 && (cat = cat_find(x->cats, t.category)) != NULL)
+			cat_apply(cat, r);
+	}
+
+	if ((rc = begin(st, r, res)) != 0)
+		return (rc < 0 ? -1 : 0);
+	memset(&t, 0, sizeof(t));
+	if (r->case_ref[0] != '\0' && store_reply_target(st, r->case_ref,
+	    r->env_from ? r->env_from : "", &t) < 0)
+		goto fail;
+	if (t.id != 0 && r->rating >= 1 && r->rating <= 5)
+		return (end(st, &m, rate(st, r, &t, res) == 0));
+	if (t.id != 0) {
+		res->supplement = 1;
+		snprintf(res->case_no, sizeof(res->case_no), "%s", r->case_ref);
+		if (supplement(x, st, r, &t, &missing) < 0)
+			goto fail;
+		id = t.id;
+		deadline = t.deadline;
+		kind = "supplement";
+	} else {
+		if (flood(x->cfg, st, r, fl, sizeof(fl)) < 0 ||
+		    new_case(x, st, r, res, &id) < 0)
+			goto fail;
+		/* the same note and the same acknowledgement whether case N
+		 * exists and whoever reported it: no oracle */
+		if (r->case_ref[0] != '\0' || r->case_named[0] != '\0') {
+			snprintf(note, sizeof(note), "the message names case %s "
+			    "but is not a reply to our message from its "
+			    "reporter's address: opened as a new case",
+			    r->case_ref[0] ? r->case_ref : r->case_named);
+			if (ledger_add(st, id, r->received_at, x->actor, "note",
+			    note) < 0)
+				goto fail;
+		}
+		if (*fl && (store_case_flood(st, id) < 0 || ledger_add(st, id,
+		    r->received_at, x->actor, "flood", fl) < 0))
+			goto fail;
+		missing = r->enterprise ? r->missing : 0;
+		deadline = r->received_at + r->deadline_secs;
+		kind = "ack";
+	}
+	if (ack_render(x->ack, r, kind, res->case_no, res->pin, deadline,
+	    missing, &m) < 0) {
+		store_fail(st, 1, "cannot render the acknowledgement of case %s",
+		    res->case_no);
+		goto fail;
+	}
+	/* 灌水举报 (工作规范 第十八条): kept, never lost, not answered */
+	if (*fl && m.suppress == NULL)
+		m.suppress = xstrdup(fl);
+	return (end(st, &m, owe(x, st, id, &m, 1, "reporter", r->received_at,
+	    res, res->ack_status, sizeof(res->ack_status)) == 0));
+fail:
+	return (end(st, &m, 0));
+}
+
+/*
+ * intake_call - commit a call's report: the case, the call centre's
+ * notice (the recording attached), the caller's SMS (with a gateway) and
+ * the call's ledger row, in one transaction.  A retry of a call committed
+ * before (the same recording and Call-ID) commits nothing and names its
+ * case.  0 with *res filled in (the receipt PIN in res->pin, for the
+ * read-back), or -1.
+ */
+int
+intake_call(const struct intake_ctx *x, struct store *st, struct report *r,
+    const struct intake_call *c, struct intake_result *res)
+{
+	struct owed	 m = { 0 };
+	long long	 id;
+	time_t		 deadline = r->received_at + r->deadline_secs;
+	int		 rc;
+
+	if ((rc = begin(st, r, res)) != 0)
+		return (rc < 0 ? -1 : 0);
+	if (new_case(x, st, r, res, &id) < 0)
+		goto fail;
+	ack_staff_notice(x->cfg, r, res->case_no, deadline, c->summary, c->wav,
+	    &m);
+	if (owe(x, st, id, &m, 0, NULL, r->received_at, res, res->ack_status,
+	    sizeof(res->ack_status)) < 0)
+		goto fail;
+	owed_clear(&m);
+	if (*x->cfg->sip_sms_gateway != '\0') {
+		ack_sms(x->cfg, c->number, res->case_no, res->pin, &m);
+		if (owe(x, st, id, &m, 1, "number", r->received_at, res, NULL,
+		    0) < 0)
+			goto fail;
+		owed_clear(&m);
+	}
+	return (end(st, &m, store_call_log(st, c->tag, c->started, c->ended,
+	    c->outcome, res->case_no, c->keys, c->recorded_ms,
+	    c->end_reason) == 0));
+fail:
+	return (end(st, &m, 0));
+}
+
+/*
+ * intake_call_log - a call that made no case (no recording, or one too
+ * short): its row in the call ledger, by itself; 0 or -1
+ */
+int
+intake_call_log(struct store *st, const struct intake_call *c,
+    const char *outcome, const char *detail)
+{
+	if (store_begin(st) < 0)
+		return (-1);
+	if (store_call_log(st, c->tag, c->started, c->ended, outcome, NULL,
+	    c->keys, c->recorded_ms, detail) < 0) {
+		store_rollback(st);
+		return (-1);
+	}
+	return (store_commit(st));
+}
+
+/*
+ * intake_bounce - a delivery failure report for the feedback message
+ * message_id of case_no (a signed VERP address named them): that message,
+ * if it was sent, is marked failed with the diagnostic, and the case
+ * records it.  0 with *found 0 when there is no such case or message (a
+ * forged or stale report: nothing changes), 0 with *found 1, or -1.
+ */
+int
+intake_bounce(const struct intake_ctx *x, struct store *st,
+    const char *case_no, const char *message_id, const char *diagnostic,
+    int *found)
+{
+	struct store_case	 c;
+
+	*found = 0;
+	if (store_begin(st) < 0)
+		return (-1);
+	if (store_case_load(st, case_no, &c) < 0)
+		goto fail;
+	if (c.id != 0 && (store_feedback_bounced(st, c.id, message_id,
+	    diagnostic, found) < 0 || (*found && ledger_add(st, c.id,
+	    time(NULL), x->actor, "feedback_bounced", diagnostic) < 0)))
+		goto fail;
+	return (store_commit(st));
+fail:
+	store_rollback(st);
+	return (-1);
+}

@@ -1,0 +1,166 @@
+/*
+ * NAME
+ *	store_outbox - the messages cases owe: rows, leases, results
+ * DESCRIPTION
+ *	A row is written in the transaction of what owes it (a case, an
+ *	outcome) and never deleted: it ends sent, failed or suppressed, with
+ *	the reason.  A deliverer claims a due row with a lease (so two
+ *	processes never send the same one); a lease that ran out (a process
+ *	that died) lets the next claim take it.  The recipient and the message
+ *	(which names them) are sealed; the recipient is also blind-indexed
+ *	for the daily acknowledgement limit.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+/*
+ * store_outbox_insert - one row of a case's outbox, in the caller's
+ * transaction; 0 or -1
+ */
+int
+store_outbox_insert(struct store *st, long long case_id,
+    const struct outbox_row *o, time_t now)
+{
+	char	*rcpt = store_seal(st, o->recipient);
+	char	*msg = store_seal(st, o->message);
+	char	 idx[33];
+	int	 rc;
+
+	store_index(st, o->recipient, idx);
+	rc = db_exec(st->db, "INSERT INTO outbox (case_id, kind, channel, "
+	    "recipient, recipient_idx, env_from, message_id, message, status, "
+	    "reason, next_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+	    "$8, $9, $10, $11, $11)", "ittttttttti", case_id, o->kind,
+	    o->channel, rcpt, o->recipient ? idx : NULL, o->env_from ?
+	    o->env_from : "", o->message_id ? o->message_id : "", msg,
+	    o->status, o->reason, (long long)now);
+	free(rcpt);
+	free(msg);
+	return (rc < 0 ? store_dbfail(st) : 0);
+}
+
+/* outbox_item_clear - release a claimed item */
+void
+outbox_item_clear(struct outbox_item *it)
+{
+	free(it->kind);
+	free(it->recipient);
+	free(it->env_from);
+	free(it->message);
+	memset(it, 0, sizeof(*it));
+}
+
+/*
+ * store_outbox_claim - lease the next due row of a channel (queued, due,
+ * no live lease) to owner until now + lease, in a transaction of its own.
+ * 0 with *found 1 and the row in it (release it with outbox_item_clear),
+ * 0 with *found 0 when none is due, or -1.
+ */
+int
+store_outbox_claim(struct store *st, const char *channel, const char *owner,
+    time_t now, long lease, struct outbox_item *it, int *found)
+{
+	struct db_stmt	*q;
+	int		 rc;
+
+	*found = 0;
+	memset(it, 0, sizeof(*it));
+	if (store_begin(st) < 0)
+		return (-1);
+	if ((q = db_query(st->db, "SELECT o.id, c.case_no, o.kind, o.recipient, "
+	    "o.env_from, o.message, o.attempts, o.created_at FROM outbox o "
+	    "JOIN cases c ON c.id = o.case_id WHERE o.status = 'queued' AND "
+	    "o.next_at <= $1 AND o.lease_until <= $1 AND o.channel = $2 "
+	    "ORDER BY o.next_at, o.id LIMIT 1", "it", (long long)now,
+	    channel)) == NULL)
+		goto fail;
+	if ((rc = db_next(q)) == DB_ROW) {
+		it->id = (long)db_col_int(q, 0);
+		snprintf(it->case_no, sizeof(it->case_no), "%s",
+		    db_col_text(q, 1));
+		it->kind = db_col_dup(q, 2);
+		it->recipient = store_unseal(st, db_col_text(q, 3));
+		it->env_from = db_col_dup(q, 4);
+		it->message = store_unseal(st, db_col_text(q, 5));
+		it->attempts = (int)db_col_int(q, 6) + 1;
+		it->created_at = (time_t)db_col_int(q, 7);
+	}
+	if (db_done(q) < 0)
+		goto fail;
+	if (rc == DB_ROW && db_exec(st->db, "UPDATE outbox SET lease_until = $1, "
+	    "lease_owner = $2, attempts = attempts + 1 WHERE id = $3", "iti",
+	    (long long)(now + lease), owner, (long long)it->id) < 0)
+		goto fail;
+	if (store_commit(st) < 0) {
+		outbox_item_clear(it);
+		return (-1);
+	}
+	*found = rc == DB_ROW;
+	return (0);
+fail:
+	store_dbfail(st);
+	store_rollback(st);
+	outbox_item_clear(it);
+	return (-1);
+}
+
+/*
+ * finish - a row's result and its event ("<kind>_sent", ...), by actor,
+ * in one transaction
+ */
+static int
+finish(struct store *st, long id, const char *status, time_t now,
+    time_t next_at, const char *error, const char *action, const char *actor)
+{
+	long long	 case_id;
+	char		 kind[32], ev[48];
+
+	if (store_begin(st) < 0)
+		return (-1);
+	if (db_int(st->db, &case_id, "SELECT case_id FROM outbox WHERE id = $1",
+	    "i", (long long)id) != DB_ROW ||
+	    db_text(st->db, kind, sizeof(kind), "SELECT kind FROM outbox WHERE "
+	    "id = $1", "i", (long long)id) != DB_ROW ||
+	    db_exec(st->db, "UPDATE outbox SET status = $1, next_at = $2, "
+	    "lease_until = 0, last_error = $3, reason = COALESCE($4, reason), "
+	    "sent_at = CASE WHEN $1 = 'sent' THEN $5 ELSE sent_at END "
+	    "WHERE id = $6", "titti" "i", status, (long long)next_at, error,
+	    strcmp(status, "failed") == 0 ? error : NULL, (long long)now,
+	    (long long)id) < 0) {
+		store_dbfail(st);
+		goto rollback;
+	}
+	snprintf(ev, sizeof(ev), "%s%s", kind, action);
+	if (ledger_add(st, case_id, now, actor, ev, error) < 0)
+		goto rollback;
+	return (store_commit(st));
+rollback:
+	store_rollback(st);
+	return (-1);
+}
+
+/* store_outbox_sent - the row was handed on (the MTA, the SMS gateway) */
+int
+store_outbox_sent(struct store *st, long id, time_t now, const char *actor)
+{
+	return (finish(st, id, "sent", now, now, NULL, "_sent", actor));
+}
+
+/* store_outbox_retry - a temporary failure: try again at next_at */
+int
+store_outbox_retry(struct store *st, long id, time_t now, time_t next_at,
+    const char *error, const char *actor)
+{
+	return (finish(st, id, "queued", now, next_at, error, "_deferred", actor));
+}
+
+/* store_outbox_failed - give up on the row, keeping the reason */
+int
+store_outbox_failed(struct store *st, long id, time_t now, const char *error,
+    const char *actor)
+{
+	return (finish(st, id, "failed", now, 0, error, "_failed", actor));
+}

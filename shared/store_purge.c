@@ -1,0 +1,301 @@
+/*
+ * NAME
+ *	store_purge - retention, and opening evidence
+ * DESCRIPTION
+ *	工作规范 第二十八条 keeps a case six months at least; after the
+ *	configured retention the reporter's data of a closed case is
+ *	pseudonymised: identity replaced by a pseudonym (a keyed hash, so the
+ *	same reporter stays recognisable to the statistics and a copy of the
+ *	store alone cannot re-identify them), texts rewritten without it, the
+ *	evidence files deleted (their records stay).  Classification,
+ *	targets, measures and the ledger stay.
+ *
+ *	A batch of cases a transaction (intake waits no longer than one
+ *	batch: issue "Hostile senders", finding 8); the caller deletes the
+ *	files a batch names after its commit.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "extract.h"
+#include "store_int.h"
+
+/* pseudonym - "reporter-" and a keyed hash of the identity */
+static void
+pseudonym(const unsigned char *key, const char *identity, char *out,
+    size_t len)
+{
+	unsigned char	 h[16];
+	char		*lower = str_lower_ascii(xstrdup(identity ? identity : ""));
+	size_t		 i;
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)lower,
+	    strlen(lower), key, CRYPT_KEYBYTES);
+	free(lower);
+	snprintf(out, len, "reporter-");
+	for (i = 0; i < sizeof(h) && strlen(out) + 3 <= len; i++)
+		snprintf(out + strlen(out), 3, "%02x", h[i]);
+}
+
+/*
+ * redact - rewrite one text column of a case's rows without identity;
+ * table, column and key are ours (constants), never input
+ */
+static int
+redact(struct store *st, const char *table, const char *col, const char *key,
+    long long case_id, const strlist *secrets)
+{
+	struct db_stmt	*q;
+	char		 sel[160], upd[160], *r;
+	const char	*v;
+	int		 rc = 0;
+
+	snprintf(sel, sizeof(sel), "SELECT id, %s FROM %s WHERE %s = $1", col,
+	    table, key);
+	snprintf(upd, sizeof(upd), "UPDATE %s SET %s = $1 WHERE id = $2", table,
+	    col);
+	if ((q = db_query(st->db, sel, "i", case_id)) == NULL)
+		return (store_dbfail(st));
+	while (rc == 0 && db_next(q) == DB_ROW) {
+		if ((v = db_col_text(q, 1)) == NULL)
+			continue;
+		r = extract_redact(v, secrets);
+		if (strcmp(r, v) != 0)
+			rc = db_exec(st->db, upd, "ti", r, db_col_int(q, 0));
+		free(r);
+	}
+	if (db_done(q) < 0 || rc < 0)
+		return (store_dbfail(st));
+	return (0);
+}
+
+/* secrets_of - every identity of a case's reporter, unsealed */
+static int
+secrets_of(struct store *st, long long id, strlist *secrets)
+{
+	struct db_stmt	*q;
+	const char	*v;
+	char		*copy, *tok, *save;
+	int		 i;
+
+	if ((q = db_query(st->db, "SELECT address, name, phone, client_addr "
+	    "FROM reporters WHERE case_id = $1", "i", id)) == NULL)
+		return (store_dbfail(st));
+	if (db_next(q) == DB_ROW)
+		for (i = 0; i < 4; i++) {
+			if ((v = db_col_text(q, i)) == NULL || *v == '\0')
+				continue;
+			/* phones are stored "a, b" */
+			copy = store_unseal(st, v);
+			for (tok = strtok_r(copy, ",", &save); tok;
+			    tok = strtok_r(NULL, ",", &save))
+				if (*str_trim(tok))
+					strlist_add_unique(secrets, str_trim(tok));
+			free(copy);
+		}
+	if (db_done(q) < 0)
+		return (store_dbfail(st));
+	/* the recipients of our messages are the reporter too */
+	if ((q = db_query(st->db, "SELECT DISTINCT recipient FROM outbox WHERE "
+	    "case_id = $1 AND recipient IS NOT NULL", "i", id)) == NULL)
+		return (store_dbfail(st));
+	while (db_next(q) == DB_ROW) {
+		copy = store_unseal(st, db_col_text(q, 0));
+		strlist_add_unique(secrets, copy);
+		free(copy);
+	}
+	return (db_done(q) < 0 ? store_dbfail(st) : 0);
+}
+
+/* purge_one - pseudonymise one case; its evidence files into files */
+static int
+purge_one(struct store *st, long long id, time_t now, const char *actor,
+    strlist *files)
+{
+	struct db_stmt	*q;
+	strlist		 secrets = { 0 };
+	char		 pseud[64];
+	int		 rc = -1;
+
+	if (secrets_of(st, id, &secrets) < 0)
+		goto out;
+	pseudonym(st->keys->pseud, secrets.n ? secrets.v[0] : "", pseud,
+	    sizeof(pseud));
+	/* the blind indexes stay: a pseudonymised reporter still counts for
+	 * the flood caps and "same reporter" until the rows age out */
+	if (db_exec(st->db, "UPDATE reporters SET address = $1, name = NULL, "
+	    "phone = NULL, client_addr = NULL WHERE case_id = $2", "ti", pseud,
+	    id) < 0 ||
+	    db_exec(st->db, "UPDATE outbox SET recipient = $1, message = NULL, "
+	    "recipient_idx = NULL WHERE case_id = $2", "ti", pseud, id) < 0) {
+		store_dbfail(st);
+		goto out;
+	}
+	if (redact(st, "cases", "subject", "id", id, &secrets) < 0 ||
+	    redact(st, "cases", "body", "id", id, &secrets) < 0 ||
+	    redact(st, "messages", "subject", "case_id", id, &secrets) < 0 ||
+	    redact(st, "messages", "body", "case_id", id, &secrets) < 0 ||
+	    redact(st, "events", "detail", "case_id", id, &secrets) < 0 ||
+	    redact(st, "outbox", "last_error", "case_id", id, &secrets) < 0)
+		goto out;
+	/* evidence files go; their records (name, type, size, hash) stay.
+	 * A sealed file is the item's own; a plain one from before sealing
+	 * was named by its hash and may be another case's too */
+	if ((q = db_query(st->db, "SELECT e.file FROM evidence e WHERE "
+	    "e.case_id = $1 AND e.file IS NOT NULL UNION SELECT e.sha256 FROM "
+	    "evidence e WHERE e.case_id = $1 AND e.file IS NULL AND NOT EXISTS "
+	    "(SELECT 1 FROM evidence o JOIN cases c ON c.id = o.case_id WHERE "
+	    "o.sha256 = e.sha256 AND o.file IS NULL AND c.id <> e.case_id AND "
+	    "c.purged_at IS NULL)", "i", id)) == NULL) {
+		store_dbfail(st);
+		goto out;
+	}
+	while (db_next(q) == DB_ROW)
+		strlist_add_unique(files, db_col_text(q, 0));
+	if (db_done(q) < 0 ||
+	    db_exec(st->db, "UPDATE evidence SET note = 'purged: file deleted' "
+	    "WHERE case_id = $1", "i", id) < 0 ||
+	    db_exec(st->db, "UPDATE cases SET purged_at = $1 WHERE id = $2", "ii",
+	    (long long)now, id) < 0) {
+		store_dbfail(st);
+		goto out;
+	}
+	rc = ledger_add(st, id, now, actor, "purged", "reporter data "
+	    "pseudonymised; evidence files deleted");
+out:
+	strlist_free(&secrets);
+	return (rc);
+}
+
+/*
+ * store_purge_count - the cases closed before 'before' and not yet
+ * purged; the count, or -1
+ */
+long
+store_purge_count(struct store *st, time_t before)
+{
+	long long	 n;
+
+	if (db_int(st->db, &n, "SELECT count(*) FROM cases WHERE status = "
+	    "'closed' AND closed_at < $1 AND purged_at IS NULL", "i",
+	    (long long)before) < 0)
+		return (store_dbfail(st));
+	return ((long)n);
+}
+
+/*
+ * store_purge_batch - pseudonymise up to max of the cases closed before
+ * 'before', by actor, in one transaction; the evidence files to delete
+ * are added to files (delete them: the batch is committed).  The cases
+ * purged (0: none was left), or -1 (nothing of the batch is changed).
+ * Deleted content is overwritten (the engine's secure delete).
+ */
+long
+store_purge_batch(struct store *st, time_t before, time_t now, int max,
+    const char *actor, strlist *files)
+{
+	struct db_stmt	*q;
+	long long	 ids[64];
+	int		 n = 0, i;
+
+	if (max > (int)(sizeof(ids) / sizeof(ids[0])))
+		max = (int)(sizeof(ids) / sizeof(ids[0]));
+	if (db_erase_begin(st->db) < 0)
+		return (store_dbfail(st));
+	if (store_begin(st) < 0)
+		return (-1);
+	if ((q = db_query(st->db, "SELECT id FROM cases WHERE status = 'closed' "
+	    "AND closed_at < $1 AND purged_at IS NULL ORDER BY id LIMIT $2", "ii",
+	    (long long)before, (long long)max)) == NULL)
+		goto fail;
+	while (n < max && db_next(q) == DB_ROW)
+		ids[n++] = db_col_int(q, 0);
+	if (db_done(q) < 0)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (purge_one(st, ids[i], now, actor, files) < 0)
+			goto rollback;
+	if (store_commit(st) < 0)
+		return (-1);
+	return (n);
+fail:
+	store_dbfail(st);
+rollback:
+	store_rollback(st);
+	return (-1);
+}
+
+/*
+ * store_purge_finish - after the batches: the old page images of what was
+ * purged leave the engine's log (SQLite: the WAL checkpointed and
+ * truncated).  0 with *clean 0 when a reader kept them there (run it
+ * again later), 0 with *clean 1, or -1.
+ */
+int
+store_purge_finish(struct store *st, int *clean)
+{
+	if (db_erase_finish(st->db, clean) < 0)
+		return (store_dbfail(st));
+	return (0);
+}
+
+/*
+ * store_evidence_open - the n-th evidence item of a case (1-based, in the
+ * order show lists them), its opening recorded in the ledger by actor
+ * first.  0 with the item in *ev, or -1: a refusal when there is no such
+ * case or item, or its file was deleted at purge.
+ */
+int
+store_evidence_open(struct store *st, const char *case_no, long n,
+    const char *actor, time_t now, struct store_evidence *ev)
+{
+	struct db_stmt	*q;
+	long long	 case_id = 0;
+	char		 detail[512];
+	int		 purged = 0;
+
+	memset(ev, 0, sizeof(*ev));
+	if (n < 1)
+		return (store_refuse(st, "case %s has no such evidence item",
+		    case_no));
+	if (store_begin(st) < 0)
+		return (-1);
+	if ((q = db_query(st->db, "SELECT c.id, e.name, e.type, e.size, e.sha256, "
+	    "COALESCE(e.file, e.sha256), e.note FROM cases c JOIN evidence e ON "
+	    "e.case_id = c.id WHERE c.case_no = $1 ORDER BY e.id LIMIT 1 "
+	    "OFFSET $2", "ti", case_no, (long long)(n - 1))) == NULL)
+		goto fail;
+	if (db_next(q) == DB_ROW) {
+		case_id = db_col_int(q, 0);
+		snprintf(ev->name, sizeof(ev->name), "%s", db_col_text(q, 1));
+		snprintf(ev->type, sizeof(ev->type), "%s", db_col_text(q, 2));
+		ev->size = db_col_int(q, 3);
+		snprintf(ev->sha256, sizeof(ev->sha256), "%s", db_col_text(q, 4));
+		snprintf(ev->file, sizeof(ev->file), "%s", db_col_text(q, 5));
+		purged = db_col_text(q, 6) != NULL &&
+		    strncmp(db_col_text(q, 6), "purged", 6) == 0;
+	}
+	if (db_done(q) < 0)
+		goto fail;
+	if (case_id == 0) {
+		store_refuse(st, "case %s has no such evidence item", case_no);
+		goto rollback;
+	}
+	if (purged) {
+		store_refuse(st, "the file of this item of case %s was deleted "
+		    "at purge", case_no);
+		goto rollback;
+	}
+	snprintf(detail, sizeof(detail), "item %ld: %.200s (sha256 %.16s)", n,
+	    ev->name, ev->sha256);
+	if (ledger_add(st, case_id, now, actor, "evidence_opened", detail) < 0)
+		goto rollback;
+	return (store_commit(st));
+fail:
+	store_dbfail(st);
+rollback:
+	store_rollback(st);
+	return (-1);
+}
