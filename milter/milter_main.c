@@ -54,16 +54,20 @@ clear_spool(const char *dir)
 		    "(the MTA retries them)", n);
 }
 
+/* where libmilter listens: what poke connects to */
+static struct sockaddr_storage	 listen_addr;
+static socklen_t		 listen_len;
+
 /*
- * nodelay_listener - TCP_NODELAY on the milter's TCP listening socket;
- * accepted connections inherit it (Linux).  At end of message libmilter
- * writes each header change and the verdict with a write of its own:
- * with Nagle the second waits for the MTA's delayed ACK, ~40 ms per
- * report (tests/bench/RESULTS.md).  libmilter does not hand out its
- * descriptor, so look for the one listening socket we have.
+ * find_listener - libmilter does not hand out its listening descriptor, so
+ * look for the one listening socket we have: note its address (poke), and
+ * set TCP_NODELAY on it when it is TCP (accepted connections inherit it,
+ * on Linux).  At end of message libmilter writes each header change and
+ * the verdict with a write of its own: with Nagle the second waits for
+ * the MTA's delayed ACK, ~40 ms per report (tests/bench/RESULTS.md).
  */
 static void
-nodelay_listener(void)
+find_listener(void)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
@@ -75,13 +79,42 @@ nodelay_listener(void)
 		    !on)
 			continue;
 		len = sizeof(ss);
-		if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ||
-		    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6))
+		if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
 			continue;
-		if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+		memcpy(&listen_addr, &ss, len);
+		listen_len = len;
+		if ((ss.ss_family == AF_INET || ss.ss_family == AF_INET6) &&
+		    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 		    sizeof(one)) < 0)
 			log_warn("milter_socket: TCP_NODELAY");
 	}
+}
+
+/*
+ * poke - connect to our own listening socket and hang up: libmilter's
+ * listener waits up to five seconds in select() before it looks whether
+ * it was told to stop (MI_CHK_TIME); a connection wakes it at once
+ */
+static void
+poke(void)
+{
+	struct sockaddr_storage	 a = listen_addr;
+	struct sockaddr_in	*in = (struct sockaddr_in *)&a;
+	struct sockaddr_in6	*in6 = (struct sockaddr_in6 *)&a;
+	int			 fd;
+
+	if (listen_len == 0)
+		return;
+	/* a socket bound to every address is reached on loopback */
+	if (a.ss_family == AF_INET && in->sin_addr.s_addr == htonl(INADDR_ANY))
+		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (a.ss_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr))
+		in6->sin6_addr = in6addr_loopback;
+	if ((fd = socket(a.ss_family, SOCK_STREAM | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0)) < 0)
+		return;
+	(void)connect(fd, (struct sockaddr *)&a, listen_len);
+	close(fd);
 }
 
 /* prepare - (root) the spool directory, handed to run_user */
@@ -115,7 +148,7 @@ listen_milter(struct runtime *rt, buf *err)
 		    "bad path or address?)", sock);
 		return (-1);
 	}
-	nodelay_listener();
+	find_listener();
 	if (strncmp(sock, "unix:", 5) == 0)
 		privdrop_file(rt->cfg->run_user, sock + 5, err);
 	else if (strncmp(sock, "local:", 6) == 0)
@@ -123,40 +156,83 @@ listen_milter(struct runtime *rt, buf *err)
 	return (err->len > 0 ? -1 : 0);
 }
 
-/* reload_thread - SIGUSR1: load a new runtime; keep the old on error */
-static void *
-reload_thread(void *arg)
-{
-	sigset_t	 set;
-	int		 sig;
+static pthread_t	 main_thread;
+static volatile int	 milter_done;
+static int		 milter_rc;
 
+/* milter_thread - libmilter's loop; tells the main thread when it ends */
+static void *
+milter_thread(void *arg)
+{
 	(void)arg;
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	for (;;)
-		if (sigwait(&set, &sig) == 0 && sig == SIGUSR1)
-			daemon_reload();
+	milter_rc = smfi_main() == MI_SUCCESS ? 0 : 1;
+	milter_done = 1;
+	pthread_kill(main_thread, SIGUSR2);
+	return (NULL);
+}
+
+/* stop_thread - smfi_stop, which waits for the listener's lock */
+static void *
+stop_thread(void *arg)
+{
+	(void)arg;
+	smfi_stop();
 	return (NULL);
 }
 
 /*
- * run - as run_user: clear the spool, take SIGUSR1, hand over to
- * libmilter until SIGTERM or SIGHUP (libmilter's signal thread)
+ * run - as run_user: clear the spool, start delivering, run libmilter's
+ * loop in a thread of its own, and take the signals here.  SIGUSR1
+ * reloads.  SIGTERM, SIGHUP (libmilter's meaning: stop) and SIGINT abort
+ * a delivery in flight and stop libmilter, waking its listener (poke) so
+ * that the stop takes a moment, not its five-second poll.  The main thread
+ * is the one Linux hands a process's signal to when it waits for it; should
+ * libmilter's own signal thread take one, it stops as it always did and
+ * its loop's end is noticed here (SIGUSR2).
  */
 static int
 run(struct runtime *rt)
 {
-	pthread_t	 rl;
+	pthread_t	 mt, stopper;
+	sigset_t	 set;
+	int		 sig, i;
 
 	clear_spool(rt->cfg->spool_dir);
 	daemon_outbox_start();
-	if (pthread_create(&rl, NULL, reload_thread, NULL) != 0)
-		log_fatal("cannot start the reload thread");
-	pthread_detach(rl);
+	main_thread = pthread_self();
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (pthread_create(&mt, NULL, milter_thread, NULL) != 0)
+		log_fatal("cannot start libmilter's thread");
 	log_info("started: listening on %s, %zu reporting mailbox(es), store %s, "
 	    "running as uid %ld", rt->cfg->milter_socket,
 	    rt->cfg->report_mailboxes.n, rt->cfg->store_path, (long)getuid());
-	return (smfi_main() == MI_SUCCESS ? 0 : 1);
+	while (!milter_done) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGUSR1) {
+			daemon_reload();
+			continue;
+		}
+		if (sig == SIGUSR2)
+			continue;
+		log_info("stopping (signal %d)", sig);
+		daemon_outbox_abort();
+		if (pthread_create(&stopper, NULL, stop_thread, NULL) == 0)
+			pthread_detach(stopper);
+		for (i = 0; i < 100 && !milter_done; i++) {
+			poke();
+			usleep(50000);
+		}
+		break;
+	}
+	pthread_join(mt, NULL);
+	return (milter_rc);
 }
 
 static const struct outbox_transport *const transports[] = {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 #include <curl/curl.h>
 
@@ -28,6 +29,32 @@
  * killed, and SMTP given up, after half the lease.
  */
 #define SEND_TIMEOUT(cfg)	((cfg)->outbox_lease / 2)
+
+/* mono_ms - the monotonic clock in milliseconds */
+static long long
+mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/*
+ * outbox_stopping - for a transport, in flight: is it time to give up
+ * (a stop was requested OUTBOX_GRACE_MS ago or more)?  *since_ms is the
+ * transport's own, 0 before; the first call that sees the stop starts
+ * the clock.
+ */
+int
+outbox_stopping(volatile sig_atomic_t *stop, long long *since_ms)
+{
+	if (stop == NULL || !*stop)
+		return (0);
+	if (*since_ms == 0)
+		*since_ms = mono_ms();
+	return (mono_ms() - *since_ms >= OUTBOX_GRACE_MS);
+}
 
 /* outbox_backoff - when to try again after attempts failures */
 time_t
@@ -45,7 +72,7 @@ outbox_backoff(const struct cfg *cfg, int attempts, time_t now)
 
 /*
  * send_sendmail - pipe the message to sendmail(1); a sendmail that hangs
- * is killed after SEND_TIMEOUT, or at once when a stop is requested
+ * is killed after SEND_TIMEOUT, or a grace after a stop is requested
  */
 static enum outbox_result
 send_sendmail(const struct cfg *cfg, const struct outbox_item *it,
@@ -58,6 +85,8 @@ send_sendmail(const struct cfg *cfg, const struct outbox_item *it,
 	ssize_t		 n;
 	const char	*sender = it->env_from && *it->env_from ? it->env_from : "<>";
 	long		 waited;
+	long long	 since = 0;
+	int		 stopping = 0;
 
 	if (pipe(fd) < 0) {
 		snprintf(why, len, "pipe: %s", strerror(errno));
@@ -95,10 +124,11 @@ send_sendmail(const struct cfg *cfg, const struct outbox_item *it,
 			snprintf(why, len, "waitpid: %s", strerror(errno));
 			return (OUTBOX_DEFER);
 		}
-		if ((stop != NULL && *stop) || waited >= SEND_TIMEOUT(cfg) * 20) {
+		if ((stopping = outbox_stopping(stop, &since)) ||
+		    waited >= SEND_TIMEOUT(cfg) * 20) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
-			if (stop != NULL && *stop) {
+			if (stopping) {
 				snprintf(why, len, "stopped while %s ran",
 				    cfg->sendmail_path);
 				return (OUTBOX_STOPPED);
@@ -145,23 +175,29 @@ curl_read(char *b, size_t size, size_t nmemb, void *arg)
 	return (n);
 }
 
-/* curl_stop - libcurl's progress callback: abort when a stop is requested */
+struct curl_stop {
+	volatile sig_atomic_t	*stop;
+	long long		 since;
+};
+
+/* curl_stop - libcurl's progress callback: abort after a stop's grace */
 static int
 curl_stop(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
     curl_off_t un)
 {
-	volatile sig_atomic_t	*stop = arg;
+	struct curl_stop	*cs = arg;
 
 	(void)dt;
 	(void)dn;
 	(void)ut;
 	(void)un;
-	return (stop != NULL && *stop);
+	return (outbox_stopping(cs->stop, &cs->since));
 }
 
 /*
  * send_smtp - hand the message to smtp_relay with libcurl; a stop request
- * aborts it (libcurl asks its progress callback at least once a second)
+ * aborts it after its grace (libcurl asks its progress callback at least
+ * once a second)
  */
 static enum outbox_result
 send_smtp(const struct cfg *cfg, const struct outbox_item *it,
@@ -171,6 +207,7 @@ send_smtp(const struct cfg *cfg, const struct outbox_item *it,
 	CURLcode		 rc;
 	struct curl_slist	*rcpt = NULL;
 	struct reader		 rd = { it->message, strlen(it->message) };
+	struct curl_stop	 cs = { stop, 0 };
 	char			*url, *from, errbuf[CURL_ERROR_SIZE] = "";
 	long			 code = 0;
 	enum outbox_result	 res;
@@ -195,7 +232,7 @@ send_smtp(const struct cfg *cfg, const struct outbox_item *it,
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, SEND_TIMEOUT(cfg));
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, curl_stop);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, stop);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, &cs);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);

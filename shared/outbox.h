@@ -8,8 +8,11 @@
  *	channel: sent; deferred with exponential back-off
  *	(outbox_backoff_min .. outbox_backoff_max); failed for good (a
  *	permanent refusal, or older than outbox_max_age).  A row is never
- *	deleted.  A stop request (*stop set) aborts a delivery in flight: the
- *	row is deferred to now, retried by the next run, wherever it runs.
+ *	deleted.  A stop request (*stop set) starts no new delivery and gives
+ *	the one in flight OUTBOX_GRACE_MS to end (a sendmail that has the
+ *	message usually exits at once; killing it then could send it twice),
+ *	then aborts it: the row is deferred to now, retried by the next run,
+ *	wherever it runs.
  *
  *	Transports: outbox_email (sendmail(1), or SMTP to smtp_relay with
  *	libcurl) here; SIP MESSAGE (the SMS gateway) is jubao-sipd's
@@ -36,7 +39,12 @@ struct outbox_stats {
 	int	 sent, deferred, failed;
 };
 
+/* what a delivery in flight may still take once a stop is requested */
+#define OUTBOX_GRACE_MS	1000
+
 extern const struct outbox_transport outbox_email;
+
+int	 outbox_stopping(volatile sig_atomic_t *stop, long long *since_ms);
 
 int	 outbox_run(struct store *, const struct cfg *,
 	    const struct outbox_transport *, const char *owner, int max,

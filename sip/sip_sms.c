@@ -8,7 +8,7 @@
  *	request crosses over through a pipe the loop watches, and its answer
  *	comes back on the request itself (a mutex and a condition): the
  *	outbox thread waits for it, up to half the lease, or until a stop is
- *	requested.  A request whose sender gave up is freed by whoever is
+ *	requested (and its grace, OUTBOX_GRACE_MS, is over).  A request whose sender gave up is freed by whoever is
  *	last to let go of it (two references: the sender's and the loop's).
  *
  *	Results: 2xx sent; a refusal (4xx other than 408, 480, 486; 6xx)
@@ -138,6 +138,8 @@ sms_send(const struct cfg *cfg, const struct outbox_item *it,
 	struct timespec		 ts;
 	enum outbox_result	 res;
 	time_t			 until = time(NULL) + cfg->outbox_lease / 2;
+	long long		 since = 0;
+	int			 stopping = 0;
 
 	if (it->recipient == NULL || it->message == NULL) {
 		snprintf(why, len, "no recipient or no message");
@@ -168,7 +170,8 @@ sms_send(const struct cfg *cfg, const struct outbox_item *it,
 		return (OUTBOX_DEFER);
 	}
 	pthread_mutex_lock(&r->lock);
-	while (!r->done && !*stop && time(NULL) < until) {
+	while (!r->done && !(stopping = outbox_stopping(stop, &since)) &&
+	    time(NULL) < until) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += 200 * 1000000L;	/* a stop is seen within 0.2 s */
 		if (ts.tv_nsec >= 1000000000L) {
@@ -178,8 +181,8 @@ sms_send(const struct cfg *cfg, const struct outbox_item *it,
 		pthread_cond_timedwait(&r->cond, &r->lock, &ts);
 	}
 	if (!r->done) {
-		res = *stop ? OUTBOX_STOPPED : OUTBOX_DEFER;
-		snprintf(why, len, *stop ? "stopped before the gateway "
+		res = stopping ? OUTBOX_STOPPED : OUTBOX_DEFER;
+		snprintf(why, len, stopping ? "stopped before the gateway "
 		    "answered" : "no answer from the gateway in %lds",
 		    cfg->outbox_lease / 2);
 	} else {

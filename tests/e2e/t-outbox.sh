@@ -70,6 +70,10 @@ chmod +x "$dir/sendmail"
 JB_CONF=$(jb_conf "$dir" "$milter_port" "delivery_method = sendmail" \
     "sendmail_path = $dir/sendmail" "outbox_interval = 1h")
 report "$dir" OB2 || fail "report: $(cat "$dir/mt-OB2.out")"
+# miltertest stops the filter right after the report, and a stop starts no
+# new delivery (t-stop.sh): what the milter's thread had not begun, the
+# same transport delivers from jubaoctl; either way it is sent once
+jb_ctl deliver >/dev/null 2>&1
 wait_for -t 20 sink_has "$dir/sink" 1
 f=$(sink_files "$dir/sink" | head -n 1)
 if [ -n "$f" ]; then
@@ -77,7 +81,9 @@ if [ -n "$f" ]; then
 	grep -q '^Envelope-From: <>$' "$dir/ack.txt" && grep -q '^Envelope-To: <reporter@example.com>$' "$dir/ack.txt" &&
 		pass "sendmail(1) delivers the acknowledgement with a null sender" ||
 		fail "sendmail delivery: $(head -5 "$dir/ack.txt")"
-	[ "$(row)" = "sent 1" ] && pass "and the row is marked sent" || fail "row: $(row)"
+	[ "$(row | cut -d' ' -f1)" = sent ] && [ "$(sink_count "$dir/sink")" = 1 ] &&
+		pass "and the row is marked sent, delivered once" ||
+		fail "row: $(row), $(sink_count "$dir/sink") delivered"
 else
 	fail "nothing reached the sink through sendmail: $(jb_sql "SELECT status, last_error FROM outbox")"
 fi
@@ -91,6 +97,7 @@ printf '#!/bin/sh\ncat >/dev/null\necho "no such user" >&2\nexit 67\n' >"$dir/se
 chmod +x "$dir/sendmail"
 JB_CONF=$(jb_conf "$dir" "$milter_port" "sendmail_path = $dir/sendmail" "outbox_interval = 1h")
 report "$dir" OB3 || fail "report: $(cat "$dir/mt-OB3.out")"
+jb_ctl deliver >/dev/null 2>&1
 wait_for -t 10 test "$(jb_sql "SELECT status FROM outbox WHERE id = 1")" = failed
 [ "$(jb_sql "SELECT status || ' ' || reason FROM outbox WHERE id = 1")" = \
     "failed $dir/sendmail exited with status 67" ] &&
