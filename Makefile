@@ -45,7 +45,7 @@ LDLIBS_SIP = $(shell pkg-config --libs sofia-sip-ua 2>/dev/null)
 PROMPTS	= conf/prompts/zh/.stamp
 
 PROGS	= milter/jubao-milter shared/jubaoctl sip/jubao-sipd
-TOOLS	= tests/tools/jubao-parse tests/unit/t_unit
+TOOLS	= tests/tools/jubao-parse tests/unit/t_unit tests/unit/t_store
 LIB	= shared/libjubao.a
 
 all: $(PROGS) $(TOOLS) $(PROMPTS)
@@ -77,6 +77,9 @@ tests/tools/jubao-parse: tests/tools/jubao-parse.o $(MILTER_LIB_OBJ) $(LIB)
 
 tests/unit/t_unit: tests/unit/t_unit.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ tests/unit/t_unit.o $(LIB) $(LDLIBS_COMMON)
+
+tests/unit/t_store: tests/unit/t_store.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ tests/unit/t_store.o $(LIB) $(LDLIBS_COMMON)
 
 %.o: %.c shared/*.h milter/*.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<

@@ -153,7 +153,7 @@ daemon_store(const struct cfg *cfg, buf *err)
 	struct store	*st = pthread_getspecific(store_key);
 
 	if (st == NULL && store_open(cfg->store_path, cfg->store_busy_timeout,
-	    &st, err) == 0)
+	    &st, NULL, err) == 0)
 		pthread_setspecific(store_key, st);
 	return (st);
 }
@@ -354,7 +354,7 @@ daemon_main(int argc, char **argv, const struct daemon *d)
 	 * rebuilds its index) */
 	err.len = 0;
 	if (store_open(rt->cfg->store_path, rt->cfg->store_busy_timeout, &st,
-	    &err) < 0)
+	    NULL, &err) < 0)
 		log_fatal("%s%s", err.s, *rt->cfg->run_user ? " (the store's "
 		    "directory must be writable by run_user)" : "");
 

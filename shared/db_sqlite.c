@@ -276,15 +276,28 @@ sq_script(struct db *db, const char *sql)
 	return (0);
 }
 
+/* mono_ms - the monotonic clock in milliseconds */
+static long long
+mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
 /*
  * writers_lock - wait in the writers' queue up to the busy timeout; 0, or
- * -1 (busy).  A holder that died leaves the mutex to the next one.
+ * -1 (busy).  A holder that died leaves the mutex to the next one.  What
+ * is left of the timeout is SQLite's to wait for a lock held by another
+ * program (the sqlite3 shell, a backup): the two waits are one timeout.
  */
 static int
 writers_lock(struct db *db)
 {
 	struct sq	*q = SQ(db);
 	struct timespec	 until;
+	long long	 t0 = mono_ms(), left;
 	int		 rc;
 
 	if (q->shm == NULL)
@@ -292,6 +305,8 @@ writers_lock(struct db *db)
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += q->timeout_ms / 1000;
 	rc = pthread_mutex_timedlock(&q->shm->writers, &until);
+	left = q->timeout_ms - (mono_ms() - t0);
+	sqlite3_busy_timeout(q->s, left > 100 ? (int)left : 100);
 	if (rc == EOWNERDEAD)
 		rc = pthread_mutex_consistent(&q->shm->writers);
 	if (rc == ETIMEDOUT)
@@ -318,10 +333,13 @@ writers_unlock(struct db *db)
 static int
 sq_begin(struct db *db)
 {
+	int	 rc;
+
 	if (writers_lock(db) < 0)
 		return (-1);
-	if (sqlite3_exec(SQ(db)->s, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
+	rc = sqlite3_exec(SQ(db)->s, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	sqlite3_busy_timeout(SQ(db)->s, (int)SQ(db)->timeout_ms);
+	if (rc != SQLITE_OK) {
 		fail(db, "begin");
 		writers_unlock(db);
 		return (-1);

@@ -278,7 +278,7 @@ main(int argc, char **argv)
 	 * (LeakSanitizer, tests/t-asan.sh) */
 	static struct ctl	 x;
 	static buf		 err;
-	int			 ch, check = 0, rc, i, writes;
+	int			 ch, check = 0, rc, i, writes, temporary;
 	uid_t			 real_uid = getuid();	/* before run_user */
 
 	umask(027);
@@ -369,9 +369,9 @@ main(int argc, char **argv)
 		return (EXIT_TEMP);
 	}
 	if (store_open(x.cfg->store_path, x.cfg->store_busy_timeout, &x.st,
-	    &err) < 0) {
+	    &temporary, &err) < 0) {
 		fprintf(stderr, "jubaoctl: %s\n", err.s);
-		return (EXIT_TEMP);
+		return (temporary ? EXIT_TEMP : EXIT_REFUSED);
 	}
 	store_set_uid(x.st, (long)real_uid);
 	rc = cmd->fn(&x, argc, argv);

@@ -299,30 +299,38 @@ record(struct store *st, const struct cfg *cfg, const struct outbox_item *it,
 	}
 	switch (res) {
 	case OUTBOX_SENT:
-		rc = store_outbox_sent(st, it->id, now, "outbox");
+		rc = store_outbox_sent(st, it, now, "outbox");
 		stats->sent++;
 		log_info("case %s: %s #%ld sent", it->case_no, it->kind, it->id);
 		break;
 	case OUTBOX_STOPPED:
 		/* not the recipient's doing: the next run takes it at once */
-		rc = store_outbox_retry(st, it->id, now, now, why, "outbox");
+		rc = store_outbox_retry(st, it, now, now, why, "outbox");
 		stats->deferred++;
 		log_info("case %s: %s #%ld: %s; left for the next run",
 		    it->case_no, it->kind, it->id, why);
 		break;
 	case OUTBOX_DEFER:
-		rc = store_outbox_retry(st, it->id, now, outbox_backoff(cfg,
+		rc = store_outbox_retry(st, it, now, outbox_backoff(cfg,
 		    it->attempts, now), why, "outbox");
 		stats->deferred++;
 		log_warnx("case %s: %s #%ld deferred: %s", it->case_no, it->kind,
 		    it->id, why);
 		break;
 	default:
-		rc = store_outbox_failed(st, it->id, now, why, "outbox");
+		rc = store_outbox_failed(st, it, now, why, "outbox");
 		stats->failed++;
 		log_warnx("case %s: %s #%ld failed: %s", it->case_no, it->kind,
 		    it->id, why);
 		break;
+	}
+	if (rc == 1) {
+		/* our lease ran out and another run claimed the row: its
+		 * result stands (a delivery longer than outbox_lease) */
+		log_warnx("case %s: %s #%ld: the lease ran out before the "
+		    "result; another run has the row", it->case_no, it->kind,
+		    it->id);
+		return (0);
 	}
 	if (rc < 0)
 		log_warnx("outbox: case %s: recording the result of #%ld: %s",

@@ -376,15 +376,20 @@ rollback:
 
 /*
  * store_open - a handle on the store at path (creating and migrating it);
- * 0, or -1 with the reason in err and *out NULL.  Close it with
- * store_close.  The keys must have been loaded (store_keys_load).
+ * 0, or -1 with the reason in err and *out NULL, and in *temporary (when
+ * not NULL) whether it may pass by itself (a lock, I/O: 1) or not (a
+ * schema newer than this program: 0).  Close it with store_close.  The
+ * keys must have been loaded (store_keys_load).
  */
 int
-store_open(const char *path, long busy_timeout, struct store **out, buf *err)
+store_open(const char *path, long busy_timeout, struct store **out,
+    int *temporary, buf *err)
 {
 	struct store	*st;
 
 	*out = NULL;
+	if (temporary != NULL)
+		*temporary = 1;
 	/* 承诺书-5: no handle without the key that seals reporters' identity */
 	if (crypt_get() == NULL) {
 		buf_printf(err, "store %s: no key_file loaded (a bug: call "
@@ -400,6 +405,8 @@ store_open(const char *path, long busy_timeout, struct store **out, buf *err)
 	}
 	if (migrate(st) < 0) {
 		buf_printf(err, "store %s: %s", path, st->err);
+		if (temporary != NULL)
+			*temporary = st->busy;
 		store_close(st);
 		return (-1);
 	}

@@ -41,7 +41,7 @@ struct store;
 /* store.c: the handle */
 int	 store_keys_load(const char *key_file, buf *err);
 int	 store_open(const char *path, long busy_timeout, struct store **,
-	    buf *err);
+	    int *temporary, buf *err);
 void	 store_close(struct store *);
 const char *store_error(const struct store *);
 int	 store_busy(const struct store *);
@@ -107,12 +107,12 @@ struct outbox_row {		/* what a row is written from */
 
 struct outbox_item {		/* a row claimed for delivery */
 	long		 id;
+	int		 attempts;	/* with this claim: the claim's token */
 	char		 case_no[CASENO_MAX];
 	char		*kind;
 	char		*recipient;
 	char		*env_from;
 	char		*message;
-	int		 attempts;
 	time_t		 created_at;
 };
 
@@ -121,12 +121,12 @@ int	 store_outbox_insert(struct store *, long long case_id,
 int	 store_outbox_claim(struct store *, const char *channel,
 	    const char *owner, time_t now, long lease, struct outbox_item *,
 	    int *found);
-int	 store_outbox_sent(struct store *, long id, time_t now,
-	    const char *actor);
-int	 store_outbox_retry(struct store *, long id, time_t now, time_t next_at,
-	    const char *error, const char *actor);
-int	 store_outbox_failed(struct store *, long id, time_t now,
-	    const char *error, const char *actor);
+int	 store_outbox_sent(struct store *, const struct outbox_item *,
+	    time_t now, const char *actor);
+int	 store_outbox_retry(struct store *, const struct outbox_item *,
+	    time_t now, time_t next_at, const char *error, const char *actor);
+int	 store_outbox_failed(struct store *, const struct outbox_item *,
+	    time_t now, const char *error, const char *actor);
 void	 outbox_item_clear(struct outbox_item *);
 
 /* store_case.c: what a handler's action changes (in the caller's transaction) */

@@ -108,59 +108,75 @@ fail:
 }
 
 /*
- * finish - a row's result and its event ("<kind>_sent", ...), by actor,
- * in one transaction
+ * finish - a claimed row's result and its event ("<kind>_sent", ...), by
+ * actor, in one transaction: only while the claim still holds (the row
+ * queued, its attempts those of the claim).  A claim whose lease ran out
+ * may have been taken over by another process, whose result stands: then
+ * nothing is written and 1 is returned.  0, 1, or -1.
  */
 static int
-finish(struct store *st, long id, const char *status, time_t now,
-    time_t next_at, const char *error, const char *action, const char *actor)
+finish(struct store *st, const struct outbox_item *it, const char *status,
+    time_t now, time_t next_at, const char *error, const char *action,
+    const char *actor)
 {
-	long long	 case_id;
-	char		 kind[32], ev[48];
+	struct db_stmt	*q;
+	long long	 case_id = 0;
+	char		 ev[48] = "";
 
 	if (store_begin(st) < 0)
 		return (-1);
-	if (db_int(st->db, &case_id, "SELECT case_id FROM outbox WHERE id = $1",
-	    "i", (long long)id) != DB_ROW ||
-	    db_text(st->db, kind, sizeof(kind), "SELECT kind FROM outbox WHERE "
-	    "id = $1", "i", (long long)id) != DB_ROW ||
-	    db_exec(st->db, "UPDATE outbox SET status = $1, next_at = $2, "
+	if ((q = db_query(st->db, "UPDATE outbox SET status = $1, next_at = $2, "
 	    "lease_until = 0, last_error = $3, reason = COALESCE($4, reason), "
-	    "sent_at = CASE WHEN $1 = 'sent' THEN $5 ELSE sent_at END "
-	    "WHERE id = $6", "titti" "i", status, (long long)next_at, error,
+	    "sent_at = CASE WHEN $1 = 'sent' THEN $5 ELSE sent_at END WHERE "
+	    "id = $6 AND status = 'queued' AND attempts = $7 RETURNING case_id, "
+	    "kind", "tittiii", status, (long long)next_at, error,
 	    strcmp(status, "failed") == 0 ? error : NULL, (long long)now,
-	    (long long)id) < 0) {
-		store_dbfail(st);
-		goto rollback;
+	    (long long)it->id, (long long)it->attempts)) == NULL)
+		goto fail;
+	if (db_next(q) == DB_ROW) {
+		case_id = db_col_int(q, 0);
+		snprintf(ev, sizeof(ev), "%s%s", db_col_text(q, 1), action);
 	}
-	snprintf(ev, sizeof(ev), "%s%s", kind, action);
+	if (db_done(q) < 0)
+		goto fail;
+	if (case_id == 0) {
+		store_rollback(st);
+		return (1);
+	}
 	if (ledger_add(st, case_id, now, actor, ev, error) < 0)
 		goto rollback;
 	return (store_commit(st));
+fail:
+	store_dbfail(st);
 rollback:
 	store_rollback(st);
 	return (-1);
 }
 
-/* store_outbox_sent - the row was handed on (the MTA, the SMS gateway) */
+/*
+ * store_outbox_sent, store_outbox_retry, store_outbox_failed - the result
+ * of a claimed row: handed on (the MTA, the SMS gateway); a temporary
+ * failure, to be tried again at next_at; given up, with the reason.  0,
+ * 1 when the claim had been taken over (nothing written), or -1.
+ */
 int
-store_outbox_sent(struct store *st, long id, time_t now, const char *actor)
-{
-	return (finish(st, id, "sent", now, now, NULL, "_sent", actor));
-}
-
-/* store_outbox_retry - a temporary failure: try again at next_at */
-int
-store_outbox_retry(struct store *st, long id, time_t now, time_t next_at,
-    const char *error, const char *actor)
-{
-	return (finish(st, id, "queued", now, next_at, error, "_deferred", actor));
-}
-
-/* store_outbox_failed - give up on the row, keeping the reason */
-int
-store_outbox_failed(struct store *st, long id, time_t now, const char *error,
+store_outbox_sent(struct store *st, const struct outbox_item *it, time_t now,
     const char *actor)
 {
-	return (finish(st, id, "failed", now, 0, error, "_failed", actor));
+	return (finish(st, it, "sent", now, now, NULL, "_sent", actor));
+}
+
+int
+store_outbox_retry(struct store *st, const struct outbox_item *it, time_t now,
+    time_t next_at, const char *error, const char *actor)
+{
+	return (finish(st, it, "queued", now, next_at, error, "_deferred",
+	    actor));
+}
+
+int
+store_outbox_failed(struct store *st, const struct outbox_item *it,
+    time_t now, const char *error, const char *actor)
+{
+	return (finish(st, it, "failed", now, 0, error, "_failed", actor));
 }

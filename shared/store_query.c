@@ -143,8 +143,8 @@ time_col(struct db_stmt *q, int i)
 
 /* view_main - the case's own columns; 0, 1 when there is no such case, -1 */
 static int
-view_main(struct store *st, const char *case_no, struct case_view *c,
-    long long *id)
+view_main(struct store *st, const char *case_no, time_t now,
+    struct case_view *c, long long *id)
 {
 	struct db_stmt	*q;
 	int		 rc;
@@ -152,7 +152,8 @@ view_main(struct store *st, const char *case_no, struct case_view *c,
 	if ((q = db_query(st->db, "SELECT " ROW_COLS ", id, enterprise, flood, "
 	    "spf_domain, lang, body, outcome_detail, explanation, updated_at, "
 	    "outcome_at, feedback_at, closed_at, purged_at, satisfaction "
-	    "FROM cases WHERE case_no = $2", "it", 0LL, case_no)) == NULL)
+	    "FROM cases WHERE case_no = $2", "it", (long long)now,
+	    case_no)) == NULL)
 		return (store_dbfail(st));
 	if ((rc = db_next(q)) == DB_ROW) {
 		row_read(q, &c->row);
@@ -340,10 +341,10 @@ view_reporter(struct store *st, long long id, struct case_view *c)
 }
 
 /*
- * store_case_view - one case, whole (show).  With reveal, the reporter's
- * identity too, after a "reveal" event by actor is committed.  0 with the
- * case in *c (free it with case_view_free), or -1 (a refusal, "no case
- * N", when there is none).
+ * store_case_view - one case, whole (show), overdue or not at now.  With
+ * reveal, the reporter's identity too, after a "reveal" event by actor is
+ * committed at now.  0 with the case in *c (free it with case_view_free),
+ * or -1 (a refusal, "no case N", when there is none).
  */
 int
 store_case_view(struct store *st, const char *case_no, int reveal,
@@ -353,7 +354,7 @@ store_case_view(struct store *st, const char *case_no, int reveal,
 	int		 rc;
 
 	memset(c, 0, sizeof(*c));
-	if ((rc = view_main(st, case_no, c, &id)) < 0)
+	if ((rc = view_main(st, case_no, now, c, &id)) < 0)
 		goto fail;
 	if (rc == 1) {
 		store_refuse(st, "no case %s", case_no);

@@ -50,4 +50,7 @@ $(AS)/tests/tools/jubao-parse: $(AS)/tests/tools/jubao-parse.o $(AS_MILTER_LIB) 
 $(AS)/tests/unit/t_unit: $(AS)/tests/unit/t_unit.o $(AS_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_COMMON)
 
+$(AS)/tests/unit/t_store: $(AS)/tests/unit/t_store.o $(AS_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_COMMON)
+
 .PHONY: asan-all

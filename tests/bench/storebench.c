@@ -139,7 +139,7 @@ open_store(struct rt *rt)
 
 	buf_adds(&err, "");
 	if (store_open(rt->cfg->store_path, rt->cfg->store_busy_timeout, &st,
-	    &err) < 0)
+	    NULL, &err) < 0)
 		die("store", err.s);
 	buf_free(&err);
 	return (st);
