@@ -47,6 +47,25 @@ static int64_t		 stop_ms;
 struct done {
 	struct call	*c;
 	int		 ok, too_short;
+	int		 answer;	/* 1: to a submit (pending); 0: a retry's end */
+	int		 kept;		/* the worker keeps the call to retry it */
+};
+
+/*
+ * A commit that failed (a store busy past store_busy_timeout, a full
+ * disk) is tried again while the bridge runs, with back-off, instead of
+ * waiting in the recordings directory for the next start: the caller
+ * has heard "please call again", but nothing is lost, and the case gets
+ * its SMS acknowledgement when it is committed.
+ */
+#define RETRY_MAX	256
+#define RETRY_FIRST_MS	5000
+#define RETRY_LAST_MS	300000
+
+struct retry {
+	struct call	*c;
+	int64_t		 due;
+	int64_t		 wait;
 };
 
 /* now_ms - the monotonic clock in milliseconds */
@@ -117,45 +136,129 @@ commit_submit(struct call *c)
 	pthread_mutex_unlock(&wq_lock);
 }
 
+/* answer - (worker) a message to the loop through the pipe */
+static void
+answer(struct call *c, int ok, int too_short, int first, int kept)
+{
+	struct done	 d;
+
+	memset(&d, 0, sizeof(d));
+	d.c = c;
+	d.ok = ok;
+	d.too_short = too_short;
+	d.answer = first;
+	d.kept = kept;
+	if (write(done_pipe[1], &d, sizeof(d)) != (ssize_t)sizeof(d))
+		log_panic("commit answer pipe: %s", strerror(errno));
+}
+
+/* commit - (worker) one attempt at a call's commit; 0 or -1 */
+static int
+commit(struct call *c, int *too_short)
+{
+	struct store	*st;
+	buf		 err = { 0 };
+	int		 rc = -1;
+
+	*too_short = 0;
+	buf_adds(&err, "");
+	if ((st = daemon_store(c->rt->cfg, &err)) == NULL)
+		log_error("%s: %s", c->tag, err.s);
+	else if ((rc = call_commit(c, c->rt, st, too_short)) < 0)
+		daemon_store_failed(st);
+	buf_free(&err);
+	return (rc);
+}
+
+/* next_due - (worker) the retry due first, or -1 when there is none */
+static int
+next_due(const struct retry *r, int n)
+{
+	int	 i, k = -1;
+
+	for (i = 0; i < n; i++)
+		if (k < 0 || r[i].due < r[k].due)
+			k = i;
+	return (k);
+}
+
 /*
  * worker - commit calls one by one, on a store handle of its own; answers
- * go back through the pipe
+ * go back through the pipe.  A failed commit is answered at once (the
+ * caller is told) and kept to be tried again; when the bridge stops, what
+ * is kept is let go (its recording is recovered at the next start).
  */
 static void *
 worker(void *arg)
 {
-	struct store	*st;
-	struct call	*c;
-	struct done	 d;
-	buf		 err = { 0 };
+	static struct retry	 r[RETRY_MAX];
+	struct timespec		 ts;
+	struct call		*c;
+	int64_t			 wait;
+	int			 n = 0, k, ok, too_short, first;
 
 	(void)arg;
 	for (;;) {
 		pthread_mutex_lock(&wq_lock);
-		while (wq_n == 0 && !wq_stop)
-			pthread_cond_wait(&wq_cond, &wq_lock);
-		if (wq_n == 0) {
+		while (wq_n == 0 && !wq_stop && !(n > 0 && *daemon_stopping()) &&
+		    ((k = next_due(r, n)) < 0 || r[k].due > now_ms())) {
+			if (k < 0) {
+				pthread_cond_wait(&wq_cond, &wq_lock);
+				continue;
+			}
+			/* wake for the retry, or within a second for a stop */
+			wait = r[k].due - now_ms();
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += (wait > 1000 ? 1000 : wait) / 1000;
+			ts.tv_nsec += ((wait > 1000 ? 1000 : wait) % 1000) * 1000000;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&wq_cond, &wq_lock, &ts);
+		}
+		if (wq_n > 0) {
+			c = wq[wq_head];
+			wq_head = (wq_head + 1) % (int)(sizeof(wq) / sizeof(wq[0]));
+			wq_n--;
+			first = 1;
+			k = -1;
+		} else if (n > 0 && *daemon_stopping()) {
+			/* stopping: let the kept calls go */
+			pthread_mutex_unlock(&wq_lock);
+			while (n > 0)
+				answer(r[--n].c, 0, 0, 0, 0);
+			continue;
+		} else if ((k = next_due(r, n)) >= 0 && r[k].due <= now_ms()) {
+			c = r[k].c;
+			first = 0;
+		} else {
 			pthread_mutex_unlock(&wq_lock);
 			break;
 		}
-		c = wq[wq_head];
-		wq_head = (wq_head + 1) % (int)(sizeof(wq) / sizeof(wq[0]));
-		wq_n--;
 		pthread_mutex_unlock(&wq_lock);
 
-		d.c = c;
-		d.ok = 0;
-		d.too_short = 0;
-		err.len = 0;
-		buf_adds(&err, "");
-		if ((st = daemon_store(c->rt->cfg, &err)) == NULL)
-			log_error("%s: %s", c->tag, err.s);
-		else if (!(d.ok = call_commit(c, c->rt, st, &d.too_short) == 0))
-			daemon_store_failed(st);
-		if (write(done_pipe[1], &d, sizeof(d)) != (ssize_t)sizeof(d))
-			log_panic("commit answer pipe: %s", strerror(errno));
+		ok = commit(c, &too_short) == 0;
+		if (ok || (first && n == RETRY_MAX)) {
+			if (!first) {
+				log_info("%s: committed when tried again", c->tag);
+				r[k] = r[--n];
+			}
+			answer(c, ok, too_short, first, 0);
+		} else if (first) {
+			log_error("%s: the commit failed: the recording is kept "
+			    "and tried again in %ds", c->tag, RETRY_FIRST_MS / 1000);
+			r[n].c = c;
+			r[n].wait = RETRY_FIRST_MS;
+			r[n++].due = now_ms() + RETRY_FIRST_MS;
+			answer(c, 0, 0, 1, 1);
+		} else {
+			r[k].wait = r[k].wait * 2 > RETRY_LAST_MS ? RETRY_LAST_MS :
+			    r[k].wait * 2;
+			r[k].due = now_ms() + r[k].wait;
+		}
 	}
-	buf_free(&err);
+	/* the loop is gone: what is kept stays for recovery at the start */
 	return (NULL);
 }
 
@@ -169,9 +272,12 @@ done_wakeup(void *magic, su_wait_t *w, void *arg)
 	(void)w;
 	(void)arg;
 	while (read(done_pipe[0], &d, sizeof(d)) == (ssize_t)sizeof(d)) {
-		pending--;
-		call_committed(d.c, d.ok, d.too_short);
-		call_unref(d.c);
+		if (d.answer) {
+			pending--;
+			call_committed(d.c, d.ok, d.too_short);
+		}
+		if (!d.kept)
+			call_unref(d.c);
 	}
 	return (0);
 }

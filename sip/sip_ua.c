@@ -893,11 +893,14 @@ ua_event(nua_event_t ev, int status, const char *phrase, nua_t *n,
 		log_info("SIP: %d %s", status, phrase);
 		break;
 	default:
-		/* an incoming request we have no use for: nua answered it */
-		if (hmagic == NULL && ev >= nua_i_chat && ev <= nua_i_update)
-			nua_handle_destroy(nh);
 		break;
 	}
+	/* a request outside any call of ours (OPTIONS, a stray BYE or INFO,
+	 * MESSAGE, REFER, SUBSCRIBE, an unknown method): nua answered it, and
+	 * its handle is ours to destroy, or every one stays (1.6 kB each) */
+	if (hmagic == NULL && nh != NULL && ((ev >= nua_i_bye &&
+	    ev <= nua_i_method) || ev == nua_i_register))
+		nua_handle_destroy(nh);
 }
 
 /* ua_bye - hang up a call (or refuse it, before the ACK) */

@@ -9,6 +9,9 @@ usage: rawsip.py noack BRIDGE_PORT N CALLID_PREFIX
            RTP should go, while the call comes from 127.0.0.1; after the
            ACK it listens on both addresses, at the SDP's port, and prints
            "source=N sdp=M": the RTP packets that reached each.  Then BYE.
+       rawsip.py options BRIDGE_PORT N
+           N OPTIONS outside any dialog, one after the other (each waits
+           for its answer, up to 2 s); prints "answered=K".
 
 Plain UDP on loopback; only what the tests need of RFC 3261.
 """
@@ -98,6 +101,30 @@ def main(argv):
         s.sendto(in_dialog(port, lport, "BYE", 2, r[1], cid), ("127.0.0.1", port))
         final(s, cid, 3)
         print("source=%d sdp=%d" % (got[rtp_src], got[rtp_sdp]))
+        return 0
+    if len(argv) == 4 and argv[1] == "options":
+        port, n = int(argv[2]), int(argv[3])
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("127.0.0.1", 0))
+        s.settimeout(2)
+        lport = s.getsockname()[1]
+        tag = "%08x" % random.getrandbits(32)
+        got = 0
+        for i in range(n):
+            s.sendto(("OPTIONS sip:12377@127.0.0.1:%d SIP/2.0\r\n"
+                      "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK%s%d;rport\r\n"
+                      "From: <sip:ping@127.0.0.1>;tag=%s\r\n"
+                      "To: <sip:12377@127.0.0.1>\r\n"
+                      "Call-ID: opt-%s-%d@jubao.test\r\nCSeq: 1 OPTIONS\r\n"
+                      "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+                      % (port, lport, tag, i, tag, tag, i)).encode(),
+                     ("127.0.0.1", port))
+            try:
+                s.recv(65536)
+                got += 1
+            except socket.timeout:
+                pass
+        print("answered=%d" % got)
         return 0
     sys.stderr.write(__doc__)
     return 2

@@ -8,7 +8,11 @@
 #   - RTP goes to the address the call came from, not to the one its SDP
 #     names (a reflector aimed at 127.0.0.9 here);
 #   - SMS acknowledgements to one caller number stop at ack_daily_limit,
-#     the rest recorded as suppressed with the reason.
+#     the rest recorded as suppressed with the reason;
+#   - OPTIONS outside any call (what a scanner or a keepalive sends) leave
+#     nothing behind: a second 10,000, once the first ones' transactions
+#     have expired (32 s), must not grow the bridge (a handle of 1.6 kB
+#     leaked with each before: +15 MB).
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib/common.sh
 . tests/lib/jubao.sh
@@ -62,5 +66,17 @@ wait_for -t 20 eval '[ "$(jb_sql "SELECT count(*) FROM outbox WHERE channel = '"
 	pass "with the reason" || fail "reason: $(jb_sql "SELECT reason FROM outbox WHERE channel = 'sip'")"
 [ "$(jb_sql "SELECT count(*) FROM cases WHERE channel = 'hotline'")" = 3 ] &&
 	pass "the third call is a case all the same" || fail "cases: $(jb_sql "SELECT count(*) FROM cases")"
+# --- OPTIONS outside any call leave nothing behind
+rss() { awk '/^VmRSS/ { print $2 }' "/proc/$SIPD_PID/status"; }
+out=$($PY "$RAW" options "$SIPD_PORT" 10000)
+[ "$out" = answered=10000 ] && pass "10,000 OPTIONS answered" || fail "OPTIONS: $out"
+sleep 34	# nua keeps a non-INVITE transaction 32 s (Timer J)
+r1=$(rss)
+out=$($PY "$RAW" options "$SIPD_PORT" 10000)
+sleep 34
+r2=$(rss)
+[ "$out" = answered=10000 ] && [ $((r2 - r1)) -lt 5000 ] &&
+	pass "10,000 more once those expired: the bridge grew $((r2 - r1)) kB (under 5,000)" ||
+	fail "10,000 more OPTIONS ($out): the bridge grew $((r2 - r1)) kB, from $r1 kB"
 sipd_stop
 finish
