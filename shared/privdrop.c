@@ -208,7 +208,8 @@ out:
 int
 privdrop_store(const char *user, const char *store_path, buf *err)
 {
-	static const char *const sfx[] = { "", "-wal", "-shm", NULL };
+	/* -lock: the writers' queue (db_sqlite.c) */
+	static const char *const sfx[] = { "", "-wal", "-shm", "-lock", NULL };
 	char	*d = xstrdup(store_path), *p;
 	int	 i, rc = 0;
 
