@@ -134,10 +134,10 @@ tests/bench/storebench: tests/bench/storebench.o $(LIB)
 
 bench: deps
 	$(MAKE) milter/jubao-milter shared/jubaoctl $(BENCH_TOOLS)
-	sh tests/bench/run.sh
+	bash tests/bench/run.sh
 
 bench-smoke: milter/jubao-milter shared/jubaoctl $(BENCH_TOOLS)
-	sh tests/bench/run.sh --smoke
+	bash tests/bench/run.sh --smoke
 
 .PHONY: bench bench-smoke
 
