@@ -33,11 +33,12 @@ SHARED_SRC = shared/util.c shared/log.c shared/conffile.c shared/cfg.c \
 	shared/ack.c shared/feedback.c shared/intake.c shared/workflow.c \
 	shared/outbox.c shared/daemon.c shared/stats_html.c
 SHARED_OBJ = $(SHARED_SRC:.c=.o)
-MILTER_LIB_SRC = milter/milter_mime.c milter/milter_scan.c milter/milter_spf.c
+MILTER_LIB_SRC = milter/milter_mime.c milter/milter_text.c milter/milter_scan.c \
+	milter/milter_spf.c
 MILTER_LIB_OBJ = $(MILTER_LIB_SRC:.c=.o)
 MILTER_OBJ = milter/milter_main.o milter/milter_cb.o $(MILTER_LIB_OBJ)
 SIP_OBJ = sip/sip_main.o sip/sip_ua.o sip/sip_call.o sip/sip_media.o \
-	sip/sip_prompt.o sip/sip_sms.o
+	sip/sip_prompt.o sip/sip_sms.o sip/sip_sdp.o
 CTL_OBJ = shared/jubaoctl.o shared/ctl_show.o shared/ctl_act.o \
 	shared/ctl_stats.o shared/ctl_run.o
 SIP_CFLAGS = $(shell pkg-config --cflags sofia-sip-ua 2>/dev/null)
@@ -45,7 +46,8 @@ LDLIBS_SIP = $(shell pkg-config --libs sofia-sip-ua 2>/dev/null)
 PROMPTS	= conf/prompts/zh/.stamp
 
 PROGS	= milter/jubao-milter shared/jubaoctl sip/jubao-sipd
-TOOLS	= tests/tools/jubao-parse tests/unit/t_unit tests/unit/t_store
+TOOLS	= tests/tools/jubao-parse tests/unit/t_unit tests/unit/t_store \
+	tests/unit/t_store_case
 LIB	= shared/libjubao.a
 
 all: $(PROGS) $(TOOLS) $(PROMPTS)
@@ -78,8 +80,16 @@ tests/tools/jubao-parse: tests/tools/jubao-parse.o $(MILTER_LIB_OBJ) $(LIB)
 tests/unit/t_unit: tests/unit/t_unit.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ tests/unit/t_unit.o $(LIB) $(LDLIBS_COMMON)
 
-tests/unit/t_store: tests/unit/t_store.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ tests/unit/t_store.o $(LIB) $(LDLIBS_COMMON)
+tests/unit/t_store: tests/unit/t_store.o tests/unit/store_fx.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ tests/unit/t_store.o tests/unit/store_fx.o $(LIB) \
+	    $(LDLIBS_COMMON)
+
+tests/unit/t_store_case: tests/unit/t_store_case.o tests/unit/store_fx.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ tests/unit/t_store_case.o tests/unit/store_fx.o \
+	    $(LIB) $(LDLIBS_COMMON)
+
+tests/unit/%.o: tests/unit/%.c tests/unit/*.h shared/*.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 %.o: %.c shared/*.h milter/*.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<

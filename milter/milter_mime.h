@@ -13,7 +13,7 @@
  *	evidence cannot be written (the caller tempfails).  Its cost is linear
  *	in the message and its memory bounded by the caps (report_*_limit):
  *	GMime sees what milter_scan leaves it, and rfc2047 words are found
- *	here, not by GMime's loose tokenizer (mime_header_decode).
+ *	by milter_text.c, not by GMime's loose tokenizer.
  */
 #ifndef JUBAO_MILTER_MIME_H
 #define JUBAO_MILTER_MIME_H
@@ -32,7 +32,6 @@ struct mime_opts {
 void	mime_init(void);
 int	mime_parse_file(const char *path, const struct mime_opts *,
 	    struct report *, buf *err);
-char	*mime_header_decode(const char *raw);
 int	 mime_dsn(const char *path, const struct mscan *, char **diag);
 
 #endif

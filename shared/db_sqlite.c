@@ -178,12 +178,14 @@ sq_prepare(struct db *db, const char *sql)
 	return (s);
 }
 
+/* sq_finalize - forget a statement */
 static void
 sq_finalize(void *s)
 {
 	sqlite3_finalize(s);
 }
 
+/* sq_reset - a statement ready to run again, its values unbound */
 static void
 sq_reset(void *s)
 {
@@ -201,6 +203,7 @@ param(void *s, int i)
 	return (sqlite3_bind_parameter_index(s, name));
 }
 
+/* sq_bind_int - $i as an integer (a statement without $i ignores it) */
 static int
 sq_bind_int(struct db *db, void *s, int i, long long v)
 {
@@ -211,6 +214,7 @@ sq_bind_int(struct db *db, void *s, int i, long long v)
 	return (0);
 }
 
+/* sq_bind_text - $i as text (copied) */
 static int
 sq_bind_text(struct db *db, void *s, int i, const char *v)
 {
@@ -221,6 +225,7 @@ sq_bind_text(struct db *db, void *s, int i, const char *v)
 	return (0);
 }
 
+/* sq_bind_null - $i as NULL */
 static int
 sq_bind_null(struct db *db, void *s, int i)
 {
@@ -231,6 +236,7 @@ sq_bind_null(struct db *db, void *s, int i)
 	return (0);
 }
 
+/* sq_step - the next row: DB_ROW, DB_DONE or -1 */
 static int
 sq_step(struct db *db, void *s)
 {
@@ -244,30 +250,35 @@ sq_step(struct db *db, void *s)
 	}
 }
 
+/* sq_col_int - a column of the row as an integer */
 static long long
 sq_col_int(void *s, int i)
 {
 	return (sqlite3_column_int64(s, i));
 }
 
+/* sq_col_text - a column of the row as text (valid until the next step) */
 static const char *
 sq_col_text(void *s, int i)
 {
 	return ((const char *)sqlite3_column_text(s, i));
 }
 
+/* sq_col_real - a column of the row as a real */
 static double
 sq_col_real(void *s, int i)
 {
 	return (sqlite3_column_double(s, i));
 }
 
+/* sq_col_null - is a column of the row NULL */
 static int
 sq_col_null(void *s, int i)
 {
 	return (sqlite3_column_type(s, i) == SQLITE_NULL);
 }
 
+/* sq_script - statements without parameters or rows (migrations) */
 static int
 sq_script(struct db *db, const char *sql)
 {
@@ -330,6 +341,7 @@ writers_unlock(struct db *db)
 	pthread_mutex_unlock(&q->shm->writers);
 }
 
+/* sq_begin - the writers' queue, then BEGIN IMMEDIATE; 0 or -1 */
 static int
 sq_begin(struct db *db)
 {
@@ -347,6 +359,7 @@ sq_begin(struct db *db)
 	return (0);
 }
 
+/* sq_commit - COMMIT, then the next writer's turn; 0 or -1 */
 static int
 sq_commit(struct db *db)
 {
@@ -356,6 +369,7 @@ sq_commit(struct db *db)
 	return (0);
 }
 
+/* sq_rollback - ROLLBACK, then the next writer's turn */
 static void
 sq_rollback(struct db *db)
 {
@@ -363,6 +377,7 @@ sq_rollback(struct db *db)
 	writers_unlock(db);
 }
 
+/* sq_table_exists - is there a table of this name (sqlite_master) */
 static int
 sq_table_exists(struct db *db, const char *table, int *yes)
 {
@@ -380,6 +395,7 @@ sq_table_exists(struct db *db, const char *table, int *yes)
 	return (rc == SQLITE_ROW ? 0 : fail(db, "schema"));
 }
 
+/* sq_changes - rows the last statement changed */
 static long
 sq_changes(struct db *db)
 {

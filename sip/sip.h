@@ -12,10 +12,11 @@
  *	only the loop may speak SIP (ua_sms, sip_ua.c).
  *
  *	Files: sip_main.c (its part of the daemon skeleton: runtime, the
- *	worker, signals, the loop), sip_ua.c (nua: admission, SDP, INFO,
- *	REGISTER, MESSAGE), sip_media.c (RTP, G.711, jitter-tolerant
- *	recording, RFC 4733), sip_call.c (the call's state machine, its
- *	report, recovery), sip_prompt.c (prompt and WAV files).
+ *	worker, signals, the loop), sip_ua.c (nua: admission, INFO,
+ *	REGISTER, MESSAGE), sip_sdp.c (offer and answer), sip_media.c (RTP,
+ *	G.711, jitter-tolerant recording, RFC 4733), sip_call.c (the call's
+ *	state machine, its report, recovery), sip_prompt.c (prompt and WAV
+ *	files), sip_sms.c (the outbox's SIP MESSAGE transport).
  */
 #ifndef JUBAO_SIP_H
 #define JUBAO_SIP_H
@@ -213,6 +214,11 @@ void		 ua_bye(struct call *);
 void		 ua_drop(struct call *);
 int		 dtmf_from_info(const char *ctype, const char *body);
 int		 ua_message(const char *to, const char *text, void *magic);
+
+/* sip_sdp.c */
+int		 sdp_offer(struct call *, const char *body, size_t len,
+		    int answer_only, const char **why);
+char		*sdp_answer(struct call *, const char *addr, int offer);
 
 /* sip_sms.c */
 void		 sms_init(void *root);

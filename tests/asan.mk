@@ -23,7 +23,7 @@ AS_CPP	 = -U_FORTIFY_SOURCE
 AS_LIB	 = $(AS)/shared/libjubao.a
 AS_MILTER_LIB = $(addprefix $(AS)/,$(MILTER_LIB_OBJ))
 AS_PROGS = $(addprefix $(AS)/,$(PROGS) $(TOOLS))
-HDRS	 = $(wildcard shared/*.h milter/*.h sip/*.h)
+HDRS	 = $(wildcard shared/*.h milter/*.h sip/*.h tests/unit/*.h)
 
 .DEFAULT_GOAL := asan-all
 asan-all: $(AS_PROGS)
@@ -50,7 +50,10 @@ $(AS)/tests/tools/jubao-parse: $(AS)/tests/tools/jubao-parse.o $(AS_MILTER_LIB) 
 $(AS)/tests/unit/t_unit: $(AS)/tests/unit/t_unit.o $(AS_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_COMMON)
 
-$(AS)/tests/unit/t_store: $(AS)/tests/unit/t_store.o $(AS_LIB)
+$(AS)/tests/unit/t_store: $(AS)/tests/unit/t_store.o $(AS)/tests/unit/store_fx.o $(AS_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_COMMON)
+
+$(AS)/tests/unit/t_store_case: $(AS)/tests/unit/t_store_case.o $(AS)/tests/unit/store_fx.o $(AS_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_COMMON)
 
 .PHONY: asan-all

@@ -2,7 +2,7 @@
 # t-asan.sh - the unit and end-to-end tests on the ASan + UBSan build, zero reports
 #
 # Builds build/asan (make asan, tests/asan.mk), then runs t_unit, t_store,
-# t-golden, t-miltertest, t-email, t-workflow and t-hotline with
+# t_store_case, t-golden, t-miltertest, t-email, t-workflow and t-hotline with
 # JUBAO_BUILD=build/asan
 # (the test libraries take jubao-milter, jubaoctl, jubao-sipd and jubao-parse
 # from there).  Every sanitizer report goes to a file (log_path); halting on
@@ -26,6 +26,7 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$dir/ubsan"
 export LSAN_OPTIONS="suppressions=$PWD/tests/asan.supp:print_suppressions=0"
 
 for s in build/asan/tests/unit/t_unit build/asan/tests/unit/t_store \
+    build/asan/tests/unit/t_store_case \
     tests/t-golden.sh tests/milter/t-miltertest.sh \
     tests/e2e/t-email.sh tests/e2e/t-workflow.sh tests/sip/t-hotline.sh; do
 	name=$(basename "$s" .sh)

@@ -47,7 +47,7 @@ $(FZ)/tests/fuzz/%.o: tests/fuzz/%.c $(HDRS) tests/fuzz/fuzz.h
 	$(CC) $(CPPFLAGS) -Isip $(SIP_CFLAGS) $(CFLAGS) $(FZ_CPP) -c -o $@ $<
 
 $(FZ)/fuzz_mime: $(FZ)/tests/fuzz/fuzz_mime.o $(FZ)/milter/milter_mime.o \
-    $(FZ)/milter/milter_scan.o $(FZ_LIB)
+    $(FZ)/milter/milter_text.o $(FZ)/milter/milter_scan.o $(FZ_LIB)
 	$(FZ_LINK) -o $@ $^ $(LDLIBS_COMMON)
 
 $(FZ)/fuzz_conf: $(FZ)/tests/fuzz/fuzz_conf.o $(FZ_LIB)
@@ -59,9 +59,9 @@ $(FZ)/fuzz_tmpl: $(FZ)/tests/fuzz/fuzz_tmpl.o $(FZ_LIB)
 $(FZ)/fuzz_caseno: $(FZ)/tests/fuzz/fuzz_caseno.o $(FZ_LIB)
 	$(FZ_LINK) -o $@ $^ $(LDLIBS_COMMON)
 
-# fuzz_sdp and fuzz_dtmf include sip_ua.c (and fuzz_dtmf sip_media.c too)
+# fuzz_sdp includes sip_sdp.c; fuzz_dtmf sip_ua.c and sip_media.c
 $(FZ)/fuzz_sdp: $(FZ)/tests/fuzz/fuzz_sdp.o $(FZ)/tests/fuzz/sip_stubs.o \
-    $(filter-out $(FZ)/sip/sip_ua.o,$(FZ_SIP_ALL)) $(FZ_LIB)
+    $(filter-out $(FZ)/sip/sip_sdp.o,$(FZ_SIP_ALL)) $(FZ_LIB)
 	$(FZ_LINK) -o $@ $^ $(LDLIBS_SIP) $(LDLIBS_COMMON)
 
 $(FZ)/fuzz_dtmf: $(FZ)/tests/fuzz/fuzz_dtmf.o $(FZ)/tests/fuzz/sip_stubs.o \
@@ -73,7 +73,8 @@ $(FZ)/fuzz_rtp: $(FZ)/tests/fuzz/fuzz_rtp.o $(FZ)/tests/fuzz/sip_stubs.o \
     $(filter-out $(FZ)/sip/sip_media.o,$(FZ_SIP_ALL)) $(FZ_LIB)
 	$(FZ_LINK) -o $@ $^ $(LDLIBS_SIP) $(LDLIBS_COMMON)
 
-$(FZ)/tests/fuzz/fuzz_sdp.o $(FZ)/tests/fuzz/fuzz_dtmf.o: sip/sip_ua.c
+$(FZ)/tests/fuzz/fuzz_sdp.o: sip/sip_sdp.c
+$(FZ)/tests/fuzz/fuzz_dtmf.o: sip/sip_ua.c
 $(FZ)/tests/fuzz/fuzz_rtp.o $(FZ)/tests/fuzz/fuzz_dtmf.o: sip/sip_media.c
 
 .PHONY: fuzz-all

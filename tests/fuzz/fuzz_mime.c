@@ -5,7 +5,7 @@
  *	Each input is one RFC 5322 message, parsed by mime_parse_file and
  *	enriched by intake_enrich as the milter's intake does (evidence
  *	hashed, kept nowhere), then the report freed;
- *	the input is also given to mime_header_decode as a header
+ *	the input is also given to text_header_decode as a header
  *	value (garbage RFC 2047).  Seeds: tests/data/mail/ *.eml and the
  *	hostile senders' classes, tests/data/hostile/mail/ *-hs-*.eml.
  */
@@ -16,6 +16,7 @@
 #include "intake.h"
 #include "log.h"
 #include "milter_mime.h"
+#include "milter_text.h"
 #include "report.h"
 
 static struct cfg		*cfg;
@@ -49,7 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_free(&err);
 	if (size < 65536) {
 		s = fz_str(data, size);
-		m = mime_header_decode(s);
+		m = text_header_decode(s);
 		free(m);
 		free(s);
 	}

@@ -2,14 +2,14 @@
  * NAME
  *	fuzz_sdp - libFuzzer target: an SDP offer as jubao-sipd takes it
  * DESCRIPTION
- *	Each input is the body of an INVITE: sdp_offer (sip_ua.c, static,
- *	hence the #include) checks it with sofia-sip's parser and takes the
+ *	Each input is the body of an INVITE: sdp_offer (sip_sdp.c, whose
+ *	static helpers come with the #include) checks it with sofia-sip's parser and takes the
  *	remote address, codec and telephone-event type; when it is taken,
  *	our answer is written (sdp_answer), and the same body is offered
  *	again in the dialog (a re-INVITE: answer_only), as a PBX does.
  *	Seeds: tests/fuzz/seeds/sdp.
  */
-#include "../../sip/sip_ua.c"
+#include "../../sip/sip_sdp.c"
 
 #include "fuzz.h"
 #include "sip_stubs.h"
