@@ -174,46 +174,62 @@ wait_port() {
 	wait_for -t "${2:-10}" port_listening "$1"
 }
 
-# free_port - print a free TCP port on 127.0.0.1, reserved for this test until it exits
+# free_port - free_port [SPAN]: print a free port on 127.0.0.1 (SPAN ports
+# from it: SIPp's media takes four), reserved for this test until it exits
 #
 # Picks at random below the kernel's ephemeral range (so no outgoing
-# connection can take it meanwhile), checks that it can be bound without
-# SO_REUSEADDR (so no listener and no TIME_WAIT leftovers), and records the
-# reservation in $JUBAO_TEST_TMP/.ports/PORT (owner PID = this test's shell)
-# under a lock, so that tests running in parallel never get the same port.
+# connection can take it meanwhile), checks that each port can be bound,
+# TCP and UDP, without SO_REUSEADDR (so no listener, no UDP socket and no
+# TIME_WAIT leftovers), and records the reservations in
+# $JUBAO_TEST_TMP/.ports/PORT (owner PID = this test's shell) under a lock,
+# so that tests running in parallel never get the same port.
 free_port() {
 	local py=python3
 	[ -x /usr/bin/python3 ] && py=/usr/bin/python3
 	mkdir -p -- "$JUBAO_TEST_TMP/.ports" || return 1
-	"$py" - "$JUBAO_TEST_TMP/.ports" "$$" <<'EOF'
+	"$py" - "$JUBAO_TEST_TMP/.ports" "$$" "${1:-1}" <<'EOF'
 import errno, fcntl, os, random, socket, sys
-pdir, owner = sys.argv[1], sys.argv[2]
+pdir, owner, span = sys.argv[1], sys.argv[2], int(sys.argv[3])
+
+
+def reserved(port):
+    try:
+        pid = int(open(os.path.join(pdir, str(port))).read().strip())
+        os.kill(pid, 0)
+        return True                        # reserved by a live test
+    except (OSError, ValueError):
+        return False                       # no or stale reservation
+
+
+def bindable(port):
+    for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+        s = socket.socket(socket.AF_INET, kind)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        finally:
+            s.close()
+    return True
+
+
 try:
     lo = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
 except Exception:
     lo = 32768
-hi = max(lo - 1, 20000 + 1000)
+hi = max(lo - span, 20000 + 1000)
 with open(os.path.join(pdir, ".lock"), "w") as lock:
     fcntl.flock(lock, fcntl.LOCK_EX)
     for _ in range(500):
         port = random.randint(20000, hi)
-        res = os.path.join(pdir, str(port))
-        try:
-            pid = int(open(res).read().strip())
-            os.kill(pid, 0)
-            continue                       # reserved by a live test
-        except (OSError, ValueError):
-            pass                           # no or stale reservation
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
+        ports = range(port, port + span)
+        if any(reserved(p) or not bindable(p) for p in ports):
             continue
-        finally:
-            s.close()
-        with open(res + ".tmp", "w") as f:
-            f.write(owner + "\n")
-        os.rename(res + ".tmp", res)
+        for p in ports:
+            res = os.path.join(pdir, str(p))
+            with open(res + ".tmp", "w") as f:
+                f.write(owner + "\n")
+            os.rename(res + ".tmp", res)
         print(port)
         sys.exit(0)
 sys.exit("free_port: no free port found")

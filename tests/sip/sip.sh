@@ -307,7 +307,7 @@ sipp_run() {
 	local name=$1 sc=$2 user=${3:-12377} dir
 	dir=$(dirname "$sc")
 	(cd "$dir" && exec sipp 127.0.0.1:"$SIPD_PORT" -sf "$sc" -s "$user" -m 1 \
-	    -p "$(free_port)" -mp "$(free_port)" -i 127.0.0.1 -mi 127.0.0.1 \
+	    -p "$(free_port)" -mp "$(free_port 4)" -i 127.0.0.1 -mi 127.0.0.1 \
 	    -cid_str "$name-%u@jubao.test" -timeout 120 -nostdin -trace_err -error_file "$dir/$name.err" \
 	    >"$dir/$name.out" 2>&1) &
 	SIPP_PID[$name]=$!
