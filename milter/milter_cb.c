@@ -19,7 +19,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -102,7 +104,85 @@ conn_get(SMFICTX *ctx)
 	return (cc);
 }
 
-/* msg_cleanup - drop the message context and its spool file */
+/*
+ * The spool files are kept for the next report instead of being made and
+ * removed for each: a new file costs ext4 an inode allocation, which was
+ * the milter's largest kernel cost (tests/bench/RESULTS.md).  A file is
+ * emptied when it is given back; what a crash leaves is removed at start
+ * (clear_spool).
+ */
+#define SPOOL_KEEP	32
+
+static pthread_mutex_t	 spool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct spool {
+	char	*path;
+	FILE	*fp;
+}			 spool_free[SPOOL_KEEP];
+static int		 spool_nfree;
+
+/*
+ * spool_take - an empty spool file in dir, kept or new: 0 with its path
+ * and stream, or -1 (errno set)
+ */
+static int
+spool_take(const char *dir, char **path, FILE **fp)
+{
+	int	 fd;
+
+	pthread_mutex_lock(&spool_lock);
+	if (spool_nfree > 0) {
+		spool_nfree--;
+		*path = spool_free[spool_nfree].path;
+		*fp = spool_free[spool_nfree].fp;
+		pthread_mutex_unlock(&spool_lock);
+		return (0);
+	}
+	pthread_mutex_unlock(&spool_lock);
+	*path = xasprintf("%s/jubao.XXXXXX", dir);
+	if ((fd = mkostemp(*path, O_CLOEXEC)) < 0 ||
+	    (*fp = fdopen(fd, "w")) == NULL) {
+		if (fd >= 0) {
+			close(fd);
+			unlink(*path);
+		}
+		free(*path);
+		*path = NULL;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * spool_give - a spool file done with: emptied at once (what a reporter
+ * wrote does not stay on disk in the clear) and kept for the next report,
+ * or removed
+ */
+static void
+spool_give(char *path, FILE *fp)
+{
+	int	 kept = 0;
+
+	if (fp != NULL) {
+		__fpurge(fp);	/* what is still buffered is not written */
+		if (ftruncate(fileno(fp), 0) == 0 &&
+		    fseeko(fp, 0, SEEK_SET) == 0) {
+			pthread_mutex_lock(&spool_lock);
+			if ((kept = spool_nfree < SPOOL_KEEP)) {
+				spool_free[spool_nfree].path = path;
+				spool_free[spool_nfree++].fp = fp;
+			}
+			pthread_mutex_unlock(&spool_lock);
+		}
+	}
+	if (kept)
+		return;
+	if (fp != NULL)
+		fclose(fp);
+	unlink(path);
+	free(path);
+}
+
+/* msg_cleanup - drop the message context and give its spool file back */
 static void
 msg_cleanup(struct conn_ctx *cc)
 {
@@ -111,12 +191,10 @@ msg_cleanup(struct conn_ctx *cc)
 
 	if (cc == NULL || (m = cc->c_msg) == NULL)
 		return;
-	if (m->m_fp != NULL)
+	if (m->m_spool != NULL)
+		spool_give(m->m_spool, m->m_fp);
+	else if (m->m_fp != NULL)
 		fclose(m->m_fp);
-	if (m->m_spool != NULL) {
-		unlink(m->m_spool);
-		free(m->m_spool);
-	}
 	free(m->m_env_from);
 	strlist_free(&m->m_hnames);
 	free(m->m_hcount);
@@ -237,7 +315,6 @@ cb_data(SMFICTX *ctx)
 {
 	struct conn_ctx	*cc = conn_get(ctx);
 	struct msg_ctx	*m = cc->c_msg;
-	int		 fd;
 
 	if (m == NULL || !m->m_report) {
 		log_debug("%s: no reporting mailbox among the recipients: "
@@ -245,19 +322,11 @@ cb_data(SMFICTX *ctx)
 		return (SMFIS_ACCEPT);
 	}
 	log_debug("%s: a report: spooling", qid(ctx));
-	m->m_spool = xasprintf("%s/jubao.XXXXXX", cc->c_rt->cfg->spool_dir);
-	if ((fd = mkostemp(m->m_spool, O_CLOEXEC)) < 0 ||
-	    (m->m_fp = fdopen(fd, "w")) == NULL) {
+	if (spool_take(cc->c_rt->cfg->spool_dir, &m->m_spool, &m->m_fp) < 0) {
 		char	 why[512];
 
 		snprintf(why, sizeof(why), "cannot create a spool file in %s: %s",
 		    cc->c_rt->cfg->spool_dir, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(m->m_spool);
-		}
-		free(m->m_spool);
-		m->m_spool = NULL;
 		return (tempfail(ctx, cc, why));
 	}
 	mscan_init(&m->m_scan, cc->c_rt->cfg->report_part_limit,

@@ -25,12 +25,15 @@ cmd_deliver(struct ctl *x, int argc, char **argv)
 {
 	struct outbox_stats	 s;
 	char			 owner[64];
+	int			 rc;
 
 	(void)argv;
 	if (argc != 1)
 		ctl_usage();
 	snprintf(owner, sizeof(owner), "jubaoctl[%ld]", (long)getpid());
-	if (outbox_run(x->st, x->cfg, &outbox_email, owner, 0, NULL, &s) < 0)
+	rc = outbox_run(x->st, x->cfg, &outbox_email, owner, 0, NULL, &s);
+	outbox_close();
+	if (rc < 0)
 		return (ctl_store_fail(x));
 	printf("sent %d, deferred %d, failed %d\n", s.sent, s.deferred, s.failed);
 	return (0);

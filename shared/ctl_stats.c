@@ -176,6 +176,7 @@ cmd_digest(struct ctl *x, int argc, char **argv)
 	it.env_from = "";
 	it.message = msg;
 	r = outbox_send(x->cfg, &it, NULL, why, sizeof(why));
+	outbox_close();
 	free(msg);
 	free(id);
 	if (r == OUTBOX_SENT) {

@@ -261,6 +261,7 @@ outbox_thread(void *arg)
 		ob_kicked = 0;
 		pthread_mutex_unlock(&ob_lock);
 	}
+	outbox_close();
 	buf_free(&err);
 	return (NULL);
 }

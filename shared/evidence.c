@@ -83,9 +83,13 @@ sha256_file(const char *path, char out[65], size_t *size)
 int
 mkdirs(const char *path, int mode)
 {
-	char	*p = xstrdup(path), *s;
+	char	*p, *s;
 	int	 rc = 0;
 
+	/* the usual case, one call: the directory is there, or only it is not */
+	if (mkdir(path, (mode_t)mode) == 0 || errno == EEXIST)
+		return (0);
+	p = xstrdup(path);
 	for (s = p + 1; *s; s++) {
 		if (*s != '/')
 			continue;

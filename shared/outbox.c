@@ -180,6 +180,10 @@ struct curl_stop {
 	long long		 since;
 };
 
+/* this thread's SMTP handle; a connection idle longer is not used again */
+static __thread CURL	*smtp_curl;
+#define SMTP_IDLE	10	/* seconds */
+
 /* curl_stop - libcurl's progress callback: abort after a stop's grace */
 static int
 curl_stop(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
@@ -212,10 +216,15 @@ send_smtp(const struct cfg *cfg, const struct outbox_item *it,
 	long			 code = 0;
 	enum outbox_result	 res;
 
-	if ((c = curl_easy_init()) == NULL) {
+	/* one handle a thread, kept: its connection to the relay is used
+	 * again for the next message while it is fresh (a batch of
+	 * acknowledgements is one SMTP session, not one each) */
+	if ((c = smtp_curl) == NULL && (c = smtp_curl = curl_easy_init()) ==
+	    NULL) {
 		snprintf(why, len, "curl_easy_init failed");
 		return (OUTBOX_DEFER);
 	}
+	curl_easy_reset(c);
 	url = xasprintf("smtp://%s", cfg->smtp_relay);
 	from = xasprintf("<%s>", it->env_from ? it->env_from : "");
 	rcpt = curl_slist_append(rcpt, it->recipient);
@@ -234,6 +243,7 @@ send_smtp(const struct cfg *cfg, const struct outbox_item *it,
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, curl_stop);
 	curl_easy_setopt(c, CURLOPT_XFERINFODATA, &cs);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_MAXAGE_CONN, (long)SMTP_IDLE);
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_OK)
@@ -247,10 +257,21 @@ send_smtp(const struct cfg *cfg, const struct outbox_item *it,
 		res = code >= 500 && code < 600 ? OUTBOX_FAIL : OUTBOX_DEFER;
 	}
 	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(c);
 	free(url);
 	free(from);
 	return (res);
+}
+
+/*
+ * outbox_close - end this thread's SMTP session to the relay, if any (a
+ * thread that delivered calls it before it ends)
+ */
+void
+outbox_close(void)
+{
+	if (smtp_curl != NULL)
+		curl_easy_cleanup(smtp_curl);
+	smtp_curl = NULL;
 }
 
 /*

@@ -52,5 +52,6 @@ int	 outbox_run(struct store *, const struct cfg *,
 enum outbox_result outbox_send(const struct cfg *, const struct outbox_item *,
 	    volatile sig_atomic_t *stop, char *why, size_t len);
 time_t	 outbox_backoff(const struct cfg *, int attempts, time_t now);
+void	 outbox_close(void);
 
 #endif

@@ -90,6 +90,11 @@ wait_for -t 60 acks_sent
 a=$(jb_sql "SELECT count(*) FROM outbox WHERE kind = 'ack' AND status = 'sent'")
 [ "$a" = "$N" ] && pass "one acknowledgement sent per case" ||
 	fail "$a acknowledgements sent: $(jb_sql "SELECT status, count(*) FROM outbox GROUP BY status")"
-left=$(ls "$dir/jubao/spool" | wc -l)
-[ "$left" = 0 ] && pass "no spool file left behind" || fail "$left spool files left"
+# the milter keeps up to 32 emptied spool files for the next reports
+# (milter_cb.c): none may hold a byte of any report
+left=$(find "$dir/jubao/spool" -type f -size +0 | wc -l)
+kept=$(find "$dir/jubao/spool" -type f | wc -l)
+[ "$left" = 0 ] && [ "$kept" -le 32 ] &&
+	pass "nothing of any report is left in the spool ($kept emptied files kept)" ||
+	fail "$left spool files hold data, $kept in all"
 finish
