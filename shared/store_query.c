@@ -7,6 +7,7 @@
  *	reporter's identity is read only by store_case_view with reveal set,
  *	and only after the reveal is in the ledger.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,12 +381,51 @@ fail:
 	return (-1);
 }
 
+/*
+ * free_rows - free the strings at offsets off (ended by END) of n rows of
+ * size sz, then the rows
+ */
+#define END	((size_t)-1)
+static void
+free_rows(void *v, size_t n, size_t sz, const size_t *off)
+{
+	size_t	 i, k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; off[k] != END; k++)
+			free(*(char **)((char *)v + i * sz + off[k]));
+	free(v);
+}
+
+#define OFF(t, f)	offsetof(struct t, f)
+
 /* case_view_free - release what store_case_view filled in */
 void
 case_view_free(struct case_view *c)
 {
-	size_t	 i;
+	static const size_t ev[] = { OFF(case_evidence, name),
+	    OFF(case_evidence, type), OFF(case_evidence, note), END };
+	static const size_t rep[] = { OFF(case_report, kind),
+	    OFF(case_report, message_id), OFF(case_report, queue_id),
+	    OFF(case_report, subject), OFF(case_report, auto_reason), END };
+	static const size_t evt[] = { OFF(case_event, actor),
+	    OFF(case_event, action), OFF(case_event, detail), END };
+	static const size_t msg[] = { OFF(case_message, kind),
+	    OFF(case_message, channel), OFF(case_message, status),
+	    OFF(case_message, reason), OFF(case_message, last_error),
+	    OFF(case_message, message_id), END };
+	static const size_t mea[] = { OFF(case_measure, measure),
+	    OFF(case_measure, actor), END };
+	static const size_t rel[] = { OFF(case_related, target),
+	    OFF(case_related, status), OFF(case_related, outcome),
+	    OFF(case_related, measures), END };
 
+	free_rows(c->ev, c->nev, sizeof(*c->ev), ev);
+	free_rows(c->reports, c->nreports, sizeof(*c->reports), rep);
+	free_rows(c->events, c->nevents, sizeof(*c->events), evt);
+	free_rows(c->messages, c->nmessages, sizeof(*c->messages), msg);
+	free_rows(c->measures, c->nmeasures, sizeof(*c->measures), mea);
+	free_rows(c->related, c->nrelated, sizeof(*c->related), rel);
 	case_row_clear(&c->row);
 	free(c->spf_domain);
 	free(c->lang);
@@ -394,47 +434,6 @@ case_view_free(struct case_view *c)
 	free(c->explanation);
 	strlist_free(&c->urls);
 	strlist_free(&c->accounts);
-	for (i = 0; i < c->nev; i++) {
-		free(c->ev[i].name);
-		free(c->ev[i].type);
-		free(c->ev[i].note);
-	}
-	free(c->ev);
-	for (i = 0; i < c->nreports; i++) {
-		free(c->reports[i].kind);
-		free(c->reports[i].message_id);
-		free(c->reports[i].queue_id);
-		free(c->reports[i].subject);
-		free(c->reports[i].auto_reason);
-	}
-	free(c->reports);
-	for (i = 0; i < c->nevents; i++) {
-		free(c->events[i].actor);
-		free(c->events[i].action);
-		free(c->events[i].detail);
-	}
-	free(c->events);
-	for (i = 0; i < c->nmessages; i++) {
-		free(c->messages[i].kind);
-		free(c->messages[i].channel);
-		free(c->messages[i].status);
-		free(c->messages[i].reason);
-		free(c->messages[i].last_error);
-		free(c->messages[i].message_id);
-	}
-	free(c->messages);
-	for (i = 0; i < c->nmeasures; i++) {
-		free(c->measures[i].measure);
-		free(c->measures[i].actor);
-	}
-	free(c->measures);
-	for (i = 0; i < c->nrelated; i++) {
-		free(c->related[i].target);
-		free(c->related[i].status);
-		free(c->related[i].outcome);
-		free(c->related[i].measures);
-	}
-	free(c->related);
 	free(c->rep_address);
 	free(c->rep_name);
 	free(c->rep_phone);
