@@ -65,6 +65,14 @@ row_read(struct db_stmt *q, struct case_row *r)
 	"deadline, subject, spf, missing, assignee, outcome, " \
 	"CASE WHEN outcome_at IS NULL AND deadline < $1 THEN 1 ELSE 0 END"
 
+/* the filter of store_case_query: $2-$9 are its fields, $1 is now */
+#define FILTER "($2 IS NULL OR status = $2) AND ($3 IS NULL OR outcome = $3) " \
+	"AND ($4 IS NULL OR category = $4) AND ($5 IS NULL OR channel = $5) " \
+	"AND ($6 IS NULL OR assignee = $6) AND ($7 IS NULL OR subject LIKE $7 " \
+	"ESCAPE '\\' OR body LIKE $7 ESCAPE '\\') AND ($8 = 0 OR " \
+	"(outcome_at IS NULL AND deadline < $1)) AND ($9 = 0 OR " \
+	"(outcome_at IS NULL AND deadline >= $1 AND deadline < $9))"
+
 /*
  * store_case_query - the cases matching a filter, newest first (most
  * urgent first with overdue or due_before), at most f->limit (0: all).
@@ -80,22 +88,11 @@ store_case_query(struct store *st, const struct case_filter *f,
 	int		 urgent = f->overdue || f->due_before;
 
 	memset(out, 0, sizeof(*out));
-	q = db_query(st->db, urgent ? "SELECT " ROW_COLS " FROM cases WHERE "
-	    "($2 IS NULL OR status = $2) AND ($3 IS NULL OR outcome = $3) AND "
-	    "($4 IS NULL OR category = $4) AND ($5 IS NULL OR channel = $5) AND "
-	    "($6 IS NULL OR assignee = $6) AND ($7 IS NULL OR subject LIKE $7 "
-	    "ESCAPE '\\' OR body LIKE $7 ESCAPE '\\') AND ($8 = 0 OR "
-	    "(outcome_at IS NULL AND deadline < $1)) AND ($9 = 0 OR "
-	    "(outcome_at IS NULL AND deadline >= $1 AND deadline < $9)) "
-	    "ORDER BY priority, deadline, id LIMIT $10" :
-	    "SELECT " ROW_COLS " FROM cases WHERE "
-	    "($2 IS NULL OR status = $2) AND ($3 IS NULL OR outcome = $3) AND "
-	    "($4 IS NULL OR category = $4) AND ($5 IS NULL OR channel = $5) AND "
-	    "($6 IS NULL OR assignee = $6) AND ($7 IS NULL OR subject LIKE $7 "
-	    "ESCAPE '\\' OR body LIKE $7 ESCAPE '\\') AND ($8 = 0 OR "
-	    "(outcome_at IS NULL AND deadline < $1)) AND ($9 = 0 OR "
-	    "(outcome_at IS NULL AND deadline >= $1 AND deadline < $9)) "
-	    "ORDER BY received_at DESC, id DESC LIMIT $10", "ittttttiii",
+	q = db_query(st->db, urgent ?
+	    "SELECT " ROW_COLS " FROM cases WHERE " FILTER
+	    " ORDER BY priority, deadline, id LIMIT $10" :
+	    "SELECT " ROW_COLS " FROM cases WHERE " FILTER
+	    " ORDER BY received_at DESC, id DESC LIMIT $10", "ittttttiii",
 	    (long long)f->now, f->status, f->outcome, f->category, f->channel,
 	    f->assignee, pat, (long long)(f->overdue != 0),
 	    (long long)f->due_before, f->limit > 0 ? (long long)f->limit :
@@ -178,12 +175,151 @@ view_main(struct store *st, const char *case_no, time_t now,
 	return (rc == DB_ROW ? 0 : 1);
 }
 
-/* view_lists - evidence, targets, messages received, events */
+/*
+ * A column map: where each column of a query goes in a row struct, and
+ * as what.  One map serves to read the rows and to free them.
+ */
+enum col_type {
+	COL_END,
+	COL_STR,		/* char *, a copy (NULL stays NULL) */
+	COL_ARR,		/* char [len], truncated */
+	COL_INT,		/* int */
+	COL_LONG,		/* long */
+	COL_LLONG,		/* long long */
+	COL_TIME,		/* time_t, NULL read as 0 */
+	COL_UID			/* long, NULL read as -1 */
+};
+struct col {
+	enum col_type	 type;
+	size_t		 off, len;
+};
+#define COL(type, t, f)	{ type, offsetof(struct t, f), \
+	sizeof(((struct t *)0)->f) }
+#define COLS_END	{ COL_END, 0, 0 }
+
+static const struct col ev_cols[] = {
+	COL(COL_STR, case_evidence, name), COL(COL_STR, case_evidence, type),
+	COL(COL_LLONG, case_evidence, size),
+	COL(COL_ARR, case_evidence, sha256), COL(COL_STR, case_evidence, note),
+	COL(COL_INT, case_evidence, original), COLS_END
+};
+static const struct col rep_cols[] = {
+	COL(COL_STR, case_report, kind), COL(COL_STR, case_report, message_id),
+	COL(COL_STR, case_report, queue_id), COL(COL_STR, case_report, subject),
+	COL(COL_TIME, case_report, received_at),
+	COL(COL_STR, case_report, auto_reason), COLS_END
+};
+static const struct col evt_cols[] = {
+	COL(COL_TIME, case_event, at), COL(COL_STR, case_event, actor),
+	COL(COL_STR, case_event, action), COL(COL_STR, case_event, detail),
+	COL(COL_UID, case_event, uid), COLS_END
+};
+static const struct col msg_cols[] = {
+	COL(COL_LONG, case_message, id), COL(COL_STR, case_message, kind),
+	COL(COL_STR, case_message, channel), COL(COL_STR, case_message, status),
+	COL(COL_STR, case_message, reason), COL(COL_INT, case_message, attempts),
+	COL(COL_TIME, case_message, created_at),
+	COL(COL_TIME, case_message, sent_at),
+	COL(COL_STR, case_message, last_error),
+	COL(COL_STR, case_message, message_id), COLS_END
+};
+static const struct col mea_cols[] = {
+	COL(COL_STR, case_measure, measure), COL(COL_TIME, case_measure, until),
+	COL(COL_TIME, case_measure, at), COL(COL_STR, case_measure, actor),
+	COLS_END
+};
+static const struct col rel_cols[] = {
+	COL(COL_ARR, case_related, case_no), COL(COL_STR, case_related, target),
+	COL(COL_STR, case_related, status), COL(COL_STR, case_related, outcome),
+	COL(COL_TIME, case_related, received_at),
+	COL(COL_LLONG, case_related, id), COLS_END
+};
+
+/* col_read - the columns of q's row into the struct at row, by map */
+static void
+col_read(struct db_stmt *q, const struct col *map, char *row)
+{
+	int	 i;
+
+	for (i = 0; map[i].type != COL_END; i++) {
+		void	*f = row + map[i].off;
+
+		switch (map[i].type) {
+		case COL_STR:
+			*(char **)f = db_col_dup(q, i);
+			break;
+		case COL_ARR:
+			snprintf(f, map[i].len, "%s", db_col_text(q, i));
+			break;
+		case COL_INT:
+			*(int *)f = (int)db_col_int(q, i);
+			break;
+		case COL_LONG:
+			*(long *)f = (long)db_col_int(q, i);
+			break;
+		case COL_LLONG:
+			*(long long *)f = db_col_int(q, i);
+			break;
+		case COL_TIME:
+			*(time_t *)f = time_col(q, i);
+			break;
+		case COL_UID:
+			*(long *)f = db_col_null(q, i) ? -1 : (long)db_col_int(q, i);
+			break;
+		case COL_END:
+			break;
+		}
+	}
+}
+
+/*
+ * rows_read - the rows of sql (one parameter, the case id) as a new array
+ * of structs of size sz, filled by map, their number in *n; free it with
+ * rows_free.  Nothing is read when *failed is set already; a failure
+ * sets it (the rows read so far are returned all the same).
+ */
+static void *
+rows_read(struct store *st, long long id, const char *sql,
+    const struct col *map, size_t sz, size_t *n, int *failed)
+{
+	struct db_stmt	*q;
+	char		*v = NULL;
+	size_t		 cap = 0;
+
+	if (*failed)
+		return (NULL);
+	if ((q = db_query(st->db, sql, "i", id)) == NULL) {
+		*failed = store_dbfail(st);
+		return (NULL);
+	}
+	for (; db_next(q) == DB_ROW; (*n)++) {
+		v = grow(v, *n, &cap, sz);
+		col_read(q, map, v + *n * sz);
+	}
+	if (db_done(q) < 0)
+		*failed = store_dbfail(st);
+	return (v);
+}
+
+/* rows_free - free the strings of n rows of size sz by map, then the rows */
+static void
+rows_free(void *v, size_t n, size_t sz, const struct col *map)
+{
+	size_t	 i, k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; map[k].type != COL_END; k++)
+			if (map[k].type == COL_STR)
+				free(*(char **)((char *)v + i * sz + map[k].off));
+	free(v);
+}
+
+/* view_lists - targets, evidence, messages received and owed, events */
 static int
 view_lists(struct store *st, long long id, struct case_view *c)
 {
 	struct db_stmt	*q;
-	size_t		 cap;
+	int		 failed = 0;
 
 	if ((q = db_query(st->db, "SELECT kind, value FROM targets WHERE "
 	    "case_id = $1 ORDER BY id", "i", id)) == NULL)
@@ -191,124 +327,49 @@ view_lists(struct store *st, long long id, struct case_view *c)
 	while (db_next(q) == DB_ROW)
 		strlist_add(strcmp(db_col_text(q, 0), "url") == 0 ? &c->urls :
 		    &c->accounts, db_col_text(q, 1));
-	if (db_done(q) < 0 || (q = db_query(st->db, "SELECT name, type, size, "
-	    "sha256, note, original FROM evidence WHERE case_id = $1 ORDER BY id",
-	    "i", id)) == NULL)
-		return (store_dbfail(st));
-	for (cap = 0; db_next(q) == DB_ROW; c->nev++) {
-		struct case_evidence *e;
-
-		c->ev = grow(c->ev, c->nev, &cap, sizeof(*c->ev));
-		e = &c->ev[c->nev];
-		e->name = db_col_dup(q, 0);
-		e->type = db_col_dup(q, 1);
-		e->size = db_col_int(q, 2);
-		snprintf(e->sha256, sizeof(e->sha256), "%s", db_col_text(q, 3));
-		e->note = db_col_dup(q, 4);
-		e->original = (int)db_col_int(q, 5);
-	}
-	if (db_done(q) < 0 || (q = db_query(st->db, "SELECT kind, message_id, "
-	    "queue_id, subject, received_at, auto_reason FROM messages WHERE "
-	    "case_id = $1 ORDER BY id", "i", id)) == NULL)
-		return (store_dbfail(st));
-	for (cap = 0; db_next(q) == DB_ROW; c->nreports++) {
-		struct case_report *r;
-
-		c->reports = grow(c->reports, c->nreports, &cap,
-		    sizeof(*c->reports));
-		r = &c->reports[c->nreports];
-		r->kind = db_col_dup(q, 0);
-		r->message_id = db_col_dup(q, 1);
-		r->queue_id = db_col_dup(q, 2);
-		r->subject = db_col_dup(q, 3);
-		r->received_at = time_col(q, 4);
-		r->auto_reason = db_col_dup(q, 5);
-	}
-	if (db_done(q) < 0 || (q = db_query(st->db, "SELECT at, actor, action, "
-	    "detail, uid FROM events WHERE case_id = $1 ORDER BY id", "i",
-	    id)) == NULL)
-		return (store_dbfail(st));
-	for (cap = 0; db_next(q) == DB_ROW; c->nevents++) {
-		struct case_event *e;
-
-		c->events = grow(c->events, c->nevents, &cap, sizeof(*c->events));
-		e = &c->events[c->nevents];
-		e->at = time_col(q, 0);
-		e->actor = db_col_dup(q, 1);
-		e->action = db_col_dup(q, 2);
-		e->detail = db_col_dup(q, 3);
-		e->uid = db_col_null(q, 4) ? -1 : (long)db_col_int(q, 4);
-	}
-	return (db_done(q) < 0 ? store_dbfail(st) : 0);
-}
-
-/* view_handling - the messages owed, the measures, the related cases */
-static int
-view_handling(struct store *st, long long id, struct case_view *c)
-{
-	struct db_stmt	*q;
-	size_t		 cap, i;
-	buf		 b;
-
-	if ((q = db_query(st->db, "SELECT id, kind, channel, status, reason, "
-	    "attempts, created_at, sent_at, last_error, message_id FROM outbox "
-	    "WHERE case_id = $1 ORDER BY id", "i", id)) == NULL)
-		return (store_dbfail(st));
-	for (cap = 0; db_next(q) == DB_ROW; c->nmessages++) {
-		struct case_message *m;
-
-		c->messages = grow(c->messages, c->nmessages, &cap,
-		    sizeof(*c->messages));
-		m = &c->messages[c->nmessages];
-		m->id = (long)db_col_int(q, 0);
-		m->kind = db_col_dup(q, 1);
-		m->channel = db_col_dup(q, 2);
-		m->status = db_col_dup(q, 3);
-		m->reason = db_col_dup(q, 4);
-		m->attempts = (int)db_col_int(q, 5);
-		m->created_at = time_col(q, 6);
-		m->sent_at = time_col(q, 7);
-		m->last_error = db_col_dup(q, 8);
-		m->message_id = db_col_dup(q, 9);
-	}
-	if (db_done(q) < 0 || (q = db_query(st->db, "SELECT measure, until, at, "
-	    "actor FROM measures WHERE case_id = $1 ORDER BY id", "i",
-	    id)) == NULL)
-		return (store_dbfail(st));
-	for (cap = 0; db_next(q) == DB_ROW; c->nmeasures++) {
-		struct case_measure *m;
-
-		c->measures = grow(c->measures, c->nmeasures, &cap,
-		    sizeof(*c->measures));
-		m = &c->measures[c->nmeasures];
-		m->measure = db_col_dup(q, 0);
-		m->until = time_col(q, 1);
-		m->at = time_col(q, 2);
-		m->actor = db_col_dup(q, 3);
-	}
-	/* 同一举报事项、同一办理结果: other cases naming the same address */
-	if (db_done(q) < 0 || (q = db_query(st->db, "SELECT DISTINCT o.case_no, "
-	    "t2.value, o.status, o.outcome, o.received_at, o.id FROM targets t1 "
-	    "JOIN targets t2 ON t2.value = t1.value AND t2.case_id <> t1.case_id "
-	    "JOIN cases o ON o.id = t2.case_id WHERE t1.case_id = $1 "
-	    "ORDER BY o.received_at DESC LIMIT 50", "i", id)) == NULL)
-		return (store_dbfail(st));
-	for (cap = 0; db_next(q) == DB_ROW; c->nrelated++) {
-		struct case_related *r;
-
-		c->related = grow(c->related, c->nrelated, &cap,
-		    sizeof(*c->related));
-		r = &c->related[c->nrelated];
-		snprintf(r->case_no, sizeof(r->case_no), "%s", db_col_text(q, 0));
-		r->target = db_col_dup(q, 1);
-		r->status = db_col_dup(q, 2);
-		r->outcome = db_col_dup(q, 3);
-		r->received_at = time_col(q, 4);
-		r->id = db_col_int(q, 5);
-	}
 	if (db_done(q) < 0)
 		return (store_dbfail(st));
-	/* their measures, "a,b" (NULL: none), one query each (at most 50) */
+	c->ev = rows_read(st, id, "SELECT name, type, size, sha256, note, "
+	    "original FROM evidence WHERE case_id = $1 ORDER BY id", ev_cols,
+	    sizeof(*c->ev), &c->nev, &failed);
+	c->reports = rows_read(st, id, "SELECT kind, message_id, queue_id, "
+	    "subject, received_at, auto_reason FROM messages WHERE case_id = $1 "
+	    "ORDER BY id", rep_cols, sizeof(*c->reports), &c->nreports, &failed);
+	c->events = rows_read(st, id, "SELECT at, actor, action, detail, uid "
+	    "FROM events WHERE case_id = $1 ORDER BY id", evt_cols,
+	    sizeof(*c->events), &c->nevents, &failed);
+	c->messages = rows_read(st, id, "SELECT id, kind, channel, status, "
+	    "reason, attempts, created_at, sent_at, last_error, message_id FROM "
+	    "outbox WHERE case_id = $1 ORDER BY id", msg_cols,
+	    sizeof(*c->messages), &c->nmessages, &failed);
+	c->measures = rows_read(st, id, "SELECT measure, until, at, actor FROM "
+	    "measures WHERE case_id = $1 ORDER BY id", mea_cols,
+	    sizeof(*c->measures), &c->nmeasures, &failed);
+	return (failed);
+}
+
+/*
+ * view_related - 同一举报事项、同一办理结果: other cases naming one of
+ * this case's targets (at most 50), with their measures
+ */
+static int
+view_related(struct store *st, long long id, struct case_view *c)
+{
+	struct db_stmt	*q;
+	size_t		 i;
+	buf		 b;
+
+	int		 failed = 0;
+
+	c->related = rows_read(st, id, "SELECT DISTINCT o.case_no, t2.value, "
+	    "o.status, o.outcome, o.received_at, o.id FROM targets t1 JOIN "
+	    "targets t2 ON t2.value = t1.value AND t2.case_id <> t1.case_id JOIN "
+	    "cases o ON o.id = t2.case_id WHERE t1.case_id = $1 ORDER BY "
+	    "o.received_at DESC LIMIT 50", rel_cols, sizeof(*c->related),
+	    &c->nrelated, &failed);
+	if (failed)
+		return (-1);
+	/* their measures, "a,b" (NULL: none), one query each */
 	for (i = 0; i < c->nrelated; i++) {
 		memset(&b, 0, sizeof(b));
 		if ((q = db_query(st->db, "SELECT measure FROM measures WHERE "
@@ -373,7 +434,7 @@ store_case_view(struct store *st, const char *case_no, int reveal,
 		if (store_commit(st) < 0 || view_reporter(st, id, c) < 0)
 			goto fail;
 	}
-	if (view_lists(st, id, c) < 0 || view_handling(st, id, c) < 0)
+	if (view_lists(st, id, c) < 0 || view_related(st, id, c) < 0)
 		goto fail;
 	return (0);
 fail:
@@ -381,51 +442,20 @@ fail:
 	return (-1);
 }
 
-/*
- * free_rows - free the strings at offsets off (ended by END) of n rows of
- * size sz, then the rows
- */
-#define END	((size_t)-1)
-static void
-free_rows(void *v, size_t n, size_t sz, const size_t *off)
-{
-	size_t	 i, k;
-
-	for (i = 0; i < n; i++)
-		for (k = 0; off[k] != END; k++)
-			free(*(char **)((char *)v + i * sz + off[k]));
-	free(v);
-}
-
-#define OFF(t, f)	offsetof(struct t, f)
-
 /* case_view_free - release what store_case_view filled in */
 void
 case_view_free(struct case_view *c)
 {
-	static const size_t ev[] = { OFF(case_evidence, name),
-	    OFF(case_evidence, type), OFF(case_evidence, note), END };
-	static const size_t rep[] = { OFF(case_report, kind),
-	    OFF(case_report, message_id), OFF(case_report, queue_id),
-	    OFF(case_report, subject), OFF(case_report, auto_reason), END };
-	static const size_t evt[] = { OFF(case_event, actor),
-	    OFF(case_event, action), OFF(case_event, detail), END };
-	static const size_t msg[] = { OFF(case_message, kind),
-	    OFF(case_message, channel), OFF(case_message, status),
-	    OFF(case_message, reason), OFF(case_message, last_error),
-	    OFF(case_message, message_id), END };
-	static const size_t mea[] = { OFF(case_measure, measure),
-	    OFF(case_measure, actor), END };
-	static const size_t rel[] = { OFF(case_related, target),
-	    OFF(case_related, status), OFF(case_related, outcome),
-	    OFF(case_related, measures), END };
+	size_t	 i;
 
-	free_rows(c->ev, c->nev, sizeof(*c->ev), ev);
-	free_rows(c->reports, c->nreports, sizeof(*c->reports), rep);
-	free_rows(c->events, c->nevents, sizeof(*c->events), evt);
-	free_rows(c->messages, c->nmessages, sizeof(*c->messages), msg);
-	free_rows(c->measures, c->nmeasures, sizeof(*c->measures), mea);
-	free_rows(c->related, c->nrelated, sizeof(*c->related), rel);
+	rows_free(c->ev, c->nev, sizeof(*c->ev), ev_cols);
+	rows_free(c->reports, c->nreports, sizeof(*c->reports), rep_cols);
+	rows_free(c->events, c->nevents, sizeof(*c->events), evt_cols);
+	rows_free(c->messages, c->nmessages, sizeof(*c->messages), msg_cols);
+	rows_free(c->measures, c->nmeasures, sizeof(*c->measures), mea_cols);
+	for (i = 0; i < c->nrelated; i++)
+		free(c->related[i].measures);	/* not a column */
+	rows_free(c->related, c->nrelated, sizeof(*c->related), rel_cols);
 	case_row_clear(&c->row);
 	free(c->spf_domain);
 	free(c->lang);

@@ -101,42 +101,35 @@ handling(struct store *st, time_t from, time_t to, struct stats *s)
 int
 store_stats(struct store *st, time_t from, time_t to, struct stats *s)
 {
+#define IN_RANGE	"received_at >= $1 AND received_at < $2"
+#define COUNT(cond)	"SELECT count(*) FROM cases WHERE " cond " AND " IN_RANGE
 	static const struct {
 		size_t		 off;
 		const char	*sql;
 	} scalars[] = {
 		{ offsetof(struct stats, received), "SELECT count(*) FROM cases "
-		  "WHERE received_at >= $1 AND received_at < $2" },
+		  "WHERE " IN_RANGE },
 		{ offsetof(struct stats, accepted), "SELECT count(DISTINCT "
 		  "e.case_id) FROM events e JOIN cases c ON c.id = e.case_id WHERE "
 		  "e.action = 'accept' AND c.received_at >= $1 AND "
 		  "c.received_at < $2" },
-		{ offsetof(struct stats, disposed), "SELECT count(*) FROM cases "
-		  "WHERE outcome = 'disposed' AND received_at >= $1 AND "
-		  "received_at < $2" },
-		{ offsetof(struct stats, not_accepted), "SELECT count(*) FROM "
-		  "cases WHERE outcome = 'not_accepted' AND received_at >= $1 AND "
-		  "received_at < $2" },
-		{ offsetof(struct stats, refused_malicious), "SELECT count(*) FROM "
-		  "cases WHERE outcome = 'refused_malicious' AND received_at >= $1 "
-		  "AND received_at < $2" },
-		{ offsetof(struct stats, transferred), "SELECT count(*) FROM cases "
-		  "WHERE outcome = 'transferred' AND received_at >= $1 AND "
-		  "received_at < $2" },
-		{ offsetof(struct stats, with_outcome), "SELECT count(*) FROM "
-		  "cases WHERE outcome IS NOT NULL AND received_at >= $1 AND "
-		  "received_at < $2" },
-		{ offsetof(struct stats, on_time), "SELECT count(*) FROM cases "
-		  "WHERE outcome_at IS NOT NULL AND outcome_at <= deadline AND "
-		  "received_at >= $1 AND received_at < $2" },
-		{ offsetof(struct stats, feedback_sent), "SELECT count(*) FROM "
-		  "cases c WHERE c.received_at >= $1 AND c.received_at < $2 AND "
-		  "EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = c.id AND "
-		  "o.kind = 'feedback' AND o.status = 'sent')" },
-		{ offsetof(struct stats, rated), "SELECT count(*) FROM cases "
-		  "WHERE satisfaction IS NOT NULL AND received_at >= $1 AND "
-		  "received_at < $2" },
+		{ offsetof(struct stats, disposed), COUNT("outcome = 'disposed'") },
+		{ offsetof(struct stats, not_accepted),
+		  COUNT("outcome = 'not_accepted'") },
+		{ offsetof(struct stats, refused_malicious),
+		  COUNT("outcome = 'refused_malicious'") },
+		{ offsetof(struct stats, transferred),
+		  COUNT("outcome = 'transferred'") },
+		{ offsetof(struct stats, with_outcome),
+		  COUNT("outcome IS NOT NULL") },
+		{ offsetof(struct stats, on_time),
+		  COUNT("outcome_at IS NOT NULL AND outcome_at <= deadline") },
+		{ offsetof(struct stats, feedback_sent), COUNT("EXISTS (SELECT 1 "
+		  "FROM outbox o WHERE o.case_id = cases.id AND o.kind = "
+		  "'feedback' AND o.status = 'sent')") },
+		{ offsetof(struct stats, rated), COUNT("satisfaction IS NOT NULL") },
 	};
+#undef COUNT
 	struct db_stmt	*q;
 	size_t		 i;
 
@@ -147,19 +140,16 @@ store_stats(struct store *st, time_t from, time_t to, struct stats *s)
 		if (db_int(st->db, (long long *)((char *)s + scalars[i].off),
 		    scalars[i].sql, "ii", (long long)from, (long long)to) < 0)
 			goto fail;
-	if (group(st, "SELECT channel, count(*) FROM cases WHERE received_at "
-	    ">= $1 AND received_at < $2 GROUP BY channel ORDER BY channel", from,
-	    to, &s->by_channel) < 0 ||
-	    group(st, "SELECT category, count(*) FROM cases WHERE received_at "
-	    ">= $1 AND received_at < $2 GROUP BY category ORDER BY category",
-	    from, to, &s->by_category) < 0 ||
+	if (group(st, "SELECT channel, count(*) FROM cases WHERE " IN_RANGE
+	    " GROUP BY channel ORDER BY channel", from, to, &s->by_channel) < 0 ||
+	    group(st, "SELECT category, count(*) FROM cases WHERE " IN_RANGE
+	    " GROUP BY category ORDER BY category", from, to, &s->by_category) < 0 ||
 	    group(st, "SELECT m.measure, count(*) FROM measures m JOIN cases c "
 	    "ON c.id = m.case_id WHERE c.received_at >= $1 AND c.received_at < "
 	    "$2 GROUP BY m.measure ORDER BY m.measure", from, to,
 	    &s->by_measure) < 0 ||
-	    group(st, "SELECT status, count(*) FROM cases WHERE received_at >= "
-	    "$1 AND received_at < $2 GROUP BY status ORDER BY status", from, to,
-	    &s->by_status) < 0 ||
+	    group(st, "SELECT status, count(*) FROM cases WHERE " IN_RANGE
+	    " GROUP BY status ORDER BY status", from, to, &s->by_status) < 0 ||
 	    handling(st, from, to, s) < 0)
 		goto fail2;
 	s->on_time_share = s->with_outcome ? (double)s->on_time /
@@ -167,7 +157,7 @@ store_stats(struct store *st, time_t from, time_t to, struct stats *s)
 	s->feedback_share = s->with_outcome ? (double)s->feedback_sent /
 	    (double)s->with_outcome : 0;
 	if ((q = db_query(st->db, "SELECT avg(satisfaction) FROM cases WHERE "
-	    "satisfaction IS NOT NULL AND received_at >= $1 AND received_at < $2",
+	    "satisfaction IS NOT NULL AND " IN_RANGE,
 	    "ii", (long long)from, (long long)to)) == NULL)
 		goto fail;
 	if (db_next(q) == DB_ROW && !db_col_null(q, 0))
@@ -180,6 +170,7 @@ fail:
 fail2:
 	stats_free(s);
 	return (-1);
+#undef IN_RANGE
 }
 
 /* stats_free - release what store_stats filled in */
