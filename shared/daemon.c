@@ -152,6 +152,13 @@ daemon_store(const struct cfg *cfg, buf *err)
 {
 	struct store	*st = pthread_getspecific(store_key);
 
+	/* a reload changed store_path or store_busy_timeout: open it anew */
+	if (st != NULL && !store_opened_as(st, cfg->store_path,
+	    cfg->store_busy_timeout)) {
+		pthread_setspecific(store_key, NULL);
+		store_close(st);
+		st = NULL;
+	}
 	if (st == NULL && store_open(cfg->store_path, cfg->store_busy_timeout,
 	    &st, NULL, err) == 0)
 		pthread_setspecific(store_key, st);

@@ -399,7 +399,10 @@ store_open(const char *path, long busy_timeout, struct store **out,
 	st = xcalloc(1, sizeof(*st));
 	st->keys = crypt_get();
 	st->uid = -1;
+	st->path = xstrdup(path);
+	st->busy_timeout = busy_timeout;
 	if (db_open(NULL, path, busy_timeout, &st->db, err) < 0) {
+		free(st->path);
 		free(st);
 		return (-1);
 	}
@@ -423,7 +426,19 @@ store_close(struct store *st)
 	if (st->in_tx)
 		db_rollback(st->db);
 	db_close(st->db);
+	free(st->path);
 	free(st);
+}
+
+/*
+ * store_opened_as - 1 when st was opened with this path and busy timeout
+ * (a daemon's long-lived handle still matches its configuration), or 0
+ */
+int
+store_opened_as(const struct store *st, const char *path, long busy_timeout)
+{
+	return (strcmp(st->path, path) == 0 &&
+	    st->busy_timeout == busy_timeout);
 }
 
 /* store_schema_version - the schema version this store has; -1 on error */

@@ -43,6 +43,8 @@ int	 store_keys_load(const char *key_file, buf *err);
 int	 store_open(const char *path, long busy_timeout, struct store **,
 	    int *temporary, buf *err);
 void	 store_close(struct store *);
+int	 store_opened_as(const struct store *, const char *path,
+	    long busy_timeout);
 const char *store_error(const struct store *);
 int	 store_busy(const struct store *);
 int	 store_fail(struct store *, int temporary, const char *fmt, ...)

@@ -22,6 +22,8 @@ struct store {
 	const struct crypt_keys	*keys;
 	long			 uid;		/* who ran jubaoctl; -1 */
 	int			 in_tx;		/* a transaction is open */
+	char			*path;		/* as opened */
+	long			 busy_timeout;
 };
 
 int	 store_dbfail(struct store *);
