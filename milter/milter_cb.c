@@ -587,9 +587,11 @@ cb_eom(SMFICTX *ctx)
 	o.cfg = cfg;
 	o.scan = &m->m_scan;
 	buf_adds(&err, "");
+	/* the evidence it seals is ours to remove until intake_email takes
+	 * it: a tempfail leaves no file that no case names */
 	if (mime_parse_file(m->m_spool, &o, r, &err) < 0) {
 		snprintf(why, sizeof(why), "%s", err.s);
-		goto fail;
+		goto drop;
 	}
 	free(r->spf);
 	r->spf = spf_check(cc->c_addr, cc->c_helo, m->m_env_from, &r->spf_domain);
@@ -601,7 +603,7 @@ cb_eom(SMFICTX *ctx)
 	intake_init(&x, cc->c_rt);
 	if ((st = daemon_store(cfg, &err)) == NULL) {
 		snprintf(why, sizeof(why), "%s", err.s);
-		goto fail;
+		goto drop;
 	}
 	if (intake_email(&x, st, r, &res) < 0) {
 		snprintf(why, sizeof(why), "store: %s", store_error(st));
@@ -646,6 +648,8 @@ cb_eom(SMFICTX *ctx)
 	buf_free(&err);
 	msg_cleanup(cc);
 	return (SMFIS_CONTINUE);
+drop:
+	intake_drop_files(cfg->evidence_dir, r);
 fail:
 	report_free(r);
 	buf_free(&err);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evidence.h"
 #include "extract.h"
 #include "feedback.h"
 #include "intake.h"
@@ -264,27 +265,66 @@ begin(struct store *st, const struct report *r, struct intake_result *res)
 	return (store_commit(st) < 0 ? -1 : 1);
 }
 
-/* end - commit (ok) or roll back the report's transaction; 0 or -1 */
+/*
+ * end - commit (ok) or roll back the report's transaction; 0 or -1 (a
+ * COMMIT that failed is marked in res: see files_settle)
+ */
 static int
-end(struct store *st, struct owed *m, int ok)
+end(struct store *st, struct owed *m, int ok, struct intake_result *res)
 {
 	owed_clear(m);
-	if (ok)
-		return (store_commit(st));
+	if (ok) {
+		if (store_commit(st) == 0)
+			return (0);
+		res->commit_failed = 1;
+		return (-1);
+	}
 	store_rollback(st);
 	return (-1);
 }
 
 /*
- * intake_email - commit an email report: a retry of a message committed
+ * intake_drop_files - remove the evidence files a report's items name
+ * (sealed before its commit); what cannot be removed is logged, by id
+ */
+void
+intake_drop_files(const char *evidence_dir, const struct report *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nev; i++)
+		if (*r->ev[i].file && evidence_remove(evidence_dir,
+		    r->ev[i].file) < 0)
+			log_warn("evidence %s", r->ev[i].file);
+}
+
+/*
+ * files_settle - after a commit (rc 0) or its failure (-1): the report's
+ * evidence files stay only when a committed row names them.  A retry of
+ * a message committed before and a rating name none; a failure before
+ * COMMIT leaves none.  When the COMMIT itself failed they are kept: a
+ * backend may not know whether it took effect, and an orphan file is
+ * better than a case without its evidence.
+ */
+static int
+files_settle(const struct intake_ctx *x, const struct report *r, int rc,
+    const struct intake_result *res)
+{
+	if (rc < 0 ? !res->commit_failed : res->duplicate || res->rated)
+		intake_drop_files(x->cfg->evidence_dir, r);
+	return (rc);
+}
+
+/*
+ * email_tx - commit an email report: a retry of a message committed
  * before (the same content hash and Message-ID) commits nothing and
  * names its case; a reply that proves it answers its reporter's case (a
  * good MAC in one of our Message-IDs, from the reporter's own address) is
  * a rating or a supplement; anything else is a new case.  With its
  * acknowledgement, in one transaction.  0 with *res filled in, or -1.
  */
-int
-intake_email(const struct intake_ctx *x, struct store *st, struct report *r,
+static int
+email_tx(const struct intake_ctx *x, struct store *st, struct report *r,
     struct intake_result *res)
 {
 	const struct category	*cat;
@@ -321,7 +361,7 @@ intake_email(const struct intake_ctx *x, struct store *st, struct report *r,
 	    r->env_from ? r->env_from : "", &t) < 0)
 		goto fail;
 	if (t.id != 0 && r->rating >= 1 && r->rating <= 5)
-		return (end(st, &m, rate(st, r, &t, res) == 0));
+		return (end(st, &m, rate(st, r, &t, res) == 0, res));
 	if (t.id != 0) {
 		res->supplement = 1;
 		snprintf(res->case_no, sizeof(res->case_no), "%s", r->case_ref);
@@ -362,21 +402,21 @@ intake_email(const struct intake_ctx *x, struct store *st, struct report *r,
 	if (*fl && m.suppress == NULL)
 		m.suppress = xstrdup(fl);
 	return (end(st, &m, owe(x, st, id, &m, 1, "reporter", r->received_at,
-	    res, res->ack_status, sizeof(res->ack_status)) == 0));
+	    res, res->ack_status, sizeof(res->ack_status)) == 0, res));
 fail:
-	return (end(st, &m, 0));
+	return (end(st, &m, 0, res));
 }
 
 /*
- * intake_call - commit a call's report: the case, the call centre's
+ * call_tx - commit a call's report: the case, the call centre's
  * notice (the recording attached), the caller's SMS (with a gateway) and
  * the call's ledger row, in one transaction.  A retry of a call committed
  * before (the same recording and Call-ID) commits nothing and names its
  * case.  0 with *res filled in (the receipt PIN in res->pin, for the
  * read-back), or -1.
  */
-int
-intake_call(const struct intake_ctx *x, struct store *st, struct report *r,
+static int
+call_tx(const struct intake_ctx *x, struct store *st, struct report *r,
     const struct intake_call *c, struct intake_result *res)
 {
 	struct owed	 m = { 0 };
@@ -403,9 +443,32 @@ intake_call(const struct intake_ctx *x, struct store *st, struct report *r,
 	}
 	return (end(st, &m, store_call_log(st, c->tag, c->started, c->ended,
 	    c->outcome, res->case_no, c->keys, c->recorded_ms,
-	    c->end_reason) == 0));
+	    c->end_reason) == 0, res));
 fail:
-	return (end(st, &m, 0));
+	return (end(st, &m, 0, res));
+}
+
+/*
+ * intake_email - commit an email report (email_tx).  From this call on,
+ * the report's evidence files are the pipeline's: kept when the commit
+ * names them, removed otherwise (files_settle).  0 with *res filled in,
+ * or -1.
+ */
+int
+intake_email(const struct intake_ctx *x, struct store *st, struct report *r,
+    struct intake_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	return (files_settle(x, r, email_tx(x, st, r, res), res));
+}
+
+/* intake_call - commit a call's report (call_tx); its files as above */
+int
+intake_call(const struct intake_ctx *x, struct store *st, struct report *r,
+    const struct intake_call *c, struct intake_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	return (files_settle(x, r, call_tx(x, st, r, c, res), res));
 }
 
 /*

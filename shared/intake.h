@@ -51,6 +51,7 @@ struct intake_result {
 					 * staff notice (call): queued,
 					 * suppressed, none */
 	int	 queued;	/* messages queued: the outbox has work */
+	int	 commit_failed;	/* -1 came from the COMMIT itself */
 };
 
 struct intake_call {		/* what a call brings beside its report */
@@ -65,6 +66,7 @@ struct intake_call {		/* what a call brings beside its report */
 	const char	*end_reason;
 };
 
+void	 intake_drop_files(const char *evidence_dir, const struct report *);
 void	 intake_enrich(const struct cfg *, const struct categories *,
 	    struct report *);
 int	 intake_email(const struct intake_ctx *, struct store *,
