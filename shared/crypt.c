@@ -389,3 +389,16 @@ crypt_wipe(struct crypt_keys *k)
 {
 	sodium_munlock(k, sizeof(*k));
 }
+
+/*
+ * secret_free - free a string that held a reporter's identity or a PIN,
+ * zeroed first (NULL is fine)
+ */
+void
+secret_free(char *s)
+{
+	if (s == NULL)
+		return;
+	sodium_memzero(s, strlen(s));
+	free(s);
+}

@@ -51,5 +51,6 @@ int	 crypt_file_open(const struct crypt_keys *, int in_fd, crypt_put_fn,
 	    void *arg);
 int	 crypt_file_sealed(int fd);
 void	 crypt_wipe(struct crypt_keys *);
+void	 secret_free(char *);
 
 #endif

@@ -47,9 +47,9 @@ void
 outbox_item_clear(struct outbox_item *it)
 {
 	free(it->kind);
-	free(it->recipient);
+	secret_free(it->recipient);	/* the reporter's address or number */
 	free(it->env_from);
-	free(it->message);
+	secret_free(it->message);	/* with the receipt PIN */
 	memset(it, 0, sizeof(*it));
 }
 

@@ -464,9 +464,9 @@ case_view_free(struct case_view *c)
 	free(c->explanation);
 	strlist_free(&c->urls);
 	strlist_free(&c->accounts);
-	free(c->rep_address);
-	free(c->rep_name);
-	free(c->rep_phone);
-	free(c->rep_client);
+	secret_free(c->rep_address);
+	secret_free(c->rep_name);
+	secret_free(c->rep_phone);
+	secret_free(c->rep_client);
 	memset(c, 0, sizeof(*c));
 }

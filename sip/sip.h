@@ -158,6 +158,9 @@ struct call {
 	long		 recorded_ms;
 	int		 interrupted;	/* recovered after a crash */
 	int		 committing;	/* handed to the worker */
+	int		 kept;		/* its commit failed and the worker
+					 * tries it again: the worker reads
+					 * it, the loop may no longer write */
 };
 
 /* sip_main.c */

@@ -175,7 +175,8 @@ call_digit(struct call *c, int key, const char *how)
 	const struct category	*cat;
 	size_t			 n = strlen(c->keys);
 
-	if (c->state == CS_DONE || c->state == CS_COMMIT || c->hungup)
+	if (c->state == CS_DONE || c->state == CS_COMMIT || c->hungup ||
+	    c->kept)
 		return;
 	log_info("%s: key %c (%s)", c->tag, key, how);
 	if (n < SIP_MAXKEYS) {
@@ -272,7 +273,10 @@ call_gone(struct call *c, const char *why)
 		snprintf(c->end_reason, sizeof(c->end_reason), "hangup");
 		rec_stop(c);
 		commit(c);
-	} else if (c->state < CS_RECORD && c->state != CS_NEW)
+	} else if (c->state == CS_COMMIT && !c->committing)
+		commit(c);	/* stopped (#, silence, a stop) but not yet
+				 * handed over: the tick skips a call gone */
+	else if (c->state < CS_RECORD && c->state != CS_NEW)
 		ledger_submit(c, "abandoned");
 	rtp_stop_playing(c);
 	rtp_close(c);

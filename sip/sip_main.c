@@ -239,6 +239,10 @@ worker(void *arg)
 		pthread_mutex_unlock(&wq_lock);
 
 		ok = commit(c, &too_short) == 0;
+		if (!ok && first && n == RETRY_MAX)
+			log_error("%s: the commit failed and %d calls are kept "
+			    "already: the recording stays for recovery at the "
+			    "next start", c->tag, RETRY_MAX);
 		if (ok || (first && n == RETRY_MAX)) {
 			if (!first) {
 				log_info("%s: committed when tried again", c->tag);
@@ -274,6 +278,7 @@ done_wakeup(void *magic, su_wait_t *w, void *arg)
 	while (read(done_pipe[0], &d, sizeof(d)) == (ssize_t)sizeof(d)) {
 		if (d.answer) {
 			pending--;
+			d.c->kept = d.kept;
 			call_committed(d.c, d.ok, d.too_short);
 		}
 		if (!d.kept)

@@ -13,6 +13,12 @@
  *
  *	Results: 2xx sent; a refusal (4xx other than 408, 480, 486; 6xx)
  *	failed; anything else (a timeout, 5xx, busy) deferred.
+ *
+ *	MESSAGEs go one at a time.  A gateway that does not answer costs a
+ *	request its whole timeout (Timer F, 32 s), so after one timeout the
+ *	rows due in the next GATEWAY_QUIET seconds are deferred without
+ *	being sent, as Postfix treats a dead destination: the mail the
+ *	same thread delivers is not held behind them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +33,7 @@
 #include <sofia-sip/su.h>
 #include <sofia-sip/su_wait.h>
 
+#include "crypt.h"
 #include "log.h"
 #include "sip.h"
 
@@ -43,6 +50,9 @@ struct sms_req {
 
 static int	 sms_pipe[2] = { -1, -1 };
 
+#define GATEWAY_QUIET	60	/* seconds a gateway that timed out rests */
+static time_t	 gw_quiet_until;	/* the outbox thread's */
+
 /* req_put - let go of a request; the last frees it */
 static void
 req_put(struct sms_req *r)
@@ -56,8 +66,8 @@ req_put(struct sms_req *r)
 		return;
 	pthread_mutex_destroy(&r->lock);
 	pthread_cond_destroy(&r->cond);
-	free(r->to);
-	free(r->text);
+	secret_free(r->to);	/* the caller's number, the receipt PIN */
+	secret_free(r->text);
 	free(r);
 }
 
@@ -90,7 +100,7 @@ sms_wakeup(void *magic, su_wait_t *w, void *arg)
 	(void)arg;
 	while (read(sms_pipe[0], &r, sizeof(r)) == (ssize_t)sizeof(r))
 		if (ua_message(r->to, r->text, r) < 0)
-			sms_answered(r, 503, "the bridge is stopping");
+			sms_answered(r, 0, "the bridge is stopping");
 	return (0);
 }
 
@@ -155,6 +165,11 @@ sms_send(const struct cfg *cfg, const struct outbox_item *it,
 		snprintf(why, len, "SIP is not running");
 		return (OUTBOX_DEFER);
 	}
+	if (time(NULL) < gw_quiet_until) {
+		snprintf(why, len, "the gateway did not answer a MESSAGE in the "
+		    "last %ds: not sent", GATEWAY_QUIET);
+		return (OUTBOX_DEFER);
+	}
 	r = xcalloc(1, sizeof(*r));
 	r->ua_kind = UA_MSG;
 	pthread_mutex_init(&r->lock, NULL);
@@ -185,6 +200,9 @@ sms_send(const struct cfg *cfg, const struct outbox_item *it,
 		snprintf(why, len, stopping ? "stopped before the gateway "
 		    "answered" : "no answer from the gateway in %lds",
 		    cfg->outbox_lease / 2);
+	} else if (r->status == 0) {
+		res = OUTBOX_STOPPED;	/* the loop would not send it */
+		snprintf(why, len, "%s", r->phrase);
 	} else {
 		snprintf(why, len, "%d %s", r->status, r->phrase);
 		res = r->status < 300 ? OUTBOX_SENT : (r->status >= 400 &&
@@ -192,6 +210,8 @@ sms_send(const struct cfg *cfg, const struct outbox_item *it,
 		    r->status != 486) || r->status >= 600 ? OUTBOX_FAIL :
 		    OUTBOX_DEFER;
 	}
+	if (!stopping && (!r->done || r->status == 408))
+		gw_quiet_until = time(NULL) + GATEWAY_QUIET;
 	pthread_mutex_unlock(&r->lock);
 	req_put(r);
 	return (res);

@@ -23,10 +23,12 @@ usage: mediatest.py sdp BRIDGE_PORT CALLID
            BEGIN EXCLUSIVE on the SQLite store DB, hold it until RELEASEFILE
            exists (at most MAXSEC), roll back.  READYFILE gets the monotonic
            time the lock was taken; stdout "locked=T released=T".
-       mediatest.py gateway PORT OUT
+       mediatest.py gateway PORT OUT [silent]
            a SIP UAS on 127.0.0.1:PORT answering MESSAGE with 200 OK (an
            SMS gateway); OUT gets a JSON line a MESSAGE: {"t": monotonic,
-           "body": ...}.  Runs until killed.
+           "call_id": ..., "body": ...}.  With "silent", a gateway that
+           is down: it logs what arrives and answers nothing.  Runs until
+           killed.
 
 Plain UDP on loopback; only what the tests need of RFC 3261.  Monotonic
 times only (CLOCK_MONOTONIC is one clock for all processes).
@@ -268,7 +270,7 @@ def cmd_lock(db, ready, release, maxsec):
     return 0
 
 
-def cmd_gateway(port, out):
+def cmd_gateway(port, out, silent=False):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("127.0.0.1", port))
     while True:
@@ -282,15 +284,18 @@ def cmd_gateway(port, out):
         to = hdr(msg, "To") or ""
         if ";tag=" not in to:
             to += ";tag=gw%08x" % random.getrandbits(32)
+        if m.group(1) == "MESSAGE":
+            with open(out, "a") as f:
+                f.write(json.dumps({"t": t, "call_id": hdr(msg, "Call-ID"),
+                                    "body": body_of(msg)},
+                                   ensure_ascii=False) + "\n")
+        if silent:
+            continue
         resp = ("SIP/2.0 200 OK\r\n%s\r\nFrom: %s\r\nTo: %s\r\nCall-ID: %s\r\n"
                 "CSeq: %s\r\nContent-Length: 0\r\n\r\n"
                 % ("\r\n".join(vias), hdr(msg, "From"), to, hdr(msg, "Call-ID"),
                    hdr(msg, "CSeq")))
         s.sendto(resp.encode(), peer)
-        if m.group(1) == "MESSAGE":
-            with open(out, "a") as f:
-                f.write(json.dumps({"t": t, "body": body_of(msg)},
-                                   ensure_ascii=False) + "\n")
 
 
 def main(argv):
@@ -300,8 +305,9 @@ def main(argv):
         return cmd_probe(int(argv[2]), argv[3], argv[4])
     if len(argv) == 6 and argv[1] == "lock":
         return cmd_lock(argv[2], argv[3], argv[4], float(argv[5]))
-    if len(argv) == 4 and argv[1] == "gateway":
-        return cmd_gateway(int(argv[2]), argv[3])
+    if len(argv) in (4, 5) and argv[1] == "gateway":
+        return cmd_gateway(int(argv[2]), argv[3],
+                           len(argv) == 5 and argv[4] == "silent")
     sys.stderr.write(__doc__)
     return 2
 

@@ -18,7 +18,12 @@
 #     case and its SMS acknowledgement reaches the gateway as a MESSAGE;
 #   - with store_busy_timeout 1s the same lock makes the commit fail: the
 #     recording is kept and tried again while the bridge runs, and becomes
-#     a case (not an interrupted call) with its SMS once the lock is gone.
+#     a case (not an interrupted call) with its SMS once the lock is gone,
+#     and the copies its failed attempts sealed are gone;
+#   - SIGTERM two seconds into a recording: it is a case before the bridge
+#     exits, and nothing waits in the recordings directory;
+#   - a gateway that answers nothing: the acknowledgement is deferred after
+#     half of outbox_lease, and the feedback due next without a MESSAGE.
 #
 # mediatest.py does the raw SIP (the dialog with re-INVITEs, the probe, the
 # SMS gateway) and holds the lock; times are CLOCK_MONOTONIC.
@@ -270,5 +275,68 @@ fi
 	fail "no MESSAGE with case '$c2' at the gateway"
 ls "$d/rec" | grep -q . && fail "recordings left behind: $(ls "$d/rec")" ||
 	pass "nothing is left in the recordings directory"
+# each failed attempt sealed the recording; none of those copies may stay
+files=$(find "$d/evidence" -type f ! -name '.tmp.*' | sed 's|.*/||' | sort)
+rows=$(jb_sql "SELECT file FROM evidence WHERE file IS NOT NULL ORDER BY file")
+[ -n "$rows" ] && [ "$files" = "$rows" ] &&
+	pass "every sealed file in evidence_dir is a case's: the failed attempts left none" ||
+	fail "evidence files $(echo $files) against rows $(echo $rows)"
+
+# --- 4. SIGTERM while a call records: the recording is its case before
+# the bridge exits (not only after the next start, as a recovered one)
+sed -i 's/^sip_silence_timeout = .*/sip_silence_timeout = 30s/' "$conf"
+sox -n -r 8000 -c 1 -e u-law "$d/t8.wav" synth 8 sine 1000 vol 0.5
+kill -HUP "$SIPD_PID"
+wait_for -t 5 grep -q "configuration reloaded" "$SIPD_LOG" || fail "sipd did not reload"
+scen "$d/call3.xml" "" "" 13900000044 invite:0 answered pause:500 info:1 \
+    pause:7500 stream:"$d/t8.wav":0 pause:9000 waitbye
+ctag3=$(tag_of call3-1@jubao.test)
+sipp_run call3 "$d/call3.xml"
+wait_for -t 10 grep -q "$ctag3: key 1 (SIP INFO)" "$SIPD_LOG" ||
+	fail "the call did not get its key: $(tail -n 3 "$SIPD_LOG")"
+# two seconds of audio recorded (16 kB a second)
+wait_for -t 20 eval 'find "$d/rec" -type f -size +32k | grep -q .' ||
+	fail "nothing was recorded: $(ls -l "$d/rec")"
+sipd_stop
+c3=$(case_of call3-1@jubao.test)
+[ -n "$c3" ] && [ "$(jb_sql "SELECT outcome FROM calls WHERE call_id = '$ctag3'")" = case ] &&
+	pass "SIGTERM during the recording: it became case $c3 before the bridge exited" ||
+	fail "no case after the stop: $(grep "$ctag3" "$SIPD_LOG" | tail -n 4)"
+ls "$d/rec" | grep -q . && fail "recordings left for recovery: $(ls "$d/rec")" ||
+	pass "and nothing waits in the recordings directory for the next start"
+sipp_wait call3
+
+# --- 5. a gateway that does not answer: one MESSAGE waits its timeout (half
+# of outbox_lease here), the next ones are deferred without being sent
+d5=$(mktestdir deadgw)
+gw5=$(free_port)
+$PY "$MT" gateway "$gw5" "$d5/gw.jsonl" silent 2>"$d5/gw.err" &
+gw5pid=$!
+on_exit "kill $gw5pid 2>/dev/null; wait $gw5pid 2>/dev/null; true"
+conf5=$(sip_conf "$d5" "sip_silence_timeout = 6s" "sip_record_min = 1s" \
+    "sip_sms_gateway = 127.0.0.1:$gw5" "outbox_lease = 10s" "outbox_interval = 1s")
+sipd_start "$conf5" || { fail "jubao-sipd did not start"; finish; }
+scen "$d5/call5.xml" "" "" 13900000045 invite:0 answered pause:500 info:1 \
+    pause:7500 stream:"$d/t1000.wav":0 pause:3300 bye
+sipp_run call5 "$d5/call5.xml"
+sipp_wait call5 || fail "the call failed: $(tail -n 3 "$d5/call5.out")"
+wait_for -t 20 eval '[ -n "$(case_of call5-1@jubao.test)" ]'
+c5=$(case_of call5-1@jubao.test)
+ack_err() { jb_sql "SELECT last_error FROM outbox WHERE channel = 'sip' AND kind = 'ack'"; }
+wait_for -t 15 eval '[ -n "$(ack_err)" ]'
+ack_err | grep -q "no answer from the gateway in 5s" &&
+	pass "the acknowledgement to a silent gateway is deferred after 5 s" ||
+	fail "ack row: $(jb_sql "SELECT status, last_error FROM outbox WHERE channel = 'sip'")"
+ctl5() { "$SIP_TOP/shared/jubaoctl" -c "$conf5" --actor handler-li "$@"; }
+ctl5 accept "$c5" >/dev/null && ctl5 dispose --measure delete "$c5" >/dev/null ||
+	fail "accept and dispose $c5"
+fb_err() { jb_sql "SELECT last_error FROM outbox WHERE channel = 'sip' AND kind = 'feedback'"; }
+wait_for -t 10 eval '[ -n "$(fb_err)" ]'
+fb_err | grep -q "did not answer a MESSAGE in the last 60s: not sent" &&
+	pass "the feedback due next is deferred at once, without a MESSAGE" ||
+	fail "feedback row: $(jb_sql "SELECT kind, status, attempts, last_error FROM outbox WHERE channel = 'sip'")"
+n=$($PY -c 'import json,sys; print(len({json.loads(l)["call_id"] for l in open(sys.argv[1])}))' "$d5/gw.jsonl" 2>/dev/null)
+[ "$n" = 1 ] && pass "the silent gateway got one MESSAGE (and its retransmissions), not two" ||
+	fail "the silent gateway got $n MESSAGEs"
 sipd_stop
 finish
