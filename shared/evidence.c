@@ -181,6 +181,7 @@ seal_new(const char *dir, const void *data, size_t len, const char *path,
 	tmp = NULL;
 	if (fsync_dir(sub) < 0) {
 		buf_printf(err, "evidence: fsync %s: %s", sub, strerror(errno));
+		unlink(dst);	/* a failure leaves no file behind */
 		goto out;
 	}
 	rc = 0;

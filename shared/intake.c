@@ -301,8 +301,8 @@ intake_drop_files(const char *evidence_dir, const struct report *r)
 /*
  * files_settle - after a commit (rc 0) or its failure (-1): the report's
  * evidence files stay only when a committed row names them.  A retry of
- * a message committed before and a rating name none; a failure before
- * COMMIT leaves none.  When the COMMIT itself failed they are kept: a
+ * a message committed before and a rating name none (whatever became of
+ * the rating's COMMIT); a failure before COMMIT leaves none.  When the COMMIT itself failed they are kept: a
  * backend may not know whether it took effect, and an orphan file is
  * better than a case without its evidence.
  */
@@ -310,7 +310,7 @@ static int
 files_settle(const struct intake_ctx *x, const struct report *r, int rc,
     const struct intake_result *res)
 {
-	if (rc < 0 ? !res->commit_failed : res->duplicate || res->rated)
+	if (res->rated || (rc < 0 ? !res->commit_failed : res->duplicate))
 		intake_drop_files(x->cfg->evidence_dir, r);
 	return (rc);
 }

@@ -176,7 +176,7 @@ call_digit(struct call *c, int key, const char *how)
 	size_t			 n = strlen(c->keys);
 
 	if (c->state == CS_DONE || c->state == CS_COMMIT || c->hungup ||
-	    c->kept)
+	    c->committing || c->kept)
 		return;
 	log_info("%s: key %c (%s)", c->tag, key, how);
 	if (n < SIP_MAXKEYS) {

@@ -51,7 +51,17 @@ struct sms_req {
 static int	 sms_pipe[2] = { -1, -1 };
 
 #define GATEWAY_QUIET	60	/* seconds a gateway that timed out rests */
-static time_t	 gw_quiet_until;	/* the outbox thread's */
+static time_t	 gw_quiet_until;	/* the outbox thread's; monotonic */
+
+/* mono - seconds of CLOCK_MONOTONIC (a stepped clock does not move it) */
+static time_t
+mono(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec);
+}
 
 /* req_put - let go of a request; the last frees it */
 static void
@@ -165,7 +175,7 @@ sms_send(const struct cfg *cfg, const struct outbox_item *it,
 		snprintf(why, len, "SIP is not running");
 		return (OUTBOX_DEFER);
 	}
-	if (time(NULL) < gw_quiet_until) {
+	if (mono() < gw_quiet_until) {
 		snprintf(why, len, "the gateway did not answer a MESSAGE in the "
 		    "last %ds: not sent", GATEWAY_QUIET);
 		return (OUTBOX_DEFER);
@@ -211,7 +221,7 @@ sms_send(const struct cfg *cfg, const struct outbox_item *it,
 		    OUTBOX_DEFER;
 	}
 	if (!stopping && (!r->done || r->status == 408))
-		gw_quiet_until = time(NULL) + GATEWAY_QUIET;
+		gw_quiet_until = mono() + GATEWAY_QUIET;
 	pthread_mutex_unlock(&r->lock);
 	req_put(r);
 	return (res);

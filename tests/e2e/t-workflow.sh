@@ -114,6 +114,11 @@ send wujiu@example.com jubao@example.cn "$dir/rate.eml" || fail "send rating"
 [ "$(json "$a" 'c["satisfaction"]')" = 5 ] && pass "the reporter's reply '5' is recorded as satisfaction 5" ||
 	fail "satisfaction: $(json "$a" 'c["satisfaction"]')"
 [ "$(jb_sql "SELECT count(*) FROM cases")" = 3 ] && pass "a rating opens no case" || fail "case count after rating"
+# the milter sealed the rating's original as it sealed every message: no
+# row names it, so it must be gone
+out=$(jb_evidence_named "$dir/jubao/evidence") &&
+	pass "every sealed file in evidence_dir is a case's: none is the rating's" ||
+	fail "$out"
 
 # bounces (issue "Hostile senders", finding 6): only a delivery status
 # report of a failure, to the signed VERP address of a message we sent,

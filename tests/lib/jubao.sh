@@ -5,6 +5,7 @@
 #   jb_milter_stop                       SIGTERM it by PID, wait until gone
 #   jb_milter_kill9                      SIGKILL it by PID (fault tests)
 #   jb_ctl ARGS...                       jubaoctl -c "$JB_CONF" ARGS...
+#   jb_evidence_named DIR                the sealed files in DIR are those the store names
 #
 # Paths are absolute, so the programs may run from any directory.
 
@@ -87,6 +88,18 @@ jb_milter_kill9() {
 # jb_ctl - jubaoctl with the test's configuration
 jb_ctl() {
 	"$JB_CTL" -c "$JB_CONF" "$@"
+}
+
+# jb_evidence_named - jb_evidence_named DIR: true when the sealed files in the
+# evidence directory DIR are exactly those the store's evidence rows name
+# (and there are some); otherwise says what differs, on stdout
+jb_evidence_named() {
+	local files rows
+	files=$(find "$1" -type f ! -name '.tmp.*' | sed 's|.*/||' | sort)
+	rows=$(jb_sql "SELECT file FROM evidence WHERE file IS NOT NULL ORDER BY file")
+	[ -n "$rows" ] && [ "$files" = "$rows" ] && return 0
+	echo "evidence files:" $files "; rows:" $rows
+	return 1
 }
 
 # jb_sql - jb_sql SQL: a read-only query on the test's store (independent of jubaoctl)

@@ -107,10 +107,8 @@ for fault in directory lock; do
 	[ "$n" = 1 ] && pass "$fault: exactly one case (the one after recovery)" ||
 		fail "$fault: $n cases"
 	# the tempfailed attempt sealed the original too: it must not stay
-	files=$(find "$dir/evidence" -type f ! -name '.tmp.*' | sed 's|.*/||' | sort)
-	rows=$(jb_sql "SELECT file FROM evidence WHERE file IS NOT NULL ORDER BY file")
-	[ -n "$rows" ] && [ "$files" = "$rows" ] &&
+	out=$(jb_evidence_named "$dir/evidence") &&
 		pass "$fault: every sealed file in evidence_dir is the case's" ||
-		fail "$fault: evidence files $(echo $files) against rows $(echo $rows)"
+		fail "$fault: $out"
 done
 finish

@@ -276,11 +276,9 @@ fi
 ls "$d/rec" | grep -q . && fail "recordings left behind: $(ls "$d/rec")" ||
 	pass "nothing is left in the recordings directory"
 # each failed attempt sealed the recording; none of those copies may stay
-files=$(find "$d/evidence" -type f ! -name '.tmp.*' | sed 's|.*/||' | sort)
-rows=$(jb_sql "SELECT file FROM evidence WHERE file IS NOT NULL ORDER BY file")
-[ -n "$rows" ] && [ "$files" = "$rows" ] &&
+out=$(jb_evidence_named "$d/evidence") &&
 	pass "every sealed file in evidence_dir is a case's: the failed attempts left none" ||
-	fail "evidence files $(echo $files) against rows $(echo $rows)"
+	fail "$out"
 
 # --- 4. SIGTERM while a call records: the recording is its case before
 # the bridge exits (not only after the next start, as a recovered one)
