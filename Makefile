@@ -12,7 +12,7 @@ SYSCONFDIR ?= /etc
 UNITDIR	?= /lib/systemd/system
 
 CC	?= cc
-PKGS	= gmime-3.0 sqlite3 libsodium jansson libcurl libxml-2.0 libcrypto
+PKGS	= gmime-3.0 sqlite3 libpq libsodium jansson libcurl libxml-2.0 libcrypto
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Wformat=2 \
 	   -D_FORTIFY_SOURCE=2 -fstack-protector-strong -pthread
@@ -26,10 +26,10 @@ LDLIBS_MILTER = -lmilter -lspf2
 SHARED_SRC = shared/util.c shared/log.c shared/conffile.c shared/cfg.c \
 	shared/caseno.c shared/report.c shared/extract.c shared/classify.c \
 	shared/tmpl.c shared/evidence.c shared/crypt.c shared/privdrop.c \
-	shared/db.c shared/db_sqlite.c \
+	shared/db.c shared/db_sqlite.c shared/db_pg.c \
 	shared/store.c shared/ledger.c shared/store_intake.c \
 	shared/store_outbox.c shared/store_case.c shared/store_query.c \
-	shared/store_stats.c shared/store_purge.c \
+	shared/store_stats.c shared/store_purge.c shared/store_copy.c \
 	shared/ack.c shared/feedback.c shared/intake.c shared/workflow.c \
 	shared/outbox.c shared/daemon.c shared/stats_html.c
 SHARED_OBJ = $(SHARED_SRC:.c=.o)

@@ -195,6 +195,7 @@ run(struct runtime *rt)
 {
 	pthread_t	 mt, stopper;
 	sigset_t	 set;
+	char		*name;
 	int		 sig, i;
 
 	clear_spool(rt->cfg->spool_dir);
@@ -209,9 +210,11 @@ run(struct runtime *rt)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (pthread_create(&mt, NULL, milter_thread, NULL) != 0)
 		log_fatal("cannot start libmilter's thread");
+	name = cfg_store_name(rt->cfg);
 	log_info("started: listening on %s, %zu reporting mailbox(es), store %s, "
 	    "running as uid %ld", rt->cfg->milter_socket,
-	    rt->cfg->report_mailboxes.n, rt->cfg->store_path, (long)getuid());
+	    rt->cfg->report_mailboxes.n, name, (long)getuid());
+	free(name);
 	while (!milter_done) {
 		if (sigwait(&set, &sig) != 0)
 			continue;

@@ -16,6 +16,7 @@
 
 #include "cfg.h"
 #include "conffile.h"
+#include "db.h"
 #include "log.h"
 
 enum cfg_type { CFG_STR, CFG_INT, CFG_TIME, CFG_SIZE, CFG_LIST, CFG_ENUM };
@@ -38,7 +39,9 @@ struct cfg_param {
 
 static const struct cfg_param cfg_table[] = {
 	/* name			type			default		min	max	choices */
+	{ "store_engine",	E(store_engine),	"sqlite",	0,	0,	"sqlite|postgresql" },
 	{ "store_path",		S(store_path),		"/var/lib/jubao/jubao.db", 0, 0, NULL },
+	{ "store_conninfo",	S(store_conninfo),	"",		0,	0,	NULL },
 	{ "key_file",		S(key_file),		"/etc/jubao/jubao.key", 0, 0, NULL },
 	{ "store_busy_timeout",	T(store_busy_timeout),	"5s",		1,	600,	NULL },
 	{ "evidence_dir",	S(evidence_dir),	"/var/lib/jubao/evidence", 0, 0, NULL },
@@ -270,12 +273,19 @@ cfg_load(const char *path, buf *err)
 	struct load_ctx	 lc = { 0 };
 	size_t		 before = err->len;
 	char		 host[256];
+	buf		 msg = { 0 };
 
 	lc.c = cfg_defaults();
 	lc.path = path;
 	free(lc.c->path);
 	lc.c->path = xstrdup(path);
 	if (conffile_read(path, load_entry, &lc, err) < 0 || err->len > before) {
+		cfg_unref(lc.c);
+		return (NULL);
+	}
+	if (db_where_check(lc.c->store_engine, cfg_store_where(lc.c), &msg) < 0) {
+		conffile_error(err, path, 0, "%s", msg.s);
+		buf_free(&msg);
 		cfg_unref(lc.c);
 		return (NULL);
 	}
@@ -299,6 +309,30 @@ cfg_load(const char *path, buf *err)
 		}
 	}
 	return (lc.c);
+}
+
+/*
+ * cfg_store_where - where the store is for its engine: store_conninfo for
+ * PostgreSQL, store_path for SQLite
+ */
+const char *
+cfg_store_where(const struct cfg *c)
+{
+	return (strcmp(c->store_engine, "postgresql") == 0 ?
+	    c->store_conninfo : c->store_path);
+}
+
+/*
+ * cfg_store_name - the store as a log line may name it (a path; a
+ * database's host and name, never a password); caller frees
+ */
+char *
+cfg_store_name(const struct cfg *c)
+{
+	buf	 b = { 0 };
+
+	db_describe(c->store_engine, cfg_store_where(c), &b);
+	return (b.s ? b.s : xstrdup(""));
 }
 
 /* cfg_check_program - what a given program needs beyond syntax */

@@ -19,7 +19,9 @@
 
 struct cfg {
 	/* store */
+	char	*store_engine;		/* sqlite | postgresql */
 	char	*store_path;
+	char	*store_conninfo;
 	char	*key_file;
 	long	 store_busy_timeout;	/* seconds */
 	char	*evidence_dir;
@@ -103,6 +105,8 @@ struct cfg	*cfg_defaults(void);
 struct cfg	*cfg_ref(struct cfg *);
 void		 cfg_unref(struct cfg *);
 int		 cfg_check_program(const struct cfg *, const char *prog, buf *err);
+const char	*cfg_store_where(const struct cfg *);
+char		*cfg_store_name(const struct cfg *);
 void		 cfg_dump(const struct cfg *, FILE *, int nondefault_only);
 int		 cfg_is_report_mailbox(const struct cfg *, const char *addr);
 

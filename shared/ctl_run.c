@@ -176,3 +176,44 @@ cmd_keygen(struct ctl *x, int argc, char **argv)
 	printf("jubaoctl: new key in %s\n", x->cfg->key_file);
 	return (0);
 }
+
+/*
+ * cmd_copy - copy-from FILE: an SQLite store (FILE) copied into the
+ * configured store, which must be empty (store_engine postgresql: a site
+ * that outgrew one host), then verified table by table
+ */
+int
+cmd_copy(struct ctl *x, int argc, char **argv)
+{
+	struct store_copied	 out[STORE_COPY_TABLES];
+	struct store		*src, *failed;
+	buf			 err = { 0 };
+	size_t			 i, n;
+	int			 temporary, rc;
+
+	if (argc != 2)
+		ctl_usage();
+	if (access(argv[1], F_OK) < 0) {
+		fprintf(stderr, "jubaoctl: store %s: %s\n", argv[1],
+		    strerror(errno));
+		return (EXIT_REFUSED);
+	}
+	if (store_open("sqlite", argv[1], x->cfg->store_busy_timeout, &src,
+	    &temporary, &err) < 0) {
+		fprintf(stderr, "jubaoctl: %s\n", err.s);
+		buf_free(&err);
+		return (temporary ? EXIT_TEMP : EXIT_REFUSED);
+	}
+	rc = store_copy(x->st, src, out, &n, &failed);
+	for (i = 0; i < n; i++)
+		printf("%-10s %8ld rows  %s  %s\n", out[i].table, out[i].rows,
+		    out[i].sha256, out[i].same ? "same" : "DIFFERENT");
+	if (rc < 0) {
+		fprintf(stderr, "jubaoctl: copy-from %s: %s\n", argv[1],
+		    store_error(failed));
+		rc = store_busy(failed) ? EXIT_TEMP : EXIT_REFUSED;
+	} else
+		printf("copied and verified: %zu tables\n", n);
+	store_close(src);
+	return (rc);
+}

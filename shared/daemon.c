@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sysexits.h>
 #include <unistd.h>
 #include <curl/curl.h>
 #include <gmime/gmime.h>
@@ -153,13 +154,15 @@ daemon_store(const struct cfg *cfg, buf *err)
 	struct store	*st = pthread_getspecific(store_key);
 
 	/* a reload changed store_path or store_busy_timeout: open it anew */
-	if (st != NULL && !store_opened_as(st, cfg->store_path,
+	if (st != NULL && !store_opened_as(st, cfg->store_engine,
+	    cfg_store_where(cfg),
 	    cfg->store_busy_timeout)) {
 		pthread_setspecific(store_key, NULL);
 		store_close(st);
 		st = NULL;
 	}
-	if (st == NULL && store_open(cfg->store_path, cfg->store_busy_timeout,
+	if (st == NULL && store_open(cfg->store_engine,
+	    cfg_store_where(cfg), cfg->store_busy_timeout,
 	    &st, NULL, err) == 0)
 		pthread_setspecific(store_key, st);
 	return (st);
@@ -280,7 +283,8 @@ prepare(const struct cfg *cfg)
 	buf	 err = { 0 };
 
 	buf_adds(&err, "");
-	privdrop_store(cfg->run_user, cfg->store_path, &err);
+	if (strcmp(cfg->store_engine, "sqlite") == 0)
+		privdrop_store(cfg->run_user, cfg->store_path, &err);
 	privdrop_dir(cfg->run_user, cfg->evidence_dir, 0750, &err);
 	if (prog->prepare != NULL)
 		prog->prepare(cfg, &err);
@@ -339,6 +343,12 @@ daemon_main(int argc, char **argv, const struct daemon *d)
 		    d->name, conf_path);
 		return (1);
 	}
+	if (check && store_reachable(rt->cfg->store_engine,
+	    cfg_store_where(rt->cfg), rt->cfg->store_busy_timeout, &err) < 0) {
+		fprintf(stderr, "%s%s: %s: the store is not reachable\n", err.s,
+		    d->name, conf_path);
+		return (EX_TEMPFAIL);
+	}
 	if (check) {
 		printf("%s: %s: configuration OK\n", d->name, conf_path);
 		return (0);
@@ -361,7 +371,8 @@ daemon_main(int argc, char **argv, const struct daemon *d)
 	 * a SQLite file closes, the WAL is checkpointed and the next open
 	 * rebuilds its index) */
 	err.len = 0;
-	if (store_open(rt->cfg->store_path, rt->cfg->store_busy_timeout, &st,
+	if (store_open(rt->cfg->store_engine,
+	    cfg_store_where(rt->cfg), rt->cfg->store_busy_timeout, &st,
 	    NULL, &err) < 0)
 		log_fatal("%s%s", err.s, *rt->cfg->run_user ? " (the store's "
 		    "directory must be writable by run_user)" : "");

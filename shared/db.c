@@ -17,7 +17,7 @@
 #include "db_int.h"
 #include "log.h"
 
-static const struct db_engine *const engines[] = { &db_sqlite, NULL };
+static const struct db_engine *const engines[] = { &db_sqlite, &db_pg, NULL };
 
 /* db_fail - remember why the last call failed; always -1 */
 int
@@ -53,28 +53,78 @@ db_engine_name(const struct db *db)
 	return (db->eng->name);
 }
 
+/* engine - the engine of this name ("" or NULL: sqlite), or NULL */
+static const struct db_engine *
+engine(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; engines[i]; i++)
+		if (name == NULL || *name == '\0' ||
+		    strcmp(name, engines[i]->name) == 0)
+			return (engines[i]);
+	return (NULL);
+}
+
+/* db_engine_known - is there an engine of this name */
+int
+db_engine_known(const char *name)
+{
+	return (engine(name) != NULL);
+}
+
 /*
- * db_open - a connection to the store at where (a file for SQLite), with
- * engine ("" or NULL: sqlite); 0, or -1 with the reason in err
+ * db_describe - what where names for this engine, fit for a log line: a
+ * file's path, a connection string's host and database but never its
+ * password
+ */
+void
+db_describe(const char *name, const char *where, buf *out)
+{
+	const struct db_engine	*e = engine(name);
+
+	if (e == NULL)
+		buf_printf(out, "(engine %s)", name);
+	else
+		e->describe(where, out);
+}
+
+/*
+ * db_where_check - can the engine use where: SQLite a path, PostgreSQL a
+ * connection string that parses and holds no password (a passfile does);
+ * 0, or -1 with the reason in err
  */
 int
-db_open(const char *engine, const char *where, long busy_timeout,
+db_where_check(const char *name, const char *where, buf *err)
+{
+	const struct db_engine	*e = engine(name);
+
+	if (e == NULL) {
+		buf_printf(err, "store_engine %s: not known", name);
+		return (-1);
+	}
+	return (e->check(where, err));
+}
+
+/*
+ * db_open - a connection to the store at where (a file for SQLite, a
+ * connection string for PostgreSQL), with engine ("" or NULL: sqlite);
+ * 0, or -1 with the reason in err
+ */
+int
+db_open(const char *name, const char *where, long busy_timeout,
     struct db **out, buf *err)
 {
-	struct db	*db;
-	size_t		 i;
+	const struct db_engine	*e = engine(name);
+	struct db		*db;
 
 	*out = NULL;
-	for (i = 0; engines[i]; i++)
-		if (engine == NULL || *engine == '\0' ||
-		    strcmp(engine, engines[i]->name) == 0)
-			break;
-	if (engines[i] == NULL) {
-		buf_printf(err, "store engine %s: not known", engine);
+	if (e == NULL) {
+		buf_printf(err, "store engine %s: not known", name);
 		return (-1);
 	}
 	db = xcalloc(1, sizeof(*db));
-	db->eng = engines[i];
+	db->eng = e;
 	if (db->eng->open(db, where, busy_timeout, err) < 0) {
 		free(db);
 		return (-1);
@@ -268,13 +318,13 @@ stmt_bind(struct db_stmt *q, const char *fmt, va_list ap)
 			s = va_arg(ap, const char *);
 			if (i <= q->nparams)
 				rc = s ? db->eng->bind_text(db, q->es, i, s) :
-				    db->eng->bind_null(db, q->es, i);
+				    db->eng->bind_null(db, q->es, i, 0);
 			break;
 		case 'z':
 			t = va_arg(ap, time_t);
 			if (i <= q->nparams)
 				rc = t ? db->eng->bind_int(db, q->es, i,
-				    (long long)t) : db->eng->bind_null(db, q->es, i);
+				    (long long)t) : db->eng->bind_null(db, q->es, i, 1);
 			break;
 		default:
 			log_panic("db: bad format letter '%c'", *fmt);
@@ -370,6 +420,59 @@ int
 db_col_null(struct db_stmt *q, int i)
 {
 	return (q->db->eng->col_null(q->es, i));
+}
+
+/* db_col_count, db_col_name, db_col_is_int - the shape of the row */
+int
+db_col_count(struct db_stmt *q)
+{
+	return (q->db->eng->col_count(q->es));
+}
+
+const char *
+db_col_name(struct db_stmt *q, int i)
+{
+	return (q->db->eng->col_name(q->es, i));
+}
+
+int
+db_col_is_int(struct db_stmt *q, int i)
+{
+	return (q->db->eng->col_is_int(q->es, i));
+}
+
+/*
+ * db_prepare - a cursor whose values are bound one by one (db_bind_text),
+ * for statements made at run time; NULL after db_fail
+ */
+struct db_stmt *
+db_prepare(struct db *db, const char *sql)
+{
+	return (stmt_get(db, sql));
+}
+
+/* db_bind_text - $i as text (NULL: NULL; CAST it in the SQL); 0 or -1 */
+int
+db_bind_text(struct db_stmt *q, int i, const char *v)
+{
+	struct db	*db = q->db;
+	int		 rc;
+
+	rc = v ? db->eng->bind_text(db, q->es, i, v) :
+	    db->eng->bind_null(db, q->es, i, 0);
+	if (rc < 0)
+		q->failed = 1;
+	return (rc);
+}
+
+/*
+ * db_ids_follow - after rows were inserted with their ids given, the next
+ * id the table gives comes after them (PostgreSQL's identity sequence)
+ */
+int
+db_ids_follow(struct db *db, const char *table)
+{
+	return (db->eng->ids_follow(db, table));
 }
 
 /* db_col_dup - a text column, copied (caller frees), or NULL */

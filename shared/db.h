@@ -7,7 +7,7 @@
  *	may be used twice), new rows give their id with RETURNING id, and no
  *	statement names an engine's own catalogue.  The engine is a table of
  *	operations (struct db_engine, db_int.h), one file each, as OpenSMTPD's
- *	queue_backend.c dispatches to queue_fs.c: SQLite (db_sqlite.c) today.
+ *	queue_backend.c dispatches to queue_fs.c: SQLite (db_sqlite.c) and PostgreSQL (db_pg.c).
  *
  *	Statements are prepared once per connection and kept (a cache keyed
  *	by the SQL text); a query hands back a cursor that db_done returns to
@@ -38,6 +38,9 @@ struct db_stmt;
 int	 db_open(const char *engine, const char *where, long busy_timeout,
 	    struct db **, buf *err);
 void	 db_close(struct db *);
+int	 db_engine_known(const char *);
+void	 db_describe(const char *engine, const char *where, buf *out);
+int	 db_where_check(const char *engine, const char *where, buf *err);
 const char *db_engine_name(const struct db *);
 const char *db_error(const struct db *);
 int	 db_temporary(const struct db *);
@@ -61,6 +64,14 @@ const char *db_col_text(struct db_stmt *, int);
 char	*db_col_dup(struct db_stmt *, int);
 int	 db_col_null(struct db_stmt *, int);
 double	 db_col_real(struct db_stmt *, int);
+int	 db_col_count(struct db_stmt *);
+const char *db_col_name(struct db_stmt *, int);
+int	 db_col_is_int(struct db_stmt *, int);
+
+/* statements whose values are not known at compile time (a copy) */
+struct db_stmt *db_prepare(struct db *, const char *sql);
+int	 db_bind_text(struct db_stmt *, int i, const char *);
+int	 db_ids_follow(struct db *, const char *table);
 
 int	 db_exec(struct db *, const char *sql, const char *fmt, ...);
 int	 db_int(struct db *, long long *out, const char *sql, const char *fmt,

@@ -23,7 +23,8 @@ struct db_engine {
 	void	 (*reset)(void *);
 	int	 (*bind_int)(struct db *, void *, int, long long);
 	int	 (*bind_text)(struct db *, void *, int, const char *);
-	int	 (*bind_null)(struct db *, void *, int);
+	/* NULL for $i; is_int: where an integer would go (a 'z') */
+	int	 (*bind_null)(struct db *, void *, int, int is_int);
 	int	 (*step)(struct db *, void *);	/* DB_ROW, DB_DONE or -1 */
 	long long (*col_int)(void *, int);
 	const char *(*col_text)(void *, int);
@@ -40,6 +41,16 @@ struct db_engine {
 	/* old copies of deleted content leave the engine's log; *clean 0
 	 * when something kept them */
 	int	 (*erase_finish)(struct db *, int *clean);
+	/* what where names, fit for a log line (no password) */
+	void	 (*describe)(const char *where, buf *out);
+	/* is where usable (parses; names no password); 0 or -1 with why */
+	int	 (*check)(const char *where, buf *err);
+	/* the row's shape: columns, their names, integer-typed or not */
+	int	 (*col_count)(void *);
+	const char *(*col_name)(void *, int);
+	int	 (*col_is_int)(void *, int);
+	/* a table's next id comes after the ids inserted by hand (a copy) */
+	int	 (*ids_follow)(struct db *, const char *table);
 };
 
 struct db_cached {
@@ -69,5 +80,6 @@ struct db {
 };
 
 extern const struct db_engine db_sqlite;
+extern const struct db_engine db_pg;
 
 #endif

@@ -121,8 +121,8 @@ sq_open(struct db *db, const char *path, long busy_timeout, buf *err)
 	q->timeout_ms = busy_timeout * 1000;
 	if ((rc = sqlite3_open_v2(path, &q->s, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL)) != SQLITE_OK) {
-		buf_printf(err, "store %s: %s", path,
-		    q->s ? sqlite3_errmsg(q->s) : "cannot open");
+		buf_printf(err, "%s", q->s ? sqlite3_errmsg(q->s) :
+		    "cannot open");
 		goto fail;
 	}
 	sqlite3_busy_timeout(q->s, (int)q->timeout_ms);
@@ -135,7 +135,7 @@ sq_open(struct db *db, const char *path, long busy_timeout, buf *err)
 	    NULL) != SQLITE_OK ||
 	    sqlite3_exec(q->s, "PRAGMA foreign_keys = ON", NULL, NULL,
 	    NULL) != SQLITE_OK) {
-		buf_printf(err, "store %s: %s", path, sqlite3_errmsg(q->s));
+		buf_printf(err, "%s", sqlite3_errmsg(q->s));
 		goto fail;
 	}
 	lock = xasprintf("%s-lock", path);
@@ -227,7 +227,7 @@ sq_bind_text(struct db *db, void *s, int i, const char *v)
 
 /* sq_bind_null - $i as NULL */
 static int
-sq_bind_null(struct db *db, void *s, int i)
+sq_bind_null(struct db *db, void *s, int i, int is_int)
 {
 	int	 k = param(s, i);
 
@@ -427,11 +427,60 @@ sq_erase_finish(struct db *db, int *clean)
 	    fail(db, "checkpoint"));
 }
 
+/* sq_describe - the file, for a log line */
+static void
+sq_describe(const char *where, buf *out)
+{
+	buf_printf(out, "%s", where);
+}
+
+/* sq_check - a path */
+static int
+sq_check(const char *where, buf *err)
+{
+	if (*where == '\0') {
+		buf_printf(err, "store_path: empty");
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+sq_col_count(void *s)
+{
+	return (sqlite3_column_count(s));
+}
+
+static const char *
+sq_col_name(void *s, int i)
+{
+	return (sqlite3_column_name(s, i));
+}
+
+/* sq_col_is_int - is the column declared INTEGER (its affinity) */
+static int
+sq_col_is_int(void *s, int i)
+{
+	const char	*t = sqlite3_column_decltype(s, i);
+
+	return (t != NULL && strcasestr(t, "INT") != NULL);
+}
+
+/* sq_ids_follow - a rowid table gives max(rowid) + 1 by itself */
+static int
+sq_ids_follow(struct db *db, const char *table)
+{
+	(void)db;
+	(void)table;
+	return (0);
+}
+
 const struct db_engine db_sqlite = {
 	"sqlite",
 	sq_open, sq_close, sq_prepare, sq_finalize, sq_reset,
 	sq_bind_int, sq_bind_text, sq_bind_null, sq_step,
 	sq_col_int, sq_col_text, sq_col_real, sq_col_null,
 	sq_script, sq_begin, sq_commit, sq_rollback, sq_table_exists,
-	sq_changes, sq_erase_begin, sq_erase_finish,
+	sq_changes, sq_erase_begin, sq_erase_finish, sq_describe,
+	sq_check, sq_col_count, sq_col_name, sq_col_is_int, sq_ids_follow,
 };

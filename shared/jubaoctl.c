@@ -77,6 +77,7 @@ static const struct command {
 	{ "evidence",	cmd_evidence,	C_STORE | C_WRITES },
 	{ "deliver",	cmd_deliver,	C_STORE | C_WRITES },
 	{ "purge",	cmd_purge,	C_STORE | C_DRYRUN },
+	{ "copy-from",	cmd_copy,	C_STORE | C_WRITES },
 	{ "config",	cmd_config,	0 },
 	{ "keygen",	cmd_keygen,	0 },
 };
@@ -104,6 +105,7 @@ ctl_usage(void)
 	    "  evidence CASE N > FILE (item N of show's list; recorded)\n"
 	    "  deliver | digest [--print] | purge [--dry-run]\n"
 	    "  config [--defaults | --changed] | keygen | -n\n"
+	    "  copy-from SQLITE-FILE (into the configured, empty store; verified)\n"
 	    "  (no CASE: case numbers are read from standard input, one a line)\n");
 	exit(EXIT_USAGE);
 }
@@ -338,6 +340,12 @@ main(int argc, char **argv)
 		    err.s, path);
 		return (EXIT_REFUSED);
 	}
+	if (check && store_reachable(x.cfg->store_engine,
+	    cfg_store_where(x.cfg), x.cfg->store_busy_timeout, &err) < 0) {
+		fprintf(stderr, "%sjubaoctl: %s: the store is not reachable\n",
+		    err.s, path);
+		return (EXIT_TEMP);
+	}
 	if (check) {
 		printf("jubaoctl: %s: configuration OK\n", path);
 		return (0);
@@ -363,12 +371,14 @@ main(int argc, char **argv)
 	g_mime_init();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	/* the daemons create the store; a mistyped path must not make one */
-	if (access(x.cfg->store_path, F_OK) < 0) {
+	if (strcmp(x.cfg->store_engine, "sqlite") == 0 &&
+	    access(x.cfg->store_path, F_OK) < 0) {
 		fprintf(stderr, "jubaoctl: store %s: %s\n", x.cfg->store_path,
 		    strerror(errno));
 		return (EXIT_TEMP);
 	}
-	if (store_open(x.cfg->store_path, x.cfg->store_busy_timeout, &x.st,
+	if (store_open(x.cfg->store_engine,
+	    cfg_store_where(x.cfg), x.cfg->store_busy_timeout, &x.st,
 	    &temporary, &err) < 0) {
 		fprintf(stderr, "jubaoctl: %s\n", err.s);
 		return (temporary ? EXIT_TEMP : EXIT_REFUSED);

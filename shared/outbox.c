@@ -303,10 +303,26 @@ outbox_send(const struct cfg *cfg, const struct outbox_item *it,
 
 const struct outbox_transport outbox_email = { "email", outbox_send };
 
-/* record - the one retry policy: a result into the row and a log line */
+/* mono - the monotonic clock, in seconds */
+static double
+mono(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec + ts.tv_nsec / 1e9);
+}
+
+/*
+ * record - the one retry policy: a result into the row and a log line.
+ * A message handed on must be recorded before the claim's lease ends
+ * (until, on mono()), or another run sends it again: a store that is
+ * away for a moment (a database restarting, failing over) is waited for.
+ */
 static int
 record(struct store *st, const struct cfg *cfg, const struct outbox_item *it,
-    enum outbox_result res, char *why, size_t len, struct outbox_stats *stats)
+    enum outbox_result res, char *why, size_t len, struct outbox_stats *stats,
+    double until)
 {
 	time_t	 now = time(NULL);
 	char	 tmp[256];
@@ -320,7 +336,9 @@ record(struct store *st, const struct cfg *cfg, const struct outbox_item *it,
 	}
 	switch (res) {
 	case OUTBOX_SENT:
-		rc = store_outbox_sent(st, it, now, "outbox");
+		while ((rc = store_outbox_sent(st, it, now, "outbox")) < 0 &&
+		    store_busy(st) && mono() + 0.5 < until)
+			usleep(250000);
 		stats->sent++;
 		log_info("case %s: %s #%ld sent", it->case_no, it->kind, it->id);
 		break;
@@ -373,11 +391,13 @@ outbox_run(struct store *st, const struct cfg *cfg,
 	enum outbox_result	 res;
 	char			 why[512];
 	int			 found, done, rc;
+	double			 until;
 
 	memset(stats, 0, sizeof(*stats));
 	for (done = 0; max <= 0 || done < max; done++) {
 		if (stop != NULL && *stop)
 			return (0);
+		until = mono() + cfg->outbox_lease;
 		if (store_outbox_claim(st, tr->channel, owner, time(NULL),
 		    cfg->outbox_lease, &it, &found) < 0) {
 			log_warnx("outbox: %s", store_error(st));
@@ -387,7 +407,7 @@ outbox_run(struct store *st, const struct cfg *cfg,
 			return (0);
 		why[0] = '\0';
 		res = tr->send(cfg, &it, stop, why, sizeof(why));
-		rc = record(st, cfg, &it, res, why, sizeof(why), stats);
+		rc = record(st, cfg, &it, res, why, sizeof(why), stats, until);
 		outbox_item_clear(&it);
 		if (rc < 0)
 			return (-1);

@@ -375,46 +375,94 @@ rollback:
 }
 
 /*
- * store_open - a handle on the store at path (creating and migrating it);
- * 0, or -1 with the reason in err and *out NULL, and in *temporary (when
- * not NULL) whether it may pass by itself (a lock, I/O: 1) or not (a
- * schema newer than this program: 0).  Close it with store_close.  The
- * keys must have been loaded (store_keys_load).
+ * store_open - a handle on the store of engine ("sqlite" or NULL, or
+ * "postgresql") at where (a file; a libpq connection string), created and
+ * migrated; 0, or -1 with the reason in err and *out NULL, and in
+ * *temporary (when not NULL) whether it may pass by itself (a lock, I/O,
+ * the database down: 1) or not (a schema newer than this program: 0).
+ * Close it with store_close.  The keys must have been loaded
+ * (store_keys_load).  err names the store as db_describe does (never a
+ * password).
  */
 int
-store_open(const char *path, long busy_timeout, struct store **out,
-    int *temporary, buf *err)
+store_open(const char *engine, const char *where, long busy_timeout,
+    struct store **out, int *temporary, buf *err)
 {
 	struct store	*st;
+	buf		 name = { 0 }, why = { 0 };
 
 	*out = NULL;
 	if (temporary != NULL)
 		*temporary = 1;
+	db_describe(engine, where, &name);
 	/* 承诺书-5: no handle without the key that seals reporters' identity */
 	if (crypt_get() == NULL) {
 		buf_printf(err, "store %s: no key_file loaded (a bug: call "
-		    "store_keys_load first)", path);
-		return (-1);
+		    "store_keys_load first)", name.s);
+		goto fail;
 	}
 	st = xcalloc(1, sizeof(*st));
 	st->keys = crypt_get();
 	st->uid = -1;
-	st->path = xstrdup(path);
+	st->engine = xstrdup(engine ? engine : "");
+	st->where = xstrdup(where);
 	st->busy_timeout = busy_timeout;
-	if (db_open(NULL, path, busy_timeout, &st->db, err) < 0) {
-		free(st->path);
+	if (db_open(engine, where, busy_timeout, &st->db, &why) < 0) {
+		buf_printf(err, "store %s: %s", name.s, why.s);
+		free(st->engine);
+		free(st->where);
 		free(st);
-		return (-1);
+		goto fail;
 	}
 	if (migrate(st) < 0) {
-		buf_printf(err, "store %s: %s", path, st->err);
+		buf_printf(err, "store %s: %s", name.s, st->err);
 		if (temporary != NULL)
 			*temporary = st->busy;
 		store_close(st);
-		return (-1);
+		goto fail;
 	}
+	buf_free(&name);
 	*out = st;
 	return (0);
+fail:
+	buf_free(&name);
+	buf_free(&why);
+	return (-1);
+}
+
+/*
+ * store_reachable - -n's check of a store on a server (PostgreSQL): it
+ * answers, and its schema is not newer than this program; nothing is
+ * created or migrated.  A file store (SQLite) is the daemons' to create:
+ * always 0.  0, or -1 with the reason in err (no password in it).
+ */
+int
+store_reachable(const char *engine, const char *where, long busy_timeout,
+    buf *err)
+{
+	struct store	 st = { 0 };
+	buf		 name = { 0 }, why = { 0 };
+	int		 v, rc = -1;
+
+	if (engine == NULL || strcmp(engine, "postgresql") != 0)
+		return (0);
+	db_describe(engine, where, &name);
+	if (db_open(engine, where, busy_timeout, &st.db, &why) < 0) {
+		buf_printf(err, "store %s: %s\n", name.s, why.s);
+		goto out;
+	}
+	if (schema_version(&st, &v) < 0)
+		buf_printf(err, "store %s: %s\n", name.s, st.err);
+	else if (v > SCHEMA_VERSION)
+		buf_printf(err, "store %s: the schema is newer than this program "
+		    "(version %d, this is %d)\n", name.s, v, SCHEMA_VERSION);
+	else
+		rc = 0;
+	db_close(st.db);
+out:
+	buf_free(&name);
+	buf_free(&why);
+	return (rc);
 }
 
 /* store_close - close the handle (NULL is fine) */
@@ -426,19 +474,22 @@ store_close(struct store *st)
 	if (st->in_tx)
 		db_rollback(st->db);
 	db_close(st->db);
-	free(st->path);
+	free(st->engine);
+	free(st->where);
 	free(st);
 }
 
 /*
- * store_opened_as - 1 when st was opened with this path and busy timeout
- * (a daemon's long-lived handle still matches its configuration), or 0
+ * store_opened_as - 1 when st was opened with this engine, place and busy
+ * timeout (a daemon's long-lived handle still matches its configuration),
+ * or 0
  */
 int
-store_opened_as(const struct store *st, const char *path, long busy_timeout)
+store_opened_as(const struct store *st, const char *engine, const char *where,
+    long busy_timeout)
 {
-	return (strcmp(st->path, path) == 0 &&
-	    st->busy_timeout == busy_timeout);
+	return (strcmp(st->engine, engine ? engine : "") == 0 &&
+	    strcmp(st->where, where) == 0 && st->busy_timeout == busy_timeout);
 }
 
 /* store_schema_version - the schema version this store has; -1 on error */

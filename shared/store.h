@@ -19,6 +19,7 @@
  *	store_query.c	cases as typed rows and one case whole
  *	store_stats.c	statistics, the most reported, the digest
  *	store_purge.c	retention, and opening evidence
+ *	store_copy.c	a whole store into an empty one, verified
  *
  *	Functions return 0 or -1 (counting ones the count or -1); after -1,
  *	store_error() says why and store_busy() whether it may pass by itself
@@ -40,11 +41,13 @@ struct store;
 
 /* store.c: the handle */
 int	 store_keys_load(const char *key_file, buf *err);
-int	 store_open(const char *path, long busy_timeout, struct store **,
-	    int *temporary, buf *err);
+int	 store_open(const char *engine, const char *where, long busy_timeout,
+	    struct store **, int *temporary, buf *err);
 void	 store_close(struct store *);
-int	 store_opened_as(const struct store *, const char *path,
-	    long busy_timeout);
+int	 store_reachable(const char *engine, const char *where,
+	    long busy_timeout, buf *err);
+int	 store_opened_as(const struct store *, const char *engine,
+	    const char *where, long busy_timeout);
 const char *store_error(const struct store *);
 int	 store_busy(const struct store *);
 int	 store_fail(struct store *, int temporary, const char *fmt, ...)
@@ -340,5 +343,19 @@ long	 store_purge_count(struct store *, time_t before);
 int	 store_purge_finish(struct store *, int *clean);
 int	 store_evidence_open(struct store *, const char *case_no, long n,
 	    const char *actor, time_t now, struct store_evidence *);
+
+/* store_copy.c: a whole store into an empty one (jubaoctl copy-from) */
+struct store_copied {
+	const char	*table;
+	long		 rows;		/* in the source */
+	long		 copied;
+	int		 same;		/* read back: same count, same SHA-256 */
+	char		 sha256[65];	/* of the source's rows */
+};
+#define STORE_COPY_TABLES	11
+
+int	 store_copy(struct store *dst, struct store *src,
+	    struct store_copied out[STORE_COPY_TABLES], size_t *n,
+	    struct store **failed);
 
 #endif

@@ -22,7 +22,8 @@ struct store {
 	const struct crypt_keys	*keys;
 	long			 uid;		/* who ran jubaoctl; -1 */
 	int			 in_tx;		/* a transaction is open */
-	char			*path;		/* as opened */
+	char			*engine;	/* as opened */
+	char			*where;
 	long			 busy_timeout;
 };
 

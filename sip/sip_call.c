@@ -596,7 +596,8 @@ recover_recordings(struct runtime *rt)
 	if ((d = opendir(cfg->sip_recordings_dir)) == NULL)
 		return (0);
 	buf_adds(&err, "");
-	if (store_open(cfg->store_path, cfg->store_busy_timeout, &st, NULL,
+	if (store_open(cfg->store_engine,
+	    cfg_store_where(cfg), cfg->store_busy_timeout, &st, NULL,
 	    &err) < 0) {
 		log_error("recovery: %s", err.s);
 		closedir(d);

@@ -364,6 +364,7 @@ run(struct runtime *rt)
 {
 	pthread_t	 wk;
 	sigset_t	 set;
+	char		*name;
 	su_wait_t	 w[1];
 	su_timer_t	*t;
 	int		 sfd, n;
@@ -398,9 +399,11 @@ run(struct runtime *rt)
 	su_timer_set_for_ever(t, tick, NULL);
 	if (pthread_create(&wk, NULL, worker, NULL) != 0)
 		log_fatal("cannot start the commit worker");
+	name = cfg_store_name(rt->cfg);
 	log_info("started: listening on %s, hotline %s, up to %ld calls, "
 	    "store %s", rt->cfg->sip_listen.v[0], rt->cfg->sip_hotline_users.v[0],
-	    rt->cfg->sip_max_calls, rt->cfg->store_path);
+	    rt->cfg->sip_max_calls, name);
+	free(name);
 
 	su_root_run(root);
 

@@ -138,7 +138,8 @@ open_store(struct rt *rt)
 	buf		 err = { 0 };
 
 	buf_adds(&err, "");
-	if (store_open(rt->cfg->store_path, rt->cfg->store_busy_timeout, &st,
+	if (store_open(rt->cfg->store_engine,
+	    cfg_store_where(rt->cfg), rt->cfg->store_busy_timeout, &st,
 	    NULL, &err) < 0)
 		die("store", err.s);
 	buf_free(&err);

@@ -72,10 +72,7 @@ read -r rok rbad <"$dir/readers"
 [ "$rbad" = 0 ] && [ "$rok" -gt 10 ] &&
 	pass "jubaoctl list --json worked $rok times while the milter wrote" ||
 	fail "jubaoctl list during writes: $rok ok, $rbad failed: $(head -3 "$dir/reader.err")"
-n=$(cases)
-[ "$n" = "$N" ] && pass "exactly $N cases" || fail "$n cases for $N reports"
-d=$(jb_sql "SELECT count(*) FROM (SELECT message_id FROM messages GROUP BY message_id HAVING count(*) > 1)")
-[ "$d" = 0 ] && pass "no report is stored twice" || fail "$d reports stored twice"
+jb_cases_once "$N"
 m=$(jb_sql "SELECT count(DISTINCT message_id) FROM messages WHERE message_id LIKE 'kill9-%'")
 [ "$m" = "$N" ] && pass "every one of the $N Message-IDs has its case" || fail "$m distinct Message-IDs"
 delivered=$(python3 tests/lib/mail.py find "$sink" rcpt=jubao@example.cn header=X-Jubao-Case | wc -l)

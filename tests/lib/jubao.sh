@@ -6,8 +6,14 @@
 #   jb_milter_kill9                      SIGKILL it by PID (fault tests)
 #   jb_ctl ARGS...                       jubaoctl -c "$JB_CONF" ARGS...
 #   jb_evidence_named DIR                the sealed files in DIR are those the store names
+#   jb_sql SQL                           a query on the test's store (sqlite3 or psql)
+#   jb_cases_once N                      check: N cases, no report stored twice
 #
 # Paths are absolute, so the programs may run from any directory.
+#
+# JUBAO_TEST_ENGINE=postgresql (tests/run.sh "pg:SUITE"): jb_conf puts each
+# store in a database of its own in a private cluster (tests/lib/pg.sh),
+# started with the first jb_conf and stopped when the test exits.
 
 JB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # JUBAO_BUILD: where the programs are (build/asan for tests/t-asan.sh)
@@ -17,6 +23,11 @@ JB_CTL="${JUBAO_BUILD:-$JB_TOP}/shared/jubaoctl"
 JB_MILTER_PID=
 JB_MILTER_PORT=
 JB_CONF=
+JB_ENGINE=${JUBAO_TEST_ENGINE:-sqlite}
+. "$JB_TOP/tests/lib/pg.sh"
+if [ "$JB_ENGINE" = postgresql ]; then
+	jb_pg_start "$JUBAO_TEST_ROOT/pg" || { fail "a PostgreSQL cluster for the test"; finish; }
+fi
 
 # jb_conf - jb_conf DIR MILTER_PORT [LINE ...]: write DIR/jubao.conf and print its path
 jb_conf() {
@@ -39,6 +50,14 @@ jb_conf() {
 		echo "ack_from = jubao@example.cn"
 		echo "key_file = $dir/jubao.key"
 		echo "run_user ="
+		if [ "$JB_ENGINE" = postgresql ]; then
+			# a database per configuration (jb_conf runs in $(...))
+			local n
+			n=$(( $(cat "$JB_PG_DIR/dbs" 2>/dev/null || echo 0) + 1 ))
+			echo "$n" >"$JB_PG_DIR/dbs"
+			echo "store_engine = postgresql"
+			echo "store_conninfo = $(jb_pg_createdb "jubao$n")"
+		fi
 		local l
 		for l in "$@"; do echo "$l"; done
 	} >"$dir/jubao.conf"
@@ -102,7 +121,21 @@ jb_evidence_named() {
 	return 1
 }
 
+# jb_cases_once - jb_cases_once N: checks that the store has exactly N cases
+# and that no report (Message-ID) has two
+jb_cases_once() {
+	local n d
+	n=$(jb_sql "SELECT count(*) FROM cases")
+	[ "$n" = "$1" ] && pass "exactly $1 cases" || fail "$n cases for $1 reports"
+	d=$(jb_sql "SELECT count(*) FROM (SELECT message_id FROM messages GROUP BY message_id HAVING count(*) > 1) x")
+	[ "$d" = 0 ] && pass "no report is stored twice" || fail "$d reports stored twice"
+}
+
 # jb_sql - jb_sql SQL: a read-only query on the test's store (independent of jubaoctl)
 jb_sql() {
-	sqlite3 -readonly "$(sed -n 's/^store_path = //p' "$JB_CONF" | tail -n 1)" "$1"
+	if grep -q '^store_engine = postgresql' "$JB_CONF"; then
+		jb_psql "$(sed -n 's/^store_conninfo = //p' "$JB_CONF" | tail -n 1)" "$1"
+	else
+		sqlite3 -readonly "$(sed -n 's/^store_path = //p' "$JB_CONF" | tail -n 1)" "$1"
+	fi
 }

@@ -150,7 +150,7 @@ open_store(const char *name)
 	struct store	*st;
 	buf		 err = { 0 };
 
-	if (store_open(tpath(name), cfg->store_busy_timeout, &st, NULL,
+	if (store_open(NULL, tpath(name), cfg->store_busy_timeout, &st, NULL,
 	    &err) < 0)
 		die(name, err.s);
 	return (st);

@@ -193,7 +193,7 @@ test_migrate(void)
 		die("meta", db_error(db));
 	db_close(db);
 	buf_adds(&err, "");
-	rc = store_open(tpath("mig.db"), 1, &st2, &temporary, &err);
+	rc = store_open(NULL, tpath("mig.db"), 1, &st2, &temporary, &err);
 	check(rc < 0 && st2 == NULL && strstr(err.s, "newer") != NULL &&
 	    strstr(err.s, "version 7") != NULL && temporary == 0, "a newer "
 	    "schema is refused, not as temporary: %s", err.s);
