@@ -25,7 +25,7 @@ LDLIBS_MILTER = -lmilter -lspf2
 # daemon skeleton
 SHARED_SRC = shared/util.c shared/log.c shared/conffile.c shared/cfg.c \
 	shared/caseno.c shared/report.c shared/extract.c shared/classify.c \
-	shared/tmpl.c shared/evidence.c shared/crypt.c shared/privdrop.c \
+	shared/tmpl.c shared/evidence.c shared/derive.c shared/crypt.c shared/privdrop.c \
 	shared/db.c shared/db_sqlite.c shared/db_pg.c \
 	shared/store.c shared/ledger.c shared/store_intake.c \
 	shared/store_outbox.c shared/store_case.c shared/store_query.c \

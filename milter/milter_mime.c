@@ -20,6 +20,7 @@
 #include "ack.h"
 #include "caseno.h"
 #include "classify.h"
+#include "derive.h"
 #include "evidence.h"
 #include "extract.h"
 #include "log.h"
@@ -80,29 +81,6 @@ header_text(GMimeObject *obj, const char *name)
 	return (p);
 }
 
-/* part_bytes - the decoded content of a leaf part, in a new byte array */
-static GByteArray *
-part_bytes(GMimePart *part, int raw)
-{
-	GMimeDataWrapper	*w = g_mime_part_get_content(part);
-	GMimeStream		*mem = g_mime_stream_mem_new();
-	GByteArray		*ba, *copy;
-
-	if (w != NULL) {
-		if (raw)
-			g_mime_stream_write_to_stream(
-			    g_mime_data_wrapper_get_stream(w), mem);
-		else
-			g_mime_data_wrapper_write_to_stream(w, mem);
-		g_mime_stream_reset(g_mime_data_wrapper_get_stream(w));
-	}
-	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	copy = g_byte_array_sized_new(ba->len + 1);
-	g_byte_array_append(copy, ba->data, ba->len);
-	g_object_unref(mem);
-	return (copy);
-}
-
 /* bad_base64 - does the encoded content hold bytes base64 does not use */
 static int
 bad_base64(GMimePart *part)
@@ -113,7 +91,7 @@ bad_base64(GMimePart *part)
 		['+'] = 1, ['/'] = 1, ['='] = 1, ['\r'] = 1, ['\n'] = 1,
 		[' '] = 1, ['\t'] = 1,
 	};
-	GByteArray		*raw = part_bytes(part, 1);
+	GByteArray		*raw = derive_part_bytes(part, 1);
 	guint			 i;
 	int			 bad = 0;
 
@@ -126,27 +104,27 @@ bad_base64(GMimePart *part)
 	return (bad);
 }
 
-/* keep - store bytes as evidence, sealed (or just hash them), and record them */
+/*
+ * keep - record an attachment as evidence: its name, type, size and
+ * SHA-256.  Its bytes are not stored: the sealed original holds them,
+ * and jubaoctl evidence finds them again there by their hash (derive.h;
+ * each byte stored once, issue 11).
+ */
 static void
 keep(struct walk *w, const char *name, const char *type, const void *data,
     size_t len, const char *note)
 {
 	struct evidence	*e;
-	char		 sha[65], id[EVIDENCE_ID] = "";
+	char		 sha[65];
 
-	/* the cap first: past it nothing is written (finding 2) */
+	/* the cap first: past it nothing is recorded (finding 2) */
 	if (w->r->ev_max > 0 && w->r->nev > w->r->ev_max) {
 		w->r->ev_dropped++;
 		return;
 	}
 	sha256_hex(data, len, sha);
-	if (w->o->evidence_dir != NULL && evidence_put(w->o->evidence_dir, data,
-	    len, id, w->err) < 0) {
-		w->failed = 1;
-		return;
-	}
 	if ((e = report_add_evidence(w->r, name, type, len, sha, note)) != NULL)
-		snprintf(e->file, sizeof(e->file), "%s", id);
+		e->derived = 1;
 }
 
 /* mime_type - "type/subtype" of an object, lower case; caller frees */
@@ -221,7 +199,7 @@ walk_part(struct walk *w, GMimePart *part, int depth)
 	    GMIME_CONTENT_ENCODING_BASE64 && bad_base64(part)) {
 		/* keep it as sent, with a note; a text part is also read
 		 * as well as it decodes (the invalid bytes skipped) */
-		ba = part_bytes(part, 1);
+		ba = derive_part_bytes(part, 1);
 		name = fname ? xstrdup(fname) : made_name(w->nparts, type);
 		keep(w, name, type, ba->data, ba->len,
 		    "invalid base64: kept as sent, undecoded");
@@ -234,7 +212,7 @@ walk_part(struct walk *w, GMimePart *part, int depth)
 			return;
 		}
 	}
-	ba = part_bytes(part, 0);
+	ba = derive_part_bytes(part, 0);
 	if (!attachment) {
 		const char *cs = g_mime_object_get_content_type_parameter(obj,
 		    "charset");
@@ -727,7 +705,7 @@ mime_dsn(const char *path, const struct mscan *ms, char **diag)
 		    "message", "global-delivery-status")))
 			continue;
 		if (GMIME_IS_PART(part)) {
-			ba = part_bytes((GMimePart *)part, 0);
+			ba = derive_part_bytes((GMimePart *)part, 0);
 			if (ba->len > 65536)
 				g_byte_array_set_size(ba, 65536);
 			g_byte_array_append(ba, (const guint8 *)"", 1);

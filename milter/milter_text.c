@@ -19,6 +19,7 @@
 #include <gmime/gmime.h>
 #include <libxml/HTMLparser.h>
 
+#include "derive.h"
 #include "log.h"
 #include "milter_text.h"
 
@@ -34,18 +35,9 @@ static GMimeParserOptions *parser_options;
 void
 text_init(void)
 {
-	static const char *fallback[] = { "UTF-8", "GB18030", "BIG5-HKSCS", NULL };
-
 	g_mime_init();
 	xmlInitParser();
-	parser_options = g_mime_parser_options_new();
-	g_mime_parser_options_set_rfc2047_compliance_mode(parser_options,
-	    GMIME_RFC_COMPLIANCE_STRICT);
-	g_mime_parser_options_set_address_compliance_mode(parser_options,
-	    GMIME_RFC_COMPLIANCE_LOOSE);
-	g_mime_parser_options_set_parameter_compliance_mode(parser_options,
-	    GMIME_RFC_COMPLIANCE_LOOSE);
-	g_mime_parser_options_set_fallback_charsets(parser_options, fallback);
+	parser_options = derive_parser_options();
 }
 
 /* text_options - the parser options text_init made */

@@ -298,6 +298,7 @@ static int
 stmt_bind(struct db_stmt *q, const char *fmt, va_list ap)
 {
 	struct db	*db = q->db;
+	const struct db_blob *b;
 	const char	*s;
 	long long	 v;
 	time_t		 t;
@@ -319,6 +320,12 @@ stmt_bind(struct db_stmt *q, const char *fmt, va_list ap)
 			if (i <= q->nparams)
 				rc = s ? db->eng->bind_text(db, q->es, i, s) :
 				    db->eng->bind_null(db, q->es, i, 0);
+			break;
+		case 'b':
+			b = va_arg(ap, const struct db_blob *);
+			if (i <= q->nparams)
+				rc = db->eng->bind_blob(db, q->es, i, b->data,
+				    b->len);
 			break;
 		case 'z':
 			t = va_arg(ap, time_t);
@@ -420,6 +427,13 @@ int
 db_col_null(struct db_stmt *q, int i)
 {
 	return (q->db->eng->col_null(q->es, i));
+}
+
+/* db_col_blob - a column's bytes (valid until the next step), its length */
+const void *
+db_col_blob(struct db_stmt *q, int i, size_t *len)
+{
+	return (q->db->eng->col_blob(q->es, i, len));
 }
 
 /* db_col_count, db_col_name, db_col_is_int - the shape of the row */

@@ -13,7 +13,8 @@
  *	by the SQL text); a query hands back a cursor that db_done returns to
  *	the cache.  Values are bound from a format string, one letter each:
  *	'i' a long long, 't' a string (NULL binds NULL), 'z' a time_t (0
- *	binds NULL).
+ *	binds NULL), 'b' bytes (a const struct db_blob *, kept by the caller
+ *	until the statement is done).
  *
  *	Every function that can fail returns -1 (or NULL) and leaves the
  *	reason in db_error(); db_temporary() says whether it may pass by
@@ -34,6 +35,11 @@
 
 struct db;
 struct db_stmt;
+
+struct db_blob {
+	const void	*data;
+	size_t		 len;
+};
 
 int	 db_open(const char *engine, const char *where, long busy_timeout,
 	    struct db **, buf *err);
@@ -63,6 +69,7 @@ long long db_col_int(struct db_stmt *, int);
 const char *db_col_text(struct db_stmt *, int);
 char	*db_col_dup(struct db_stmt *, int);
 int	 db_col_null(struct db_stmt *, int);
+const void *db_col_blob(struct db_stmt *, int, size_t *len);
 double	 db_col_real(struct db_stmt *, int);
 int	 db_col_count(struct db_stmt *);
 const char *db_col_name(struct db_stmt *, int);

@@ -23,6 +23,8 @@ struct db_engine {
 	void	 (*reset)(void *);
 	int	 (*bind_int)(struct db *, void *, int, long long);
 	int	 (*bind_text)(struct db *, void *, int, const char *);
+	/* bytes, not copied: kept by the caller until the statement is done */
+	int	 (*bind_blob)(struct db *, void *, int, const void *, size_t);
 	/* NULL for $i; is_int: where an integer would go (a 'z') */
 	int	 (*bind_null)(struct db *, void *, int, int is_int);
 	int	 (*step)(struct db *, void *);	/* DB_ROW, DB_DONE or -1 */
@@ -30,6 +32,7 @@ struct db_engine {
 	const char *(*col_text)(void *, int);
 	double	 (*col_real)(void *, int);
 	int	 (*col_null)(void *, int);
+	const void *(*col_blob)(void *, int, size_t *);
 	int	 (*script)(struct db *, const char *);
 	int	 (*begin)(struct db *);	/* a write transaction */
 	int	 (*commit)(struct db *);

@@ -32,8 +32,8 @@
  *	55P03 (lock timeout).
  *
  *	The schema's text is SQLite's (store.c); migrations reach PostgreSQL
- *	through ddl(): INTEGER is BIGINT, and a table's "id INTEGER PRIMARY
- *	KEY" (SQLite's rowid) is an identity column.
+ *	through ddl(): INTEGER is BIGINT, BLOB is BYTEA, and a table's "id
+ *	INTEGER PRIMARY KEY" (SQLite's rowid) is an identity column.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -46,9 +46,10 @@
 
 /* the advisory lock every writer takes: "jubao" in ASCII */
 #define PG_WRITERS_LOCK	"106117098097111"
-#define PG_MAXPARAMS	64
+#define PG_MAXPARAMS	32766	/* as SQLite's; the protocol's is 65535 */
 #define PG_INT8		20	/* pg_type.h's INT8OID, TEXTOID */
 #define PG_TEXT		25
+#define PG_BYTEA	17
 
 struct pg {
 	PGconn		*c;
@@ -67,8 +68,13 @@ struct pgs {
 	char		 name[16];
 	unsigned	 gen;		/* prepared on connection gen; 0: not */
 	int		 np;		/* the highest $N bound */
-	char		*val[PG_MAXPARAMS + 1];	/* NULL: SQL NULL */
-	Oid		 type[PG_MAXPARAMS + 1];	/* as bound: int8, text */
+	char		**val;		/* [1..np]; NULL: SQL NULL */
+	Oid		*type;		/* [1..np] as bound: int8, text, bytea */
+	int		*len;		/* [1..np] bytes' length; text: 0 */
+	int		*fmt;		/* [1..np] 1: bytes, 0: text */
+	const char	**ptr;		/* [1..np] what is sent */
+	int		 cap;		/* of val, type, len, fmt, ptr */
+	unsigned char	*blob;		/* the last bytea read (col_blob) */
 	PGresult	*res;
 	int		 row, nrows, ran;
 };
@@ -257,6 +263,8 @@ clear(struct pgs *s)
 		s->val[i] = NULL;
 	}
 	s->np = 0;
+	PQfreemem(s->blob);
+	s->blob = NULL;
 	PQclear(s->res);
 	s->res = NULL;
 	s->ran = s->row = s->nrows = 0;
@@ -277,6 +285,11 @@ pg_finalize(void *v)
 		if ((r = PQexec(s->pg->c, sql)) != NULL)
 			PQclear(r);
 	}
+	free(s->val);
+	free(s->type);
+	free(s->len);
+	free(s->fmt);
+	free(s->ptr);
 	free(s->sql);
 	free(s);
 }
@@ -296,14 +309,33 @@ pg_reset(void *v)
 static int
 bind_val(struct db *db, struct pgs *s, int i, char *v, Oid t)
 {
+	int	 old;
+
 	if (i < 1 || i > PG_MAXPARAMS) {
 		free(v);
 		return (db_fail(db, 0, "bind: $%d: more than %d values", i,
 		    PG_MAXPARAMS));
 	}
+	if (i >= s->cap) {
+		old = s->cap;
+		s->cap = i < 16 ? 32 : i * 2;
+		s->val = xrealloc(s->val, s->cap * sizeof(*s->val));
+		s->type = xrealloc(s->type, s->cap * sizeof(*s->type));
+		s->len = xrealloc(s->len, s->cap * sizeof(*s->len));
+		s->fmt = xrealloc(s->fmt, s->cap * sizeof(*s->fmt));
+		s->ptr = xrealloc(s->ptr, s->cap * sizeof(*s->ptr));
+		memset(s->val + old, 0, (s->cap - old) * sizeof(*s->val));
+		memset(s->ptr + old, 0, (s->cap - old) * sizeof(*s->ptr));
+		memset(s->type + old, 0, (s->cap - old) * sizeof(*s->type));
+		memset(s->len + old, 0, (s->cap - old) * sizeof(*s->len));
+		memset(s->fmt + old, 0, (s->cap - old) * sizeof(*s->fmt));
+	}
 	free(s->val[i]);
 	s->val[i] = v;
+	s->ptr[i] = v;
 	s->type[i] = t;
+	s->fmt[i] = 0;
+	s->len[i] = 0;
 	if (i > s->np)
 		s->np = i;
 	return (0);
@@ -319,6 +351,22 @@ static int
 pg_bind_text(struct db *db, void *s, int i, const char *v)
 {
 	return (bind_val(db, s, i, xstrdup(v), PG_TEXT));
+}
+
+/* pg_bind_blob - $i as bytea, sent in binary (not copied) */
+static int
+pg_bind_blob(struct db *db, void *v, int i, const void *data, size_t len)
+{
+	struct pgs	*s = v;
+
+	if (len > 0x7fffffff)
+		return (db_fail(db, 0, "bind: %zu bytes: too long", len));
+	if (bind_val(db, s, i, NULL, PG_BYTEA) < 0)
+		return (-1);
+	s->ptr[i] = data ? data : "";
+	s->len[i] = (int)len;
+	s->fmt[i] = 1;
+	return (0);
 }
 
 static int
@@ -338,14 +386,16 @@ run(struct db *db, struct pgs *s)
 	if (conn_ok(db) < 0)
 		return (-1);
 	if (s->gen != p->gen) {
-		r = PQprepare(p->c, s->name, s->sql, s->np, s->type + 1);
+		r = PQprepare(p->c, s->name, s->sql, s->np,
+		    s->np ? s->type + 1 : NULL);
 		if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK)
 			return (fail_res(db, "prepare", r));
 		PQclear(r);
 		s->gen = p->gen;
 	}
 	r = PQexecPrepared(p->c, s->name, s->np,
-	    (const char *const *)s->val + 1, NULL, NULL, 0);
+	    s->np ? s->ptr + 1 : NULL, s->np ? s->len + 1 : NULL,
+	    s->np ? s->fmt + 1 : NULL, 0);
 	if (r == NULL || (PQresultStatus(r) != PGRES_TUPLES_OK &&
 	    PQresultStatus(r) != PGRES_COMMAND_OK))
 		return (fail_res(db, "step", r));
@@ -413,6 +463,23 @@ pg_col_real(void *s, int i)
 	return (v ? strtod(v, NULL) : 0.0);
 }
 
+/* pg_col_blob - a bytea column's bytes (valid until the next step) */
+static const void *
+pg_col_blob(void *v, int i, size_t *len)
+{
+	struct pgs	*s = v;
+	const char	*t = cell(s, i);
+
+	*len = 0;
+	PQfreemem(s->blob);
+	s->blob = NULL;
+	if (t == NULL)
+		return (NULL);
+	if ((s->blob = PQunescapeBytea((const unsigned char *)t, len)) == NULL)
+		log_panic("db: out of memory");
+	return (s->blob);
+}
+
 static int
 pg_col_null(void *s, int i)
 {
@@ -432,8 +499,8 @@ word(const char *start, const char *s, const char *w)
 
 /*
  * ddl - the schema's SQLite text for PostgreSQL (caller frees): "id
- * INTEGER PRIMARY KEY" an identity column, INTEGER BIGINT.  One pass over
- * our own text.
+ * INTEGER PRIMARY KEY" an identity column, INTEGER BIGINT, BLOB BYTEA.
+ * One pass over our own text.
  */
 static char *
 ddl(const char *sql)
@@ -450,6 +517,9 @@ ddl(const char *sql)
 		} else if (word(sql, s, "INTEGER")) {
 			buf_printf(&b, "BIGINT");
 			s += strlen("INTEGER");
+		} else if (word(sql, s, "BLOB")) {
+			buf_printf(&b, "BYTEA");
+			s += strlen("BLOB");
 		} else
 			buf_printf(&b, "%c", *s++);
 	return (b.s ? b.s : xstrdup(""));
@@ -674,8 +744,8 @@ pg_ids_follow(struct db *db, const char *table)
 const struct db_engine db_pg = {
 	"postgresql",
 	pg_open, pg_close, pg_prepare, pg_finalize, pg_reset,
-	pg_bind_int, pg_bind_text, pg_bind_null, pg_step,
-	pg_col_int, pg_col_text, pg_col_real, pg_col_null,
+	pg_bind_int, pg_bind_text, pg_bind_blob, pg_bind_null, pg_step,
+	pg_col_int, pg_col_text, pg_col_real, pg_col_null, pg_col_blob,
 	pg_script, pg_begin, pg_commit, pg_rollback, pg_table_exists,
 	pg_changes, pg_erase_begin, pg_erase_finish, pg_describe,
 	pg_check, pg_col_count, pg_col_name, pg_col_is_int, pg_ids_follow,

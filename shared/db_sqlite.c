@@ -225,6 +225,18 @@ sq_bind_text(struct db *db, void *s, int i, const char *v)
 	return (0);
 }
 
+/* sq_bind_blob - $i as bytes (not copied: the caller keeps them) */
+static int
+sq_bind_blob(struct db *db, void *s, int i, const void *v, size_t len)
+{
+	int	 k = param(s, i);
+
+	if (k > 0 && sqlite3_bind_blob64(s, k, v, len, SQLITE_STATIC) !=
+	    SQLITE_OK)
+		return (fail(db, "bind"));
+	return (0);
+}
+
 /* sq_bind_null - $i as NULL */
 static int
 sq_bind_null(struct db *db, void *s, int i, int is_int)
@@ -269,6 +281,16 @@ static double
 sq_col_real(void *s, int i)
 {
 	return (sqlite3_column_double(s, i));
+}
+
+/* sq_col_blob - a column's bytes and length (valid until the next step) */
+static const void *
+sq_col_blob(void *s, int i, size_t *len)
+{
+	const void	*p = sqlite3_column_blob(s, i);
+
+	*len = (size_t)sqlite3_column_bytes(s, i);
+	return (p);
 }
 
 /* sq_col_null - is a column of the row NULL */
@@ -478,8 +500,8 @@ sq_ids_follow(struct db *db, const char *table)
 const struct db_engine db_sqlite = {
 	"sqlite",
 	sq_open, sq_close, sq_prepare, sq_finalize, sq_reset,
-	sq_bind_int, sq_bind_text, sq_bind_null, sq_step,
-	sq_col_int, sq_col_text, sq_col_real, sq_col_null,
+	sq_bind_int, sq_bind_text, sq_bind_blob, sq_bind_null, sq_step,
+	sq_col_int, sq_col_text, sq_col_real, sq_col_null, sq_col_blob,
 	sq_script, sq_begin, sq_commit, sq_rollback, sq_table_exists,
 	sq_changes, sq_erase_begin, sq_erase_finish, sq_describe,
 	sq_check, sq_col_count, sq_col_name, sq_col_is_int, sq_ids_follow,

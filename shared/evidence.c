@@ -198,14 +198,6 @@ out:
 	return (rc);
 }
 
-/* evidence_put - seal a buffer into a new evidence file; its id in id */
-int
-evidence_put(const char *dir, const void *data, size_t len,
-    char id[EVIDENCE_ID], buf *err)
-{
-	return (seal_new(dir, data ? data : "", len, NULL, id, err));
-}
-
 /*
  * evidence_put_file - seal a file's content (the spooled original, a
  * recording) into a new evidence file; its id in id.  The source file is
@@ -246,34 +238,30 @@ open_put(void *arg, const void *p, size_t n)
 }
 
 /*
- * evidence_open - write the plain content of evidence file id to out_fd
- * (a file from before sealing is copied as it is), and its SHA-256 in sha
- * for the caller to compare with the one recorded.  0, or -1 with err.
+ * evidence_open_fd - an evidence item read from fd (what label names in
+ * a message) written to out_fd in the clear: opened when it is sealed,
+ * as it is when it is plain (from before sealing); its SHA-256 in sha
+ * (of what was written).  0, or -1 with the reason in err.
  */
 int
-evidence_open(const char *dir, const char *id, int out_fd, char sha[65],
+evidence_open_fd(int fd, const char *label, int out_fd, char sha[65],
     buf *err)
 {
 	const struct crypt_keys	*k = crypt_get();
-	char			*p = evidence_path(dir, id), b[65536];
+	char			 b[65536];
 	struct open_out		 o;
 	unsigned char		 h[EVP_MAX_MD_SIZE];
 	unsigned int		 hn = 0;
 	ssize_t			 n;
-	int			 fd, rc = -1;
+	int			 rc = -1;
 
-	if ((fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		buf_printf(err, "evidence %s: %s", p, strerror(errno));
-		free(p);
-		return (-1);
-	}
 	o.fd = out_fd;
 	if ((o.md = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(o.md, EVP_sha256(), NULL) != 1)
 		log_panic("evidence: SHA-256 failed");
 	if (crypt_file_sealed(fd)) {
 		if (k == NULL || crypt_file_open(k, fd, open_put, &o) < 0)
-			buf_printf(err, "evidence %s: %s", p, errno == EBADMSG ?
+			buf_printf(err, "evidence %s: %s", label, errno == EBADMSG ?
 			    "not sealed with this key_file, changed or cut short" :
 			    strerror(errno));
 		else
@@ -283,7 +271,7 @@ evidence_open(const char *dir, const char *id, int out_fd, char sha[65],
 			if (open_put(&o, b, (size_t)n) < 0)
 				break;
 		if (n != 0)
-			buf_printf(err, "evidence %s: %s", p, strerror(errno));
+			buf_printf(err, "evidence %s: %s", label, strerror(errno));
 		else
 			rc = 0;
 	}
@@ -291,9 +279,75 @@ evidence_open(const char *dir, const char *id, int out_fd, char sha[65],
 		log_panic("evidence: SHA-256 failed");
 	EVP_MD_CTX_free(o.md);
 	hex(h, hn, sha);
+	return (rc);
+}
+
+/* evidence_open - evidence_open_fd on the file of item id in dir */
+int
+evidence_open(const char *dir, const char *id, int out_fd, char sha[65],
+    buf *err)
+{
+	char	*p = evidence_path(dir, id);
+	int	 fd, rc;
+
+	if ((fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+		buf_printf(err, "evidence %s: %s", p, strerror(errno));
+		free(p);
+		return (-1);
+	}
+	rc = evidence_open_fd(fd, p, out_fd, sha, err);
 	close(fd);
 	free(p);
 	return (rc);
+}
+
+/*
+ * evidence_read - the bytes of item id's file in dir as they are (sealed),
+ * for the store to keep (caller frees *data); 0, or -1 with the reason in
+ * err
+ */
+int
+evidence_read(const char *dir, const char *id, void **data, size_t *len,
+    buf *err)
+{
+	char		*p = evidence_path(dir, id);
+	struct stat	 sb;
+	ssize_t		 n;
+	size_t		 got = 0;
+	int		 fd;
+
+	*data = NULL;
+	*len = 0;
+	if ((fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
+	    fstat(fd, &sb) < 0) {
+		buf_printf(err, "evidence %s: %s", p, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(p);
+		return (-1);
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		buf_printf(err, "evidence %s: not a regular file", p);
+		close(fd);
+		free(p);
+		return (-1);
+	}
+	*data = xmalloc((size_t)sb.st_size + 1);
+	while (got < (size_t)sb.st_size &&
+	    (n = read(fd, (char *)*data + got, (size_t)sb.st_size - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	if (got != (size_t)sb.st_size) {
+		buf_printf(err, "evidence %s: read %zu of %lld bytes", p, got,
+		    (long long)sb.st_size);
+		free(*data);
+		*data = NULL;
+		free(p);
+		return (-1);
+	}
+	*len = got;
+	free(p);
+	return (0);
 }
 
 /* evidence_remove - delete an evidence file; 0, or -1 (errno) */

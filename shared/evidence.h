@@ -24,13 +24,15 @@
 
 void	 sha256_hex(const void *data, size_t len, char out[65]);
 int	 sha256_file(const char *path, char out[65], size_t *size);
-int	 evidence_put(const char *dir, const void *data, size_t len,
-	    char id[EVIDENCE_ID], buf *err);
 int	 evidence_put_file(const char *dir, const char *path,
 	    char id[EVIDENCE_ID], buf *err);
 char	*evidence_path(const char *dir, const char *id);
 int	 evidence_open(const char *dir, const char *id, int out_fd,
 	    char sha[65], buf *err);
+int	 evidence_open_fd(int fd, const char *label, int out_fd, char sha[65],
+	    buf *err);
+int	 evidence_read(const char *dir, const char *id, void **data,
+	    size_t *len, buf *err);
 int	 evidence_remove(const char *dir, const char *id);
 int	 mkdirs(const char *path, int mode);
 

@@ -266,13 +266,49 @@ begin(struct store *st, const struct report *r, struct intake_result *res)
 }
 
 /*
- * end - commit (ok) or roll back the report's transaction; 0 or -1 (a
- * COMMIT that failed is marked in res: see files_settle)
+ * keep_evidence - a store that holds evidence itself (PostgreSQL:
+ * store_keeps_evidence) takes the report's sealed files, as they are, in
+ * the report's transaction; 0 or -1 (temporary: a file that cannot be
+ * read is the disk's fault, not the sender's)
  */
 static int
-end(struct store *st, struct owed *m, int ok, struct intake_result *res)
+keep_evidence(const struct intake_ctx *x, struct store *st,
+    const struct report *r)
+{
+	void	*data;
+	size_t	 len, i;
+	buf	 err = { 0 };
+	int	 rc = 0;
+
+	if (!store_keeps_evidence(st))
+		return (0);
+	for (i = 0; i < r->nev && rc == 0; i++) {
+		if (*r->ev[i].file == '\0')
+			continue;
+		if (evidence_read(x->cfg->evidence_dir, r->ev[i].file, &data,
+		    &len, &err) < 0) {
+			rc = store_fail(st, 1, "%s", err.s);
+			break;
+		}
+		rc = store_evidence_data_put(st, r->ev[i].file, data, len);
+		free(data);
+	}
+	buf_free(&err);
+	return (rc);
+}
+
+/*
+ * end - commit (ok) or roll back the report's transaction, the evidence
+ * in it when the store keeps evidence (not for a rating: it has none);
+ * 0 or -1 (a COMMIT that failed is marked in res: see files_settle)
+ */
+static int
+end(const struct intake_ctx *x, struct store *st, const struct report *r,
+    struct owed *m, int ok, struct intake_result *res)
 {
 	owed_clear(m);
+	if (ok && !res->rated && keep_evidence(x, st, r) < 0)
+		ok = 0;
 	if (ok) {
 		if (store_commit(st) == 0)
 			return (0);
@@ -300,17 +336,20 @@ intake_drop_files(const char *evidence_dir, const struct report *r)
 
 /*
  * files_settle - after a commit (rc 0) or its failure (-1): the report's
- * evidence files stay only when a committed row names them.  A retry of
- * a message committed before and a rating name none (whatever became of
- * the rating's COMMIT); a failure before COMMIT leaves none.  When the COMMIT itself failed they are kept: a
+ * evidence files stay only when a committed row names them and the store
+ * does not hold them itself.  A retry of a message committed before and
+ * a rating name none (whatever became of the rating's COMMIT); a failure
+ * before COMMIT leaves none; a store that keeps evidence (PostgreSQL)
+ * has committed them.  When the COMMIT itself failed they are kept: a
  * backend may not know whether it took effect, and an orphan file is
  * better than a case without its evidence.
  */
 static int
-files_settle(const struct intake_ctx *x, const struct report *r, int rc,
-    const struct intake_result *res)
+files_settle(const struct intake_ctx *x, struct store *st,
+    const struct report *r, int rc, const struct intake_result *res)
 {
-	if (res->rated || (rc < 0 ? !res->commit_failed : res->duplicate))
+	if (res->rated || (rc < 0 ? !res->commit_failed : res->duplicate ||
+	    store_keeps_evidence(st)))
 		intake_drop_files(x->cfg->evidence_dir, r);
 	return (rc);
 }
@@ -361,7 +400,7 @@ email_tx(const struct intake_ctx *x, struct store *st, struct report *r,
 	    r->env_from ? r->env_from : "", &t) < 0)
 		goto fail;
 	if (t.id != 0 && r->rating >= 1 && r->rating <= 5)
-		return (end(st, &m, rate(st, r, &t, res) == 0, res));
+		return (end(x, st, r, &m, rate(st, r, &t, res) == 0, res));
 	if (t.id != 0) {
 		res->supplement = 1;
 		snprintf(res->case_no, sizeof(res->case_no), "%s", r->case_ref);
@@ -401,10 +440,10 @@ email_tx(const struct intake_ctx *x, struct store *st, struct report *r,
 	/* 灌水举报 (工作规范 第十八条): kept, never lost, not answered */
 	if (*fl && m.suppress == NULL)
 		m.suppress = xstrdup(fl);
-	return (end(st, &m, owe(x, st, id, &m, 1, "reporter", r->received_at,
+	return (end(x, st, r, &m, owe(x, st, id, &m, 1, "reporter", r->received_at,
 	    res, res->ack_status, sizeof(res->ack_status)) == 0, res));
 fail:
-	return (end(st, &m, 0, res));
+	return (end(x, st, r, &m, 0, res));
 }
 
 /*
@@ -441,11 +480,11 @@ call_tx(const struct intake_ctx *x, struct store *st, struct report *r,
 			goto fail;
 		owed_clear(&m);
 	}
-	return (end(st, &m, store_call_log(st, c->tag, c->started, c->ended,
+	return (end(x, st, r, &m, store_call_log(st, c->tag, c->started, c->ended,
 	    c->outcome, res->case_no, c->keys, c->recorded_ms,
 	    c->end_reason) == 0, res));
 fail:
-	return (end(st, &m, 0, res));
+	return (end(x, st, r, &m, 0, res));
 }
 
 /*
@@ -459,7 +498,7 @@ intake_email(const struct intake_ctx *x, struct store *st, struct report *r,
     struct intake_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	return (files_settle(x, r, email_tx(x, st, r, res), res));
+	return (files_settle(x, st, r, email_tx(x, st, r, res), res));
 }
 
 /* intake_call - commit a call's report (call_tx); its files as above */
@@ -468,7 +507,7 @@ intake_call(const struct intake_ctx *x, struct store *st, struct report *r,
     const struct intake_call *c, struct intake_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	return (files_settle(x, r, call_tx(x, st, r, c, res), res));
+	return (files_settle(x, st, r, call_tx(x, st, r, c, res), res));
 }
 
 /*

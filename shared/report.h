@@ -32,6 +32,8 @@ struct evidence {
 	char	 sha256[65];	/* hex */
 	char	*note;		/* e.g. "could not decode base64: kept raw", or NULL */
 	int	 original;	/* 1: the original message itself */
+	int	 derived;	/* 1: not stored, found again in the original
+				 * when opened (derive.h) */
 	char	 file[33];	/* the sealed evidence file (evidence.h), or "" */
 };
 

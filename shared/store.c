@@ -154,6 +154,12 @@ static const char *const migrations[] = {
 	"ALTER TABLE cases ADD COLUMN pin_hash TEXT;"
 	"ALTER TABLE events ADD COLUMN uid INTEGER;"
 	"DELETE FROM meta WHERE key = 'pseudonym_key';",
+	/* 6 -> 7: issue 11: evidence in the store (PostgreSQL: shared by
+	 * every host), sealed as the files are, under the file's name; */
+	"CREATE TABLE evidence_data (file TEXT PRIMARY KEY, data BLOB NOT NULL);"
+	/* and each byte stored once: an attachment is found again in its
+	 * original message when opened (derive.c) */
+	"ALTER TABLE evidence ADD COLUMN derived INTEGER NOT NULL DEFAULT 0;",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 

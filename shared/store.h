@@ -335,6 +335,8 @@ struct store_evidence {
 	long long	 size;
 	char		 sha256[65];
 	char		 file[65];	/* the sealed file's id (or, from before, its SHA-256) */
+	int		 derived;	/* found again in the original: */
+	char		 original[65];	/* the original's file (as file) */
 };
 
 long	 store_purge_batch(struct store *, time_t before, time_t now,
@@ -343,6 +345,11 @@ long	 store_purge_count(struct store *, time_t before);
 int	 store_purge_finish(struct store *, int *clean);
 int	 store_evidence_open(struct store *, const char *case_no, long n,
 	    const char *actor, time_t now, struct store_evidence *);
+int	 store_keeps_evidence(const struct store *);
+int	 store_evidence_data_put(struct store *, const char *file,
+	    const void *data, size_t len);
+int	 store_evidence_data_get(struct store *, const char *file,
+	    void **data, size_t *len);
 
 /* store_copy.c: a whole store into an empty one (jubaoctl copy-from) */
 struct store_copied {
@@ -352,10 +359,13 @@ struct store_copied {
 	int		 same;		/* read back: same count, same SHA-256 */
 	char		 sha256[65];	/* of the source's rows */
 };
-#define STORE_COPY_TABLES	11
+#define STORE_COPY_TABLES	12
+/* reads an evidence file's sealed bytes (caller frees); 0 or -1 */
+typedef int (*store_copy_load_fn)(void *arg, const char *file, void **data,
+    size_t *len);
 
 int	 store_copy(struct store *dst, struct store *src,
 	    struct store_copied out[STORE_COPY_TABLES], size_t *n,
-	    struct store **failed);
+	    store_copy_load_fn, void *arg, struct store **failed);
 
 #endif

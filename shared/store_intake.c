@@ -143,11 +143,12 @@ add_parts(struct store *st, long long case_id, long long msg_id,
 
 	for (i = 0; i < r->nev; i++)
 		if (db_exec(st->db, "INSERT INTO evidence (case_id, message, name, "
-		    "type, size, sha256, note, original, file) VALUES ($1, $2, $3, "
-		    "$4, $5, $6, $7, $8, $9)", "iittittit", case_id, msg_id,
-		    r->ev[i].name, r->ev[i].type, (long long)r->ev[i].size,
-		    r->ev[i].sha256, r->ev[i].note, (long long)r->ev[i].original,
-		    *r->ev[i].file ? r->ev[i].file : NULL) < 0)
+		    "type, size, sha256, note, original, file, derived) VALUES "
+		    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", "iittittiti",
+		    case_id, msg_id, r->ev[i].name, r->ev[i].type,
+		    (long long)r->ev[i].size, r->ev[i].sha256, r->ev[i].note,
+		    (long long)r->ev[i].original, *r->ev[i].file ?
+		    r->ev[i].file : NULL, (long long)r->ev[i].derived) < 0)
 			return (store_dbfail(st));
 	for (i = 0; i < r->urls.n + r->accounts.n; i++) {
 		is_url = i < r->urls.n;

@@ -142,10 +142,12 @@ purge_one(struct store *st, long long id, time_t now, const char *actor,
 		goto out;
 	/* evidence files go; their records (name, type, size, hash) stay.
 	 * A sealed file is the item's own; a plain one from before sealing
-	 * was named by its hash and may be another case's too */
+	 * was named by its hash and may be another case's too; a derived
+	 * attachment has none (it goes with its original) */
 	if ((q = db_query(st->db, "SELECT e.file FROM evidence e WHERE "
 	    "e.case_id = $1 AND e.file IS NOT NULL UNION SELECT e.sha256 FROM "
-	    "evidence e WHERE e.case_id = $1 AND e.file IS NULL AND NOT EXISTS "
+	    "evidence e WHERE e.case_id = $1 AND e.file IS NULL AND "
+	    "e.derived = 0 AND NOT EXISTS "
 	    "(SELECT 1 FROM evidence o JOIN cases c ON c.id = o.case_id WHERE "
 	    "o.sha256 = e.sha256 AND o.file IS NULL AND c.id <> e.case_id AND "
 	    "c.purged_at IS NULL)", "i", id)) == NULL) {
@@ -155,6 +157,8 @@ purge_one(struct store *st, long long id, time_t now, const char *actor,
 	while (db_next(q) == DB_ROW)
 		strlist_add_unique(files, db_col_text(q, 0));
 	if (db_done(q) < 0 ||
+	    db_exec(st->db, "DELETE FROM evidence_data WHERE file IN (SELECT "
+	    "file FROM evidence WHERE case_id = $1)", "i", id) < 0 ||
 	    db_exec(st->db, "UPDATE evidence SET note = 'purged: file deleted' "
 	    "WHERE case_id = $1", "i", id) < 0 ||
 	    db_exec(st->db, "UPDATE cases SET purged_at = $1 WHERE id = $2", "ii",
@@ -263,9 +267,12 @@ store_evidence_open(struct store *st, const char *case_no, long n,
 	if (store_begin(st) < 0)
 		return (-1);
 	if ((q = db_query(st->db, "SELECT c.id, e.name, e.type, e.size, e.sha256, "
-	    "COALESCE(e.file, e.sha256), e.note FROM cases c JOIN evidence e ON "
-	    "e.case_id = c.id WHERE c.case_no = $1 ORDER BY e.id LIMIT 1 "
-	    "OFFSET $2", "ti", case_no, (long long)(n - 1))) == NULL)
+	    "COALESCE(e.file, e.sha256), e.note, e.derived, (SELECT "
+	    "COALESCE(o.file, o.sha256) FROM evidence o WHERE o.message = "
+	    "e.message AND o.original = 1 AND o.case_id = e.case_id ORDER BY "
+	    "o.id LIMIT 1) FROM cases c JOIN evidence e ON e.case_id = c.id "
+	    "WHERE c.case_no = $1 ORDER BY e.id LIMIT 1 OFFSET $2", "ti",
+	    case_no, (long long)(n - 1))) == NULL)
 		goto fail;
 	if (db_next(q) == DB_ROW) {
 		case_id = db_col_int(q, 0);
@@ -276,6 +283,9 @@ store_evidence_open(struct store *st, const char *case_no, long n,
 		snprintf(ev->file, sizeof(ev->file), "%s", db_col_text(q, 5));
 		purged = db_col_text(q, 6) != NULL &&
 		    strncmp(db_col_text(q, 6), "purged", 6) == 0;
+		ev->derived = (int)db_col_int(q, 7);
+		snprintf(ev->original, sizeof(ev->original), "%s",
+		    db_col_text(q, 8) ? db_col_text(q, 8) : "");
 	}
 	if (db_done(q) < 0)
 		goto fail;
@@ -298,4 +308,63 @@ fail:
 rollback:
 	store_rollback(st);
 	return (-1);
+}
+
+/*
+ * store_keeps_evidence - does the store hold evidence itself: with
+ * PostgreSQL it does, so that every host (and jubaoctl anywhere) opens
+ * it; SQLite is one host's, and its evidence stays in evidence_dir
+ */
+int
+store_keeps_evidence(const struct store *st)
+{
+	return (strcmp(db_engine_name(st->db), "postgresql") == 0);
+}
+
+/*
+ * store_evidence_data_put - an evidence file's sealed bytes into the store,
+ * under its name, in the caller's transaction; 0 or -1
+ */
+int
+store_evidence_data_put(struct store *st, const char *file, const void *data,
+    size_t len)
+{
+	struct db_blob	 b = { data, len };
+
+	if (db_exec(st->db, "INSERT INTO evidence_data (file, data) VALUES "
+	    "($1, $2)", "tb", file, &b) < 0)
+		return (store_dbfail(st));
+	return (0);
+}
+
+/*
+ * store_evidence_data_get - the sealed bytes the store holds under file
+ * (caller frees *data): 1, 0 when it holds none (the file is in
+ * evidence_dir), or -1
+ */
+int
+store_evidence_data_get(struct store *st, const char *file, void **data,
+    size_t *len)
+{
+	struct db_stmt	*q;
+	const void	*p;
+	int		 rc;
+
+	*data = NULL;
+	*len = 0;
+	if ((q = db_query(st->db, "SELECT data FROM evidence_data WHERE file = "
+	    "$1", "t", file)) == NULL)
+		return (store_dbfail(st));
+	if ((rc = db_next(q)) == DB_ROW) {
+		p = db_col_blob(q, 0, len);
+		*data = xmalloc(*len ? *len : 1);
+		if (*len)
+			memcpy(*data, p, *len);
+	}
+	if (db_done(q) < 0) {
+		free(*data);
+		*data = NULL;
+		return (store_dbfail(st));
+	}
+	return (rc == DB_ROW);
 }

@@ -156,12 +156,15 @@ store_stats(struct store *st, time_t from, time_t to, struct stats *s)
 	    (double)s->with_outcome : 0;
 	s->feedback_share = s->with_outcome ? (double)s->feedback_sent /
 	    (double)s->with_outcome : 0;
-	if ((q = db_query(st->db, "SELECT avg(satisfaction) FROM cases WHERE "
+	/* the mean from an integer sum, so that every engine gives the same
+	 * double (PostgreSQL's avg is a numeric of its own precision) */
+	if ((q = db_query(st->db, "SELECT sum(satisfaction) FROM cases WHERE "
 	    "satisfaction IS NOT NULL AND " IN_RANGE,
 	    "ii", (long long)from, (long long)to)) == NULL)
 		goto fail;
-	if (db_next(q) == DB_ROW && !db_col_null(q, 0))
-		s->satisfaction_mean = db_col_real(q, 0);
+	if (db_next(q) == DB_ROW && !db_col_null(q, 0) && s->rated > 0)
+		s->satisfaction_mean = (double)db_col_int(q, 0) /
+		    (double)s->rated;
 	if (db_done(q) < 0)
 		goto fail;
 	return (0);

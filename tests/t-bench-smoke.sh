@@ -41,6 +41,11 @@ for f in writers.2.commits_per_s writers.2.p50 writers.2.p99 writers.2.reopen.co
     stats_year stats_onepass list_all list_50 show show_inprocess; do
 	positive store "store.$f"
 done
+for f in mail.pg.msgs_per_s mail.sqlite.msgs_per_s mail.ratio.pg_vs_sqlite \
+    mail.ratio.two_milters_vs_one stored.pg.ratio_to_message stored.sqlite.ratio_to_message \
+    copy_from_seconds stats_year.sqlite stats_year.pg size_per_case.pg; do
+	positive pg "pg.$f"
+done
 for f in url-parens.parse_0.5mb encoded-words.parse_0.5mb accounts.parse_0.5mb \
     url-parens.growth_0.25_to_0.5mb; do
 	positive complexity "complexity.$f"

@@ -77,21 +77,6 @@ n=$(sqlite3 -readonly "$db" "SELECT count(*) FROM cases")
 	fail "$n cases generated for $ncases"
 figure store.db_mb "$(($(stat -c %s "$db") >> 20))" MB "$me (tests/bench/storebench generate CONF $ncases END)"
 
-# timed - timed RUNS CMD...: median wall milliseconds of RUNS runs (output discarded)
-timed() {
-	local runs=$1 i t0 t1 all=()
-	shift
-	for ((i = 0; i < runs; i++)); do
-		t0=$(now_us)
-		"$@" >"$d/timed.out" 2>"$d/timed.err" || {
-			diag "$* failed (exit $?): $(tail -n 3 "$d/timed.err" "$d/timed.out")"
-			return 1
-		}
-		t1=$(now_us)
-		all+=("$(((t1 - t0) / 1000))")
-	done
-	median "${all[@]}"
-}
 
 # rss - rss CMD...: the maximum resident set of CMD, in MB
 rss() {

@@ -64,3 +64,20 @@ machine_line() {
 	printf 'nproc %s, %s, kernel %s\n' "$(nproc)" \
 	    "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" "$(uname -r)"
 }
+
+# timed - timed RUNS CMD...: median wall milliseconds of RUNS runs (output
+# discarded into the bench's directory $d)
+timed() {
+	local runs=$1 i t0 t1 all=()
+	shift
+	for ((i = 0; i < runs; i++)); do
+		t0=$(now_us)
+		"$@" >"$d/timed.out" 2>"$d/timed.err" || {
+			diag "$* failed (exit $?): $(tail -n 3 "$d/timed.err" "$d/timed.out")"
+			return 1
+		}
+		t1=$(now_us)
+		all+=("$(((t1 - t0) / 1000))")
+	done
+	median "${all[@]}"
+}

@@ -112,14 +112,25 @@ if [ -n "$c1" ]; then
 		got=$(jb_ctl --actor auditor-qian evidence "$c1" "$i" | sha256sum | cut -d' ' -f1)
 		[ "$got" = "$want" ] || echo "item $i: $got, recorded $want" >>"$dir/ev.check"
 	done
-	jb_sql "SELECT file FROM evidence e JOIN cases c ON c.id = e.case_id WHERE c.case_no = '$c1'" |
+	# each byte stored once: the original is sealed, its attachments are
+	# found again in it (jubaoctl evidence above opened them all)
+	[ "$(jb_sql "SELECT count(*) FROM evidence e JOIN cases c ON c.id = e.case_id WHERE c.case_no = '$c1' AND e.file IS NULL AND e.derived = 1")" = $((n - 1)) ] ||
+		echo "not every attachment is derived from the original" >>"$dir/ev.check"
+	jb_sql "SELECT file FROM evidence e JOIN cases c ON c.id = e.case_id WHERE c.case_no = '$c1' AND e.file IS NOT NULL" |
 	while read -r id; do
-		f="$dir/jubao/evidence/${id:0:2}/$id"
-		[ "$(head -c 8 "$f")" = jubaoev1 ] || echo "$id is not sealed" >>"$dir/ev.check"
+		[ "$(jb_evidence_head "$dir/jubao/evidence" "$id")" = jubaoev1 ] ||
+			echo "$id is not sealed" >>"$dir/ev.check"
 	done
 	[ "$n" -ge 3 ] && [ ! -s "$dir/ev.check" ] &&
-		pass "all $n evidence files are sealed, and open to their recorded SHA-256" ||
+		pass "all $n evidence items open to their recorded SHA-256: the original sealed, the attachments found again in it" ||
 		fail "evidence files: $(cat "$dir/ev.check")"
+	if [ "$JB_ENGINE" = postgresql ]; then
+		[ "$(jb_sql "SELECT count(*) FROM evidence_data WHERE position(convert_to('星河食品', 'UTF8') IN data) > 0 OR position('weibo.com/u/5566778899'::bytea IN data) > 0 OR position('IHDR'::bytea IN data) > 0")" = 0 ] &&
+		[ "$(jb_sql "SELECT count(*) FROM evidence_data")" -ge 3 ] &&
+		[ "$(jb_sql "SELECT count(*) = sum(CASE WHEN position('jubaoev1'::bytea IN data) = 1 THEN 1 ELSE 0 END) FROM evidence_data")" = t ] &&
+			pass "no report text and no image bytes are readable in the evidence the store keeps (the search finds the seal's header)" ||
+			fail "report text or image bytes are readable in evidence_data"
+	fi
 	grep -rqaF -e "星河食品" -e "weibo.com/u/5566778899" -e "IHDR" "$dir/jubao/evidence" &&
 		fail "report text or image bytes are readable in the evidence directory" ||
 		pass "no report text and no image bytes are readable in the evidence directory"

@@ -103,6 +103,16 @@ u=$(jb_sql "SELECT count(DISTINCT case_no) FROM cases")
 both=$(jb_sql "SELECT count(DISTINCT substr(message_id, 1, 3)) FROM messages")
 [ "$both" = 2 ] && pass "both MX hosts committed cases into the one store" || fail "prefixes: $both"
 
+# evidence is the store's: a case host B took opens on host A (another
+# evidence_dir), to its recorded SHA-256, and host B kept no copy of it
+cb=$(jb_sql "SELECT c.case_no FROM cases c JOIN messages m ON m.case_id = c.id WHERE m.message_id LIKE 'mxb-%' ORDER BY c.id LIMIT 1")
+want=$(jb_sql "SELECT e.sha256 FROM evidence e JOIN cases c ON c.id = e.case_id WHERE c.case_no = '$cb' ORDER BY e.id LIMIT 1")
+file=$(jb_sql "SELECT e.file FROM evidence e JOIN cases c ON c.id = e.case_id WHERE c.case_no = '$cb' ORDER BY e.id LIMIT 1")
+got=$("$JB_CTL" -c "$conf_a" --actor auditor evidence "$cb" 1 | sha256sum | cut -d' ' -f1)
+[ -n "$want" ] && [ "$got" = "$want" ] && [ ! -e "$dir/b/evidence/${file:0:2}/$file" ] &&
+	pass "evidence of case $cb, taken by host B, opens on host A to its SHA-256 (B kept no file)" ||
+	fail "evidence across hosts: $cb item 1: $got, recorded $want"
+
 acks_sent() { [ "$(jb_sql "SELECT count(*) FROM outbox WHERE kind = 'ack' AND status = 'sent'")" -ge "$N" ]; }
 wait_for -t 90 acks_sent
 a=$(jb_sql "SELECT count(*) FROM outbox WHERE kind = 'ack' AND status = 'sent'")

@@ -6,6 +6,7 @@
 #   jb_milter_kill9                      SIGKILL it by PID (fault tests)
 #   jb_ctl ARGS...                       jubaoctl -c "$JB_CONF" ARGS...
 #   jb_evidence_named DIR                the sealed files in DIR are those the store names
+#   jb_evidence_head DIR ID              the first bytes of evidence item ID as stored
 #   jb_sql SQL                           a query on the test's store (sqlite3 or psql)
 #   jb_cases_once N                      check: N cases, no report stored twice
 #
@@ -111,14 +112,31 @@ jb_ctl() {
 
 # jb_evidence_named - jb_evidence_named DIR: true when the sealed files in the
 # evidence directory DIR are exactly those the store's evidence rows name
-# (and there are some); otherwise says what differs, on stdout
+# (and there are some); otherwise says what differs, on stdout.  With
+# PostgreSQL the store keeps them (evidence_data) and DIR must be empty.
 jb_evidence_named() {
-	local files rows
+	local files rows kept=
 	files=$(find "$1" -type f ! -name '.tmp.*' | sed 's|.*/||' | sort)
 	rows=$(jb_sql "SELECT file FROM evidence WHERE file IS NOT NULL ORDER BY file")
+	if [ "$JB_ENGINE" = postgresql ]; then
+		kept=$(jb_sql "SELECT file FROM evidence_data ORDER BY file")
+		[ -n "$rows" ] && [ "$kept" = "$rows" ] && [ -z "$files" ] && return 0
+		echo "evidence in the store:" $kept "; files:" $files "; rows:" $rows
+		return 1
+	fi
 	[ -n "$rows" ] && [ "$files" = "$rows" ] && return 0
 	echo "evidence files:" $files "; rows:" $rows
 	return 1
+}
+
+# jb_evidence_head - jb_evidence_head DIR ID: the first 8 bytes of evidence
+# item ID as stored (sealed: "jubaoev1"), from DIR or the store
+jb_evidence_head() {
+	if [ "$JB_ENGINE" = postgresql ]; then
+		jb_sql "SELECT encode(substr(data, 1, 8), 'escape') FROM evidence_data WHERE file = '$2'"
+	else
+		head -c 8 "$1/${2:0:2}/$2"
+	fi
 }
 
 # jb_cases_once - jb_cases_once N: checks that the store has exactly N cases

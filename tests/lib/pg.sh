@@ -10,6 +10,10 @@
 #   jb_pg_createdb NAME      an empty database NAME; prints its connection string
 #   jb_psql CONNINFO SQL     one query: unaligned, no headers, "|" between columns
 #
+# Tests run the cluster with fsync=off (a crash of the machine is not what
+# they test); JB_PG_FSYNC=on (benchmarks) makes every commit durable, as
+# SQLite's synchronous=FULL is.
+#
 # As root (CI), the cluster runs as the "postgres" user of Debian's package
 # (TESTING.md); as anyone else, as that user.  The server is Debian's
 # PostgreSQL 15 (or the newest under /usr/lib/postgresql).
@@ -45,7 +49,7 @@ jb_pg_start() {
 	    -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || {
 		diag "initdb failed:"; tail -n 5 "$dir/initdb.log" | diag; return 1; }
 	on_exit 'jb_pg_stop'
-	JB_PG_OPTS="-k $dir -p $JB_PG_PORT -c listen_addresses='' -c fsync=off"
+	JB_PG_OPTS="-k $dir -p $JB_PG_PORT -c listen_addresses='' -c fsync=${JB_PG_FSYNC:-off}"
 	jb_pg_resume || {
 		diag "the cluster did not start:"; tail -n 5 "$dir/log" | diag; return 1; }
 }

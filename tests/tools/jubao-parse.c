@@ -2,7 +2,7 @@
  * NAME
  *	jubao-parse - print what jubao-milter's parser makes of a message
  * SYNOPSIS
- *	jubao-parse [-qR] [-c file] message.eml
+ *	jubao-parse [-DqR] [-c file] message.eml
  * DESCRIPTION
  *	The golden tests' view of the parser (tests/golden.sh): the same
  *	mime_parse_file and intake_enrich the milter's intake runs, without
@@ -11,6 +11,8 @@
  *	-R also redacts the text as purge does (the reporter's address and
  *	name as secrets) and prints the redacted length; -q prints only
  *	counts (tests/bench/bench-complexity.sh times the parse with it).
+ *	-D finds each attachment again in the message as jubaoctl evidence
+ *	does (derive.h) and prints "derived: K of N", and each one missed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 
 #include "cfg.h"
 #include "classify.h"
+#include "derive.h"
 #include "extract.h"
 #include "intake.h"
 #include "log.h"
@@ -35,11 +38,12 @@ main(int argc, char **argv)
 	buf			 err = { 0 };
 	size_t			 i;
 	unsigned		 bit;
-	int			 ch, quiet = 0, redact = 0;
+	int			 ch, quiet = 0, redact = 0, dv = 0;
 
-	while ((ch = getopt(argc, argv, "c:qR")) != -1)
+	while ((ch = getopt(argc, argv, "c:DqR")) != -1)
 		switch (ch) {
 		case 'c': path = optarg; break;
+		case 'D': dv = 1; break;
 		case 'q': quiet = 1; break;
 		case 'R': redact = 1; break;
 		default: goto usage;
@@ -63,6 +67,29 @@ main(int argc, char **argv)
 		return (1);
 	}
 	intake_enrich(cfg, cats, r);
+	if (dv) {
+		GByteArray	*part;
+		gchar		*msg;
+		gsize		 len;
+		size_t		 n = 0, k = 0;
+
+		if (!g_file_get_contents(argv[optind], &msg, &len, NULL))
+			return (1);
+		for (i = 0; i < r->nev; i++) {
+			if (!r->ev[i].derived)
+				continue;
+			n++;
+			if ((part = derive(msg, len, r->ev[i].sha256)) != NULL) {
+				k++;
+				g_byte_array_unref(part);
+			} else
+				printf("underived: %s %s\n", r->ev[i].name,
+				    r->ev[i].sha256);
+		}
+		g_free(msg);
+		printf("derived: %zu of %zu\n", k, n);
+		goto done;
+	}
 	if (redact) {
 		strlist	 secrets = { 0 };
 		char	*red;
