@@ -29,7 +29,8 @@ SHARED_SRC = shared/util.c shared/log.c shared/conffile.c shared/cfg.c \
 	shared/db.c shared/db_sqlite.c shared/db_pg.c \
 	shared/store.c shared/ledger.c shared/store_intake.c \
 	shared/store_outbox.c shared/store_case.c shared/store_query.c \
-	shared/store_stats.c shared/store_purge.c shared/store_copy.c \
+	shared/store_stats.c shared/store_rollup.c shared/store_purge.c \
+	shared/store_copy.c \
 	shared/ack.c shared/feedback.c shared/intake.c shared/workflow.c \
 	shared/outbox.c shared/daemon.c shared/stats_html.c
 SHARED_OBJ = $(SHARED_SRC:.c=.o)

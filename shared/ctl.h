@@ -33,6 +33,7 @@ struct ctl {
 	const char		*actor;
 	time_t			 now;
 	int			 now_given;	/* --now: for reading only */
+	int			 scan;		/* stats --scan */
 };
 
 /* jubaoctl.c */
@@ -60,5 +61,6 @@ int	 cmd_evidence(struct ctl *, int, char **);
 int	 cmd_config(struct ctl *, int, char **);
 int	 cmd_keygen(struct ctl *, int, char **);
 int	 cmd_copy(struct ctl *, int, char **);
+int	 cmd_rebuild_stats(struct ctl *, int, char **);
 
 #endif

@@ -60,6 +60,26 @@ json_stats(const struct stats *s)
 	return (o);
 }
 
+/*
+ * cmd_rebuild_stats - the statistics' rollup computed again from the cases
+ * (after the tables were written by hand, a restore of part of them)
+ */
+int
+cmd_rebuild_stats(struct ctl *x, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		ctl_usage();
+	if (store_begin(x->st) < 0 || store_rollup_rebuild(x->st) < 0) {
+		store_rollback(x->st);
+		return (ctl_store_fail(x));
+	}
+	if (store_commit(x->st) < 0)
+		return (ctl_store_fail(x));
+	printf("statistics rollup rebuilt from the cases\n");
+	return (0);
+}
+
 /* cmd_stats - the published statistics: text, JSON, CSV or an HTML page */
 int
 cmd_stats(struct ctl *x, int argc, char **argv)
@@ -74,7 +94,8 @@ cmd_stats(struct ctl *x, int argc, char **argv)
 		fprintf(stderr, "jubaoctl: --to must be after --from\n");
 		return (EXIT_USAGE);
 	}
-	if (store_stats(x->st, from, to, &s) < 0)
+	if ((x->scan ? store_stats_scan(x->st, from, to, &s) :
+	    store_stats(x->st, from, to, &s)) < 0)
 		return (ctl_store_fail(x));
 	if (fmt == 1)
 		stats_csv(&s, x->cats, stdout);

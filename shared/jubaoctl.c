@@ -78,6 +78,7 @@ static const struct command {
 	{ "deliver",	cmd_deliver,	C_STORE | C_WRITES },
 	{ "purge",	cmd_purge,	C_STORE | C_DRYRUN },
 	{ "copy-from",	cmd_copy,	C_STORE | C_WRITES },
+	{ "rebuild-stats", cmd_rebuild_stats, C_STORE | C_WRITES },
 	{ "config",	cmd_config,	0 },
 	{ "keygen",	cmd_keygen,	0 },
 };
@@ -91,7 +92,7 @@ ctl_usage(void)
 	    "  list [--status S] [--outcome O] [--category C] [--channel email|hotline]\n"
 	    "       [--assignee NAME] [--text TEXT] [--overdue] [--limit N (100; 0 all)]\n"
 	    "  overdue | show [--reveal] CASE | hot [--from D] [--to D] [--limit N]\n"
-	    "  stats --from DATE --to DATE [--csv | --html]\n"
+	    "  stats --from DATE --to DATE [--csv | --html] [--scan]   rebuild-stats\n"
 	    "  assign --to NAME [CASE...]     note --text TEXT [CASE...]\n"
 	    "  accept [CASE...]               escalate [CASE...]\n"
 	    "  reject --reason TEXT [--malicious] [--no-feedback] [CASE...]\n"
@@ -226,6 +227,7 @@ ctl_range(struct ctl *x, int argc, char **argv, time_t *from, time_t *to,
 		{ "limit", required_argument, NULL, 'l' },
 		{ "csv", no_argument, NULL, 'c' },
 		{ "html", no_argument, NULL, 'h' },
+		{ "scan", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int	 ch;
@@ -246,6 +248,7 @@ ctl_range(struct ctl *x, int argc, char **argv, time_t *from, time_t *to,
 		case 'l': if (limit) *limit = atol(optarg); else ctl_usage(); break;
 		case 'c': if (fmt) *fmt = 1; else ctl_usage(); break;
 		case 'h': if (fmt) *fmt = 2; else ctl_usage(); break;
+		case 's': if (fmt) x->scan = 1; else ctl_usage(); break;
 		default: ctl_usage();
 		}
 	if (optind != argc)

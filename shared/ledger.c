@@ -10,6 +10,7 @@
  *	inside the transaction of the change it records.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "store_int.h"
 
@@ -20,6 +21,9 @@ ledger_add(struct store *st, long long case_id, time_t at, const char *actor,
 {
 	long	 uid = store_uid(st);
 
+	/* an accepted case counts as such (store_rollup.c) */
+	if (strcmp(action, "accept") == 0 && store_touch(st, case_id) < 0)
+		return (-1);
 	if (db_exec(st->db, uid >= 0 ? "INSERT INTO events (case_id, at, actor, "
 	    "action, detail, uid) VALUES ($1, $2, $3, $4, $5, $6)" :
 	    "INSERT INTO events (case_id, at, actor, action, detail) VALUES "

@@ -159,7 +159,22 @@ static const char *const migrations[] = {
 	"CREATE TABLE evidence_data (file TEXT PRIMARY KEY, data BLOB NOT NULL);"
 	/* and each byte stored once: an attachment is found again in its
 	 * original message when opened (derive.c) */
-	"ALTER TABLE evidence ADD COLUMN derived INTEGER NOT NULL DEFAULT 0;",
+	"ALTER TABLE evidence ADD COLUMN derived INTEGER NOT NULL DEFAULT 0;"
+	/* and the statistics' rollup (store_rollup.c; built by
+	 * store_rollup_rebuild) */
+	"ALTER TABLE cases ADD COLUMN handling INTEGER;"
+	"CREATE INDEX cases_handling ON cases (handling, received_at);"
+	"CREATE TABLE stats_day (day INTEGER NOT NULL, channel TEXT NOT NULL,"
+	"  category TEXT NOT NULL, status TEXT NOT NULL, outcome TEXT NOT NULL,"
+	"  on_time INTEGER NOT NULL, accepted INTEGER NOT NULL,"
+	"  feedback INTEGER NOT NULL, n INTEGER NOT NULL,"
+	"  rated INTEGER NOT NULL, sat_sum INTEGER NOT NULL,"
+	"  PRIMARY KEY (day, channel, category, status, outcome, on_time,"
+	"  accepted, feedback));"
+	"CREATE TABLE stats_hours (day INTEGER NOT NULL, hour INTEGER NOT NULL,"
+	"  n INTEGER NOT NULL, PRIMARY KEY (day, hour));"
+	"CREATE TABLE stats_measure (day INTEGER NOT NULL,"
+	"  measure TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (day, measure));",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -363,7 +378,8 @@ migrate(struct store *st)
 		goto rollback;
 	for (i = have; i < SCHEMA_VERSION; i++)
 		if (db_script(st->db, migrations[i]) < 0 ||
-		    (i == 5 && migrate_keys(st) < 0)) {
+		    (i == 5 && migrate_keys(st) < 0) ||
+		    (i == 6 && store_rollup_rebuild(st) < 0)) {
 			store_dbfail(st);
 			goto rollback;
 		}
@@ -482,6 +498,7 @@ store_close(struct store *st)
 	db_close(st->db);
 	free(st->engine);
 	free(st->where);
+	free(st->touched);
 	free(st);
 }
 
@@ -541,15 +558,23 @@ store_begin(struct store *st)
 	return (0);
 }
 
-/* store_commit - make the transaction durable; 0, or -1 (rolled back) */
+/*
+ * store_commit - the cases it changed counted again in the statistics'
+ * rollup, then the transaction made durable; 0, or -1 (rolled back)
+ */
 int
 store_commit(struct store *st)
 {
+	if (store_rollup_settle(st) < 0) {
+		store_rollback(st);
+		return (-1);
+	}
 	if (db_commit(st->db) < 0) {
 		store_dbfail(st);
 		store_rollback(st);
 		return (-1);
 	}
+	store_rollup_forget(st);
 	st->in_tx = 0;
 	return (0);
 }
@@ -564,5 +589,6 @@ store_rollback(struct store *st)
 	if (!st->in_tx)
 		return;
 	db_rollback(st->db);
+	store_rollup_forget(st);
 	st->in_tx = 0;
 }

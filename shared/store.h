@@ -18,6 +18,7 @@
  *	store_case.c	what a handler's action changes
  *	store_query.c	cases as typed rows and one case whole
  *	store_stats.c	statistics, the most reported, the digest
+ *	store_rollup.c	the statistics' per-day rollup, kept with the cases
  *	store_purge.c	retention, and opening evidence
  *	store_copy.c	a whole store into an empty one, verified
  *
@@ -320,6 +321,8 @@ struct digest {
 };
 
 int	 store_stats(struct store *, time_t from, time_t to, struct stats *);
+int	 store_stats_scan(struct store *, time_t from, time_t to,
+	    struct stats *);
 void	 stats_free(struct stats *);
 int	 store_hot(struct store *, time_t from, time_t to, long limit,
 	    struct hot_rows *);
@@ -346,6 +349,7 @@ int	 store_purge_finish(struct store *, int *clean);
 int	 store_evidence_open(struct store *, const char *case_no, long n,
 	    const char *actor, time_t now, struct store_evidence *);
 int	 store_keeps_evidence(const struct store *);
+int	 store_rollup_rebuild(struct store *);
 int	 store_evidence_data_put(struct store *, const char *file,
 	    const void *data, size_t len);
 int	 store_evidence_data_get(struct store *, const char *file,

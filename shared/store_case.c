@@ -45,6 +45,8 @@ int
 store_case_status(struct store *st, long long id, const char *status,
     time_t at)
 {
+	if (store_touch(st, id) < 0)
+		return (-1);
 	if (db_exec(st->db, "UPDATE cases SET status = $1, updated_at = $2 "
 	    "WHERE id = $3", "tii", status, (long long)at, id) < 0)
 		return (store_dbfail(st));
@@ -60,9 +62,12 @@ int
 store_case_outcome(struct store *st, long long id, const char *outcome,
     const char *detail, const char *explanation, time_t at)
 {
+	if (store_touch(st, id) < 0)
+		return (-1);
 	if (db_exec(st->db, "UPDATE cases SET outcome = $1, outcome_at = $2, "
-	    "outcome_detail = $3, explanation = $4 WHERE id = $5", "titti",
-	    outcome, (long long)at, detail, explanation, id) < 0)
+	    "outcome_detail = $3, explanation = $4, handling = $2 - received_at "
+	    "WHERE id = $5", "titti", outcome, (long long)at, detail,
+	    explanation, id) < 0)
 		return (store_dbfail(st));
 	return (0);
 }
@@ -74,8 +79,11 @@ store_case_outcome(struct store *st, long long id, const char *outcome,
 int
 store_case_reopened(struct store *st, long long id)
 {
+	if (store_touch(st, id) < 0)
+		return (-1);
 	if (db_exec(st->db, "UPDATE cases SET outcome = NULL, outcome_at = NULL, "
-	    "feedback_at = NULL, closed_at = NULL WHERE id = $1", "i", id) < 0)
+	    "handling = NULL, feedback_at = NULL, closed_at = NULL WHERE id = "
+	    "$1", "i", id) < 0)
 		return (store_dbfail(st));
 	return (0);
 }
@@ -109,13 +117,15 @@ store_case_measure(struct store *st, long long id, const char *measure,
 	    "actor) VALUES ($1, $2, $3, $4, $5)", "itzit", id, measure, until,
 	    (long long)at, actor) < 0)
 		return (store_dbfail(st));
-	return (0);
+	return (store_rollup_measure(st, id, measure));
 }
 
 /* store_case_feedback_at - the feedback went out (status feedback_sent) */
 int
 store_case_feedback_at(struct store *st, long long id, time_t at)
 {
+	if (store_touch(st, id) < 0)
+		return (-1);
 	if (db_exec(st->db, "UPDATE cases SET status = 'feedback_sent', "
 	    "feedback_at = $1 WHERE id = $2", "ii", (long long)at, id) < 0)
 		return (store_dbfail(st));
@@ -205,6 +215,9 @@ store_feedback_bounced(struct store *st, long long id, const char *message_id,
     const char *diagnostic, int *found)
 {
 	*found = 0;
+	/* a feedback no longer sent counts so (store_rollup.c) */
+	if (store_touch(st, id) < 0)
+		return (-1);
 	if (db_exec(st->db, "UPDATE outbox SET status = 'failed', reason = "
 	    "'bounced', last_error = $1 WHERE case_id = $2 AND kind = 'feedback' "
 	    "AND channel = 'email' AND status = 'sent' AND message_id = $3",

@@ -405,6 +405,12 @@ store_copy(struct store *dst, struct store *src,
 		out[t].table = tables[t].name;
 		out[t].copied = k;
 	}
+	/* the statistics' rollup is the cases' own: made again from them */
+	*failed = dst;
+	if (store_rollup_rebuild(dst) < 0) {
+		store_rollback(dst);
+		goto out;
+	}
 	if (store_keeps_evidence(dst) && load != NULL &&
 	    (files = load_evidence(dst, src, load, arg, evhex, failed)) < 0) {
 		store_rollback(dst);

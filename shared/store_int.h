@@ -24,12 +24,21 @@ struct store {
 	int			 in_tx;		/* a transaction is open */
 	char			*engine;	/* as opened */
 	char			*where;
+	long long		*touched;	/* cases this transaction */
+	size_t			 ntouched, ctouched;	/* changed (rollup) */
 	long			 busy_timeout;
 };
 
 int	 store_dbfail(struct store *);
 int	 store_refuse(struct store *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* store_rollup.c: the statistics' rollup, kept with the cases */
+int	 store_touch(struct store *, long long case_id);
+void	 store_touch_new(struct store *, long long case_id);
+int	 store_rollup_settle(struct store *);
+void	 store_rollup_forget(struct store *);
+int	 store_rollup_measure(struct store *, long long case_id,
+	    const char *measure);
 char	*store_seal(struct store *, const char *);
 char	*store_unseal(struct store *, const char *);
 void	 store_index(struct store *, const char *, char out[33]);

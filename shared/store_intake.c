@@ -243,6 +243,7 @@ store_case_new(struct store *st, const struct report *r, const char *pin,
 	    r->lang ? r->lang : "zh-CN", r->spf, r->spf_domain,
 	    (long long)r->missing, h) != DB_ROW)
 		return (store_dbfail(st));
+	store_touch_new(st, *case_id);
 	if (add_reporter(st, *case_id, r) < 0)
 		return (-1);
 	return (store_message_add(st, *case_id, "report", r));
@@ -266,6 +267,8 @@ int
 store_case_materials(struct store *st, long long case_id, unsigned missing,
     const char *status, time_t at)
 {
+	if (store_touch(st, case_id) < 0)
+		return (-1);
 	if (db_exec(st->db, "UPDATE cases SET missing = $1, status = $2, "
 	    "updated_at = $3 WHERE id = $4", "itii", (long long)missing, status,
 	    (long long)at, case_id) < 0)
@@ -278,6 +281,8 @@ int
 store_case_satisfaction(struct store *st, long long case_id, int rating,
     time_t at)
 {
+	if (store_touch(st, case_id) < 0)
+		return (-1);
 	if (db_exec(st->db, "UPDATE cases SET satisfaction = $1, updated_at = $2 "
 	    "WHERE id = $3", "iii", (long long)rating, (long long)at,
 	    case_id) < 0)

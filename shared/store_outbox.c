@@ -125,6 +125,16 @@ finish(struct store *st, const struct outbox_item *it, const char *status,
 
 	if (store_begin(st) < 0)
 		return (-1);
+	/* a feedback message sent counts in the statistics (store_rollup.c) */
+	if (strcmp(status, "sent") == 0 && (db_int(st->db, &case_id, "SELECT "
+	    "case_id FROM outbox WHERE id = $1 AND kind = 'feedback' AND status "
+	    "= 'queued' AND attempts = $2", "ii", (long long)it->id,
+	    (long long)it->attempts) < 0 || (case_id != 0 &&
+	    store_touch(st, case_id) < 0))) {
+		store_dbfail(st);
+		goto rollback;
+	}
+	case_id = 0;
 	if ((q = db_query(st->db, "UPDATE outbox SET status = $1, next_at = $2, "
 	    "lease_until = 0, last_error = $3, reason = COALESCE($4, reason), "
 	    "sent_at = CASE WHEN $1 = 'sent' THEN $5 ELSE sent_at END WHERE "

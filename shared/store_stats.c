@@ -6,12 +6,15 @@
  *	reported most often, and what the handlers' daily digest lists.
  *	Nothing personal is read: no reporter, no text.
  */
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store_int.h"
+
+#define DAY	86400
 
 /* counts_free - release a "key -> count" list */
 static void
@@ -25,81 +28,111 @@ counts_free(struct counts *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* group - "key -> count" rows of a query bound with (from, to) */
+/* counts_add - n more of key (a new key when absent; none for 0) */
+static void
+counts_add(struct counts *c, const char *key, long long n)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->v[i].key, key) == 0) {
+			c->v[i].n += n;
+			return;
+		}
+	if (n == 0)
+		return;
+	c->v = xrealloc(c->v, (c->n + 1) * sizeof(*c->v));
+	c->v[c->n].key = xstrdup(key);
+	c->v[c->n++].n = n;
+}
+
+/* count_cmp - qsort: by key, bytewise (the same on every engine) */
 static int
-group(struct store *st, const char *sql, time_t from, time_t to,
+count_cmp(const void *a, const void *b)
+{
+	return (strcmp(((const struct count_row *)a)->key,
+	    ((const struct count_row *)b)->key));
+}
+
+/* counts_settle - keys with nothing left go; the rest in key order */
+static void
+counts_settle(struct counts *c)
+{
+	size_t	 i, k = 0;
+
+	for (i = 0; i < c->n; i++)
+		if (c->v[i].n != 0)
+			c->v[k++] = c->v[i];
+		else
+			free(c->v[i].key);
+	c->n = k;
+	if (c->n > 1)
+		qsort(c->v, c->n, sizeof(*c->v), count_cmp);
+}
+
+/* group - add the "key, count" rows of a query bound with (a, b) */
+static int
+group(struct store *st, const char *sql, long long a, long long b,
     struct counts *out)
 {
 	struct db_stmt	*q;
-	size_t		 cap = 0;
 
-	if ((q = db_query(st->db, sql, "ii", (long long)from,
-	    (long long)to)) == NULL)
+	if ((q = db_query(st->db, sql, "ii", a, b)) == NULL)
 		return (store_dbfail(st));
-	while (db_next(q) == DB_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			out->v = xrealloc(out->v, cap * sizeof(*out->v));
-		}
-		out->v[out->n].key = db_col_dup(q, 0);
-		out->v[out->n++].n = db_col_int(q, 1);
-	}
+	while (db_next(q) == DB_ROW)
+		counts_add(out, db_col_text(q, 0), db_col_int(q, 1));
 	return (db_done(q) < 0 ? store_dbfail(st) : 0);
 }
 
-/* percentile - the p-th percentile (nearest rank) of sorted values */
-static double
-percentile(const double *v, size_t n, double p)
-{
-	size_t	 rank;
+/* the handling times (seconds) read from cases, and the hour histogram */
+struct hours {
+	long long	*v;
+	size_t		 n, cap;
+	long long	*hist_hour, *hist_n;
+	size_t		 nh;
+};
 
-	if (n == 0)
-		return (0);
-	rank = (size_t)(p / 100.0 * (double)n + 0.999999);
-	if (rank < 1)
-		rank = 1;
-	if (rank > n)
-		rank = n;
-	return (v[rank - 1]);
+static void
+hours_free(struct hours *h)
+{
+	free(h->v);
+	free(h->hist_hour);
+	free(h->hist_n);
 }
 
-/* handling - hours from receipt to outcome, median and 90th percentile */
-static int
-handling(struct store *st, time_t from, time_t to, struct stats *s)
+static void
+hours_add(struct hours *h, long long secs)
 {
-	struct db_stmt	*q;
-	double		*h = NULL;
-	size_t		 n = 0, cap = 0;
-	int		 rc;
-
-	if ((q = db_query(st->db, "SELECT outcome_at - received_at FROM cases "
-	    "WHERE outcome_at IS NOT NULL AND received_at >= $1 AND "
-	    "received_at < $2 ORDER BY 1", "ii", (long long)from,
-	    (long long)to)) == NULL)
-		return (store_dbfail(st));
-	while (db_next(q) == DB_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			h = xrealloc(h, cap * sizeof(*h));
-		}
-		h[n++] = (double)db_col_int(q, 0) / 3600.0;
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 1024;
+		h->v = xrealloc(h->v, h->cap * sizeof(*h->v));
 	}
-	rc = db_done(q);
-	s->hours_median = percentile(h, n, 50);
-	s->hours_p90 = percentile(h, n, 90);
-	free(h);
-	return (rc < 0 ? store_dbfail(st) : 0);
+	h->v[h->n++] = secs;
+}
+
+/* hour_of - the hour bucket of a handling time, as store_rollup.c has it */
+static long long
+hour_of(long long secs)
+{
+	return (secs < 0 ? -1 : secs / 3600);
+}
+
+/* ll_cmp - qsort: long longs ascending */
+static int
+ll_cmp(const void *a, const void *b)
+{
+	long long	 x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x < y ? -1 : x > y);
 }
 
 /*
- * store_stats - the published statistics of the cases received in
- * [from, to): counts by channel, category, status and measure, handling
- * time (received to outcome; median and 90th percentile, nearest rank, in
- * hours), the share finished by the deadline and with feedback sent, and
- * mean satisfaction.  0 with *s filled in (free it with stats_free), -1.
+ * scan - the cases received in [a, b) read one by one, added into s
+ * (sat: the ratings' sum; h: the handling times)
  */
-int
-store_stats(struct store *st, time_t from, time_t to, struct stats *s)
+static int
+scan(struct store *st, long long a, long long b, struct stats *s,
+    long long *sat, struct hours *h)
 {
 #define IN_RANGE	"received_at >= $1 AND received_at < $2"
 #define COUNT(cond)	"SELECT count(*) FROM cases WHERE " cond " AND " IN_RANGE
@@ -131,49 +164,254 @@ store_stats(struct store *st, time_t from, time_t to, struct stats *s)
 	};
 #undef COUNT
 	struct db_stmt	*q;
+	long long	 v;
 	size_t		 i;
+
+	if (a >= b)
+		return (0);
+	for (i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++) {
+		if (db_int(st->db, &v, scalars[i].sql, "ii", a, b) < 0)
+			return (store_dbfail(st));
+		*(long long *)((char *)s + scalars[i].off) += v;
+	}
+	if (group(st, "SELECT channel, count(*) FROM cases WHERE " IN_RANGE
+	    " GROUP BY channel", a, b, &s->by_channel) < 0 ||
+	    group(st, "SELECT category, count(*) FROM cases WHERE " IN_RANGE
+	    " GROUP BY category", a, b, &s->by_category) < 0 ||
+	    group(st, "SELECT m.measure, count(*) FROM measures m JOIN cases c "
+	    "ON c.id = m.case_id WHERE c.received_at >= $1 AND c.received_at < "
+	    "$2 GROUP BY m.measure", a, b, &s->by_measure) < 0 ||
+	    group(st, "SELECT status, count(*) FROM cases WHERE " IN_RANGE
+	    " GROUP BY status", a, b, &s->by_status) < 0)
+		return (-1);
+	/* the mean from an integer sum, so that every engine gives the same
+	 * double (PostgreSQL's avg is a numeric of its own precision) */
+	if (db_int(st->db, &v, "SELECT COALESCE(sum(satisfaction), 0) FROM "
+	    "cases WHERE " IN_RANGE, "ii", a, b) < 0)
+		return (store_dbfail(st));
+	*sat += v;
+	if ((q = db_query(st->db, "SELECT outcome_at - received_at FROM cases "
+	    "WHERE outcome_at IS NOT NULL AND " IN_RANGE, "ii", a, b)) == NULL)
+		return (store_dbfail(st));
+	while (db_next(q) == DB_ROW)
+		hours_add(h, db_col_int(q, 0));
+	return (db_done(q) < 0 ? store_dbfail(st) : 0);
+#undef IN_RANGE
+}
+
+/* rollup - the whole days [d0, d1) from the rollup, added into s */
+static int
+rollup(struct store *st, long long d0, long long d1, struct stats *s,
+    long long *sat, struct hours *h)
+{
+	struct db_stmt	*q;
+	const char	*out;
+	long long	 n;
+	size_t		 cap = 0;
+
+	if (d0 >= d1)
+		return (0);
+	if ((q = db_query(st->db, "SELECT channel, category, status, outcome, "
+	    "on_time, accepted, feedback, sum(n), sum(rated), sum(sat_sum) FROM "
+	    "stats_day WHERE day >= $1 AND day < $2 GROUP BY channel, "
+	    "category, status, outcome, on_time, accepted, feedback", "ii", d0,
+	    d1)) == NULL)
+		return (store_dbfail(st));
+	while (db_next(q) == DB_ROW) {
+		n = db_col_int(q, 7);
+		out = db_col_text(q, 3);
+		s->received += n;
+		s->accepted += db_col_int(q, 5) ? n : 0;
+		s->disposed += strcmp(out, "disposed") == 0 ? n : 0;
+		s->not_accepted += strcmp(out, "not_accepted") == 0 ? n : 0;
+		s->refused_malicious += strcmp(out, "refused_malicious") == 0 ?
+		    n : 0;
+		s->transferred += strcmp(out, "transferred") == 0 ? n : 0;
+		s->with_outcome += *out ? n : 0;
+		s->on_time += db_col_int(q, 4) ? n : 0;
+		s->feedback_sent += db_col_int(q, 6) ? n : 0;
+		s->rated += db_col_int(q, 8);
+		*sat += db_col_int(q, 9);
+		counts_add(&s->by_channel, db_col_text(q, 0), n);
+		counts_add(&s->by_category, db_col_text(q, 1), n);
+		counts_add(&s->by_status, db_col_text(q, 2), n);
+	}
+	if (db_done(q) < 0)
+		return (store_dbfail(st));
+	if (group(st, "SELECT measure, sum(n) FROM stats_measure WHERE day >= "
+	    "$1 AND day < $2 GROUP BY measure", d0, d1, &s->by_measure) < 0)
+		return (-1);
+	if ((q = db_query(st->db, "SELECT hour, sum(n) FROM stats_hours WHERE "
+	    "day >= $1 AND day < $2 GROUP BY hour ORDER BY hour", "ii", d0,
+	    d1)) == NULL)
+		return (store_dbfail(st));
+	while (db_next(q) == DB_ROW) {
+		if (h->nh == cap) {
+			cap = cap ? cap * 2 : 256;
+			h->hist_hour = xrealloc(h->hist_hour, cap *
+			    sizeof(*h->hist_hour));
+			h->hist_n = xrealloc(h->hist_n, cap * sizeof(*h->hist_n));
+		}
+		h->hist_hour[h->nh] = db_col_int(q, 0);
+		h->hist_n[h->nh++] = db_col_int(q, 1);
+	}
+	return (db_done(q) < 0 ? store_dbfail(st) : 0);
+}
+
+/*
+ * percentile - the p-th percentile (nearest rank), in hours, of the
+ * handling times: those read (h->v, sorted) and those the rollup counts
+ * by hour (h->hist, the whole days [d0, d1)); the bucket that holds the
+ * rank is read from the cases (index cases_handling).  0 or -1.
+ */
+static int
+percentile(struct store *st, const struct hours *h, long long d0,
+    long long d1, double p, double *out)
+{
+	struct db_stmt	*q;
+	long long	 total = (long long)h->n, rank, before = 0, bucket, in;
+	long long	*v = NULL;
+	size_t		 i, k, nv = 0, cap = 0;
+	int		 rc;
+
+	*out = 0;
+	for (i = 0; i < h->nh; i++)
+		total += h->hist_n[i];
+	if (total == 0)
+		return (0);
+	rank = (long long)(p / 100.0 * (double)total + 0.999999);
+	rank = rank < 1 ? 1 : rank > total ? total : rank;
+	/* walk the buckets in order, the rollup's and the read ones merged */
+	for (i = 0, k = 0; ; ) {
+		if (i >= h->nh && k >= h->n)
+			return (store_refuse(st, "the statistics' rollup does not "
+			    "match the cases: run jubaoctl rebuild-stats"));
+		bucket = i < h->nh ? h->hist_hour[i] : LLONG_MAX;
+		if (k < h->n && hour_of(h->v[k]) < bucket)
+			bucket = hour_of(h->v[k]);
+		in = 0;
+		if (i < h->nh && h->hist_hour[i] == bucket)
+			in += h->hist_n[i++];
+		while (k < h->n && hour_of(h->v[k]) == bucket) {
+			in++;
+			k++;
+		}
+		if (before + in >= rank)
+			break;
+		before += in;
+	}
+	/* the bucket's values: the rollup's days from the cases, the rest
+	 * read already */
+	if (d0 < d1) {
+		if ((q = db_query(st->db, bucket < 0 ? "SELECT handling FROM "
+		    "cases WHERE handling < 0 AND received_at >= $3 AND "
+		    "received_at < $4" : "SELECT handling FROM cases WHERE "
+		    "handling >= $1 AND handling < $2 AND received_at >= $3 AND "
+		    "received_at < $4", "iiii", bucket * 3600, (bucket + 1) *
+		    3600, d0 * DAY, d1 * DAY)) == NULL)
+			return (store_dbfail(st));
+		while ((rc = db_next(q)) == DB_ROW) {
+			if (nv == cap) {
+				cap = cap ? cap * 2 : 256;
+				v = xrealloc(v, cap * sizeof(*v));
+			}
+			v[nv++] = db_col_int(q, 0);
+		}
+		if (db_done(q) < 0) {
+			free(v);
+			return (store_dbfail(st));
+		}
+	}
+	for (k = 0; k < h->n; k++)
+		if (hour_of(h->v[k]) == bucket) {
+			if (nv == cap) {
+				cap = cap ? cap * 2 : 256;
+				v = xrealloc(v, cap * sizeof(*v));
+			}
+			v[nv++] = h->v[k];
+		}
+	if (nv < (size_t)(rank - before)) {
+		free(v);
+		return (store_refuse(st, "the statistics' rollup does not match "
+		    "the cases (hour %lld): run jubaoctl rebuild-stats",
+		    bucket));
+	}
+	qsort(v, nv, sizeof(*v), ll_cmp);
+	*out = (double)v[rank - before - 1] / 3600.0;
+	free(v);
+	return (0);
+}
+
+/*
+ * stats_range - store_stats, with (rollup 1) or without the rollup: the
+ * whole Unix days of [from, to) from it, the ends read from the cases
+ */
+static int
+stats_range(struct store *st, time_t from, time_t to, int use_rollup,
+    struct stats *s)
+{
+	struct hours	 h = { 0 };
+	long long	 sat = 0, d0, d1;
 
 	memset(s, 0, sizeof(*s));
 	s->from = from;
 	s->to = to;
-	for (i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++)
-		if (db_int(st->db, (long long *)((char *)s + scalars[i].off),
-		    scalars[i].sql, "ii", (long long)from, (long long)to) < 0)
+	d0 = from <= 0 ? 0 : ((long long)from + DAY - 1) / DAY;
+	d1 = to <= 0 ? 0 : (long long)to / DAY;
+	if (!use_rollup || d0 >= d1 || from < 0) {
+		d0 = d1 = 0;
+		if (scan(st, from, to, s, &sat, &h) < 0)
 			goto fail;
-	if (group(st, "SELECT channel, count(*) FROM cases WHERE " IN_RANGE
-	    " GROUP BY channel ORDER BY channel", from, to, &s->by_channel) < 0 ||
-	    group(st, "SELECT category, count(*) FROM cases WHERE " IN_RANGE
-	    " GROUP BY category ORDER BY category", from, to, &s->by_category) < 0 ||
-	    group(st, "SELECT m.measure, count(*) FROM measures m JOIN cases c "
-	    "ON c.id = m.case_id WHERE c.received_at >= $1 AND c.received_at < "
-	    "$2 GROUP BY m.measure ORDER BY m.measure", from, to,
-	    &s->by_measure) < 0 ||
-	    group(st, "SELECT status, count(*) FROM cases WHERE " IN_RANGE
-	    " GROUP BY status ORDER BY status", from, to, &s->by_status) < 0 ||
-	    handling(st, from, to, s) < 0)
-		goto fail2;
+	} else if (scan(st, from, d0 * DAY, s, &sat, &h) < 0 ||
+	    scan(st, d1 * DAY, to, s, &sat, &h) < 0 ||
+	    rollup(st, d0, d1, s, &sat, &h) < 0)
+		goto fail;
+	counts_settle(&s->by_channel);
+	counts_settle(&s->by_category);
+	counts_settle(&s->by_measure);
+	counts_settle(&s->by_status);
+	if (h.n > 1)
+		qsort(h.v, h.n, sizeof(*h.v), ll_cmp);
+	if (percentile(st, &h, d0, d1, 50, &s->hours_median) < 0 ||
+	    percentile(st, &h, d0, d1, 90, &s->hours_p90) < 0)
+		goto fail;
 	s->on_time_share = s->with_outcome ? (double)s->on_time /
 	    (double)s->with_outcome : 0;
 	s->feedback_share = s->with_outcome ? (double)s->feedback_sent /
 	    (double)s->with_outcome : 0;
-	/* the mean from an integer sum, so that every engine gives the same
-	 * double (PostgreSQL's avg is a numeric of its own precision) */
-	if ((q = db_query(st->db, "SELECT sum(satisfaction) FROM cases WHERE "
-	    "satisfaction IS NOT NULL AND " IN_RANGE,
-	    "ii", (long long)from, (long long)to)) == NULL)
-		goto fail;
-	if (db_next(q) == DB_ROW && !db_col_null(q, 0) && s->rated > 0)
-		s->satisfaction_mean = (double)db_col_int(q, 0) /
-		    (double)s->rated;
-	if (db_done(q) < 0)
-		goto fail;
+	s->satisfaction_mean = s->rated > 0 ? (double)sat / (double)s->rated :
+	    0;
+	hours_free(&h);
 	return (0);
 fail:
-	store_dbfail(st);
-fail2:
+	hours_free(&h);
 	stats_free(s);
 	return (-1);
-#undef IN_RANGE
+}
+
+/*
+ * store_stats - the published statistics of the cases received in
+ * [from, to): counts by channel, category, status and measure, handling
+ * time (received to outcome; median and 90th percentile, nearest rank, in
+ * hours), the share finished by the deadline and with feedback sent, and
+ * mean satisfaction.  The whole days come from the rollup kept with the
+ * cases (store_rollup.c), the ends of the range from the cases.  0 with
+ * *s filled in (free it with stats_free), -1.
+ */
+int
+store_stats(struct store *st, time_t from, time_t to, struct stats *s)
+{
+	return (stats_range(st, from, to, 1, s));
+}
+
+/*
+ * store_stats_scan - the same figures from every case in the range, one
+ * by one (jubaoctl stats --scan: the check of the rollup)
+ */
+int
+store_stats_scan(struct store *st, time_t from, time_t to, struct stats *s)
+{
+	return (stats_range(st, from, to, 0, s));
 }
 
 /* stats_free - release what store_stats filled in */

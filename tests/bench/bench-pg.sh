@@ -188,6 +188,7 @@ end=$(date +%s)
 from=$((end - 365 * 86400))
 out=$("$SB" generate "$sconf" "$ncases" "$end") || { fail "generate failed: $out"; finish; }
 diag "$out"
+"$JB_CTL" -c "$sconf" rebuild-stats >/dev/null || fail "rebuild-stats"	# storebench wrote by hand
 t0=$(now_us)
 "$JB_CTL" -c "$pconf" copy-from "$d/big/jubao.db" >"$d/copy.out" 2>&1 &&
 	grep -q "^copied and verified: 11 tables" "$d/copy.out" &&
@@ -197,11 +198,15 @@ figure pg.copy_from_seconds "$(calc "round(($t1 - $t0) / 1e6, 1)")" s "$me (juba
 for e in sqlite pg; do
 	c=$sconf; [ "$e" = pg ] && c=$pconf
 	ms=$(timed 3 "$JB_CTL" -c "$c" stats --from "@$from" --to "@$end") &&
-		figure "pg.stats_year.$e" "$ms" ms "$me (jubaoctl stats --from @$from --to @$end over $ncases cases, median of 3)"
+		figure "pg.stats_year.$e" "$ms" ms "$me (jubaoctl stats --from @$from --to @$end over $ncases cases, median of 3: the rollup)"
+	ms=$(timed 3 "$JB_CTL" -c "$c" stats --scan --from "@$from" --to "@$end") &&
+		figure "pg.stats_year_scan.$e" "$ms" ms "$me (jubaoctl stats --scan --from @$from --to @$end over $ncases cases, median of 3: every case)"
+	"$JB_CTL" -c "$c" --json stats --scan --from "@$from" --to "@$end" >"$d/scan-$e.json"
 	"$JB_CTL" -c "$c" --json stats --from "@$from" --to "@$end" >"$d/stats-$e.json"
 done
-cmp -s "$d/stats-sqlite.json" "$d/stats-pg.json" &&
-	pass "the statistics are the same on both engines" ||
+cmp -s "$d/stats-sqlite.json" "$d/stats-pg.json" && cmp -s "$d/stats-sqlite.json" "$d/scan-sqlite.json" &&
+    cmp -s "$d/stats-pg.json" "$d/scan-pg.json" &&
+	pass "the statistics are the same on both engines, from the rollup and from every case" ||
 	fail "statistics differ: $(diff "$d/stats-sqlite.json" "$d/stats-pg.json" | head -5)"
 psize=$(jb_psql "host=$JB_PG_DIR port=$JB_PG_PORT user=jubao dbname=postgres" "SELECT pg_database_size('big')")
 figure pg.size_per_case.sqlite "$(( $(stat -c %s "$d/big/jubao.db") / ncases ))" B "$me (store file / $ncases generated cases)"

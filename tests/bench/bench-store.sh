@@ -76,6 +76,10 @@ n=$(sqlite3 -readonly "$db" "SELECT count(*) FROM cases")
 [ "$n" = "$ncases" ] && pass "$ncases cases generated ($(kv seconds "$out") s, $(($(stat -c %s "$db") >> 20)) MB)" ||
 	fail "$n cases generated for $ncases"
 figure store.db_mb "$(($(stat -c %s "$db") >> 20))" MB "$me (tests/bench/storebench generate CONF $ncases END)"
+# storebench wrote the tables by hand: the statistics' rollup from them
+t0=$(now_us)
+jb_ctl rebuild-stats >/dev/null || fail "rebuild-stats"
+figure store.rebuild_stats "$((($(now_us) - t0) / 1000))" ms "$me (jubaoctl -c CONF rebuild-stats over $ncases cases)"
 
 
 # rss - rss CMD...: the maximum resident set of CMD, in MB
@@ -89,7 +93,9 @@ reads() {
 	local tag=$1 how ms cases c all=() q i name sql
 	how="$me (jubaoctl -c CONF"
 	ms=$(timed 3 jb_ctl stats --from "@$from" --to "@$end") &&
-		figure "store.stats_year$tag" "$ms" ms "$how stats --from @$from --to @$end)"
+		figure "store.stats_year$tag" "$ms" ms "$how stats --from @$from --to @$end: the rollup)"
+	ms=$(timed 3 jb_ctl stats --scan --from "@$from" --to "@$end") &&
+		figure "store.stats_year_scan$tag" "$ms" ms "$how stats --scan --from @$from --to @$end: every case)"
 	out=$("$SB" stats "$conf" "$from" "$end") && diag "one-pass stats$tag: $out" &&
 		figure "store.stats_onepass$tag" "$(kv total_ms "$out")" ms \
 		    "$me (tests/bench/storebench stats CONF $from $end: the proposed one-pass store_stats)"
@@ -142,4 +148,6 @@ jb_ctl stats --from "@$from" --to "@$end" >"$d/stats.txt" 2>&1 &&
     grep -q "$ncases" "$d/stats.txt" &&
 	pass "jubaoctl stats counts the $ncases cases" ||
 	fail "jubaoctl stats: $(head -5 "$d/stats.txt")"
+out=$(jb_stats_same "@$from" "@$end") && pass "the rollup gives what --scan gives over $ncases cases" ||
+	fail "rollup and scan differ: $out"
 finish

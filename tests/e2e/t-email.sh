@@ -375,4 +375,9 @@ grep -q "jubao-milter: stopped" "$dir/jubao/milter.log" &&
 [ "$(jb_sql "SELECT count(*) FROM outbox WHERE status = 'queued'")" = 0 ] &&
 	pass "the outbox is empty: everything was delivered or suppressed" ||
 	fail "outbox: $(jb_sql "SELECT id, kind, status, last_error FROM outbox")"
+# what every step above changed is in the statistics' rollup as a scan of
+# every case sees it (store_rollup.c)
+out=$(jb_stats_same "@$(($(date +%s) - 30 * 86400))" "@$(($(date +%s) + 86400))") &&
+	pass "the statistics' rollup gives what a scan of every case gives" ||
+	fail "rollup and scan differ: $out"
 finish

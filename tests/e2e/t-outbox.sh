@@ -103,4 +103,9 @@ wait_for -t 10 test "$(jb_sql "SELECT status FROM outbox WHERE id = 1")" = faile
     "failed $dir/sendmail exited with status 67" ] &&
 	pass "EX_NOUSER marks the acknowledgement failed, with the reason" ||
 	fail "refused: $(jb_sql "SELECT status, reason, last_error FROM outbox")"
+# what every step above changed is in the statistics' rollup as a scan of
+# every case sees it (store_rollup.c)
+out=$(jb_stats_same "@$(($(date +%s) - 30 * 86400))" "@$(($(date +%s) + 86400))") &&
+	pass "the statistics' rollup gives what a scan of every case gives" ||
+	fail "rollup and scan differ: $out"
 finish

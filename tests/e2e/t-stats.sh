@@ -34,6 +34,9 @@ start=$(date -d "$(date -d '400 days ago' +%F) 00:00:00" +%s)
 python3 tests/tools/gencases.py "$db" "$N" 42 "$start" "$dir/expect.json" ||
 	{ fail "gencases failed"; finish; }
 pass "generated $N cases over a year"
+# gencases.py wrote the tables by hand: the statistics' rollup is made again
+# from them, as after any such change (jubaoctl(8), rebuild-stats)
+JB_CONF=$sconf jb_ctl rebuild-stats >/dev/null || fail "rebuild-stats"
 if [ "$JB_ENGINE" = postgresql ]; then
 	jb_ctl copy-from "$db" >"$dir/copy.out" 2>&1 &&
 	    grep -q "^cases *$((N + 1)) rows .* same$" "$dir/copy.out" &&
@@ -69,6 +72,16 @@ PY
 while read -r line; do
 	case $line in ok*) pass "${line#ok - }" ;; *) fail "${line#not ok - }" ;; esac
 done <"$dir/cmp.out"
+# the rollup gives what a scan of every case gives: a year from local
+# midnight (whole days from the rollup, the ends read), whole UTC days
+# only, part of one day, a range with nothing in it
+u=$(( (start / 86400 + 1) * 86400 ))
+for r in "$from $to" "@$u @$((u + 200 * 86400))" "@$((start + 3600)) @$((start + 7300))" \
+    "@$((start + 400 * 86400)) @$((start + 401 * 86400))"; do
+	set -- $r
+	out=$(jb_stats_same "$1" "$2") && pass "stats $1 .. $2: the rollup gives what --scan gives" ||
+		fail "stats $1 .. $2, rollup and scan differ: $out"
+done
 # counts again, by plain sqlite3 (psql) on the store
 y="received_at >= $start AND received_at < $((start + 365 * 86400))"
 for q in "received|SELECT count(*) FROM cases WHERE $y" \
@@ -207,6 +220,9 @@ k=$(awk '$1 == "kept" { print $3; exit }' "$dir/purged")
 p=$(awk '$1 == "purged" { print $2; exit }' "$dir/purged")
 [ "$(jb_ctl --json show "$p" | python3 -c 'import json,sys; c=json.load(sys.stdin); print(c["category"] != "" and c["purged_at"] is not None)')" = True ] &&
 	pass "a purged case keeps its classification" || fail "purged case $p"
+out=$(jb_stats_same "$from" "@$(($(date +%s) + 86400))") &&
+	pass "after the real case was handled and the purge: the rollup still gives what --scan gives" ||
+	fail "rollup after handling and purge: $out"
 jb_ctl --json show --reveal "$p" | python3 -c 'import json,sys; r=json.load(sys.stdin)["reporter"]; sys.exit(0 if r["address"].startswith("reporter-") and "@" not in r["address"] and r["phone"] is None else 1)' &&
 	pass "its reporter is a pseudonym" || fail "reporter after purge: $(jb_ctl --json show --reveal "$p")"
 finish

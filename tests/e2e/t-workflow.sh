@@ -241,4 +241,9 @@ f=$(find_mail rcpt=wujiu@example.com "subject~=已转交处理" | head -n 1)
 # every action is in the ledger with its actor
 [ "$(jb_sql "SELECT count(*) FROM events e JOIN cases c ON c.id = e.case_id WHERE c.case_no = '$a' AND e.actor = 'handler-li'")" -ge 7 ] &&
 	pass "every action is an event with its actor" || fail "events: $(json "$a" 'c["events"]')"
+# what every step above changed is in the statistics' rollup as a scan of
+# every case sees it (store_rollup.c)
+out=$(jb_stats_same "@$(($(date +%s) - 30 * 86400))" "@$(($(date +%s) + 86400))") &&
+	pass "the statistics' rollup gives what a scan of every case gives" ||
+	fail "rollup and scan differ: $out"
 finish

@@ -9,6 +9,7 @@
 #   jb_evidence_head DIR ID              the first bytes of evidence item ID as stored
 #   jb_sql SQL                           a query on the test's store (sqlite3 or psql)
 #   jb_cases_once N                      check: N cases, no report stored twice
+#   jb_stats_same FROM TO                stats from the rollup = stats --scan
 #
 # Paths are absolute, so the programs may run from any directory.
 #
@@ -147,6 +148,18 @@ jb_cases_once() {
 	[ "$n" = "$1" ] && pass "exactly $1 cases" || fail "$n cases for $1 reports"
 	d=$(jb_sql "SELECT count(*) FROM (SELECT message_id FROM messages GROUP BY message_id HAVING count(*) > 1) x")
 	[ "$d" = 0 ] && pass "no report is stored twice" || fail "$d reports stored twice"
+}
+
+# jb_stats_same - jb_stats_same FROM TO: true when jubaoctl stats over [FROM,
+# TO) from the rollup (store_rollup.c) is byte for byte what --scan reads
+# from every case; otherwise prints the difference
+jb_stats_same() {
+	local a b
+	a=$(jb_ctl --json stats --from "$1" --to "$2" 2>&1) &&
+		b=$(jb_ctl --json stats --scan --from "$1" --to "$2" 2>&1) &&
+		[ "$a" = "$b" ] && [ -n "$a" ] && return 0
+	diff <(echo "$a") <(echo "$b") | head -10
+	return 1
 }
 
 # jb_sql - jb_sql SQL: a read-only query on the test's store (independent of jubaoctl)

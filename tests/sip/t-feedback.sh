@@ -61,4 +61,10 @@ c2=$(case_of cb-1@jubao.test)
 "$SIP_TOP/shared/jubaoctl" -c "$conf2" --json show "$c2" | grep -q '"status": "callback"' &&
 	pass "show lists the call-back" || fail "show"
 sipd_stop
+# what every step above changed is in the statistics' rollup as a scan of
+# every case sees it (store_rollup.c)
+JB_CONF=$conf
+out=$(jb_stats_same "@$(($(date +%s) - 30 * 86400))" "@$(($(date +%s) + 86400))") &&
+	pass "the statistics' rollup gives what a scan of every case gives" ||
+	fail "rollup and scan differ: $out"
 finish
