@@ -1,8 +1,8 @@
 #!/bin/bash
 # t-twomx.sh - two MX hosts, one PostgreSQL store (issue 11): 1,000 reports
 # split across two Postfix MX instances, each with its own jubao-milter
-# (own spool, own evidence directory, own socket), both on one database in
-# a private cluster.  One milter is killed with SIGKILL twice and the
+# (own spool, own evidence directory, own socket), and a hotline call to a
+# jubao-sipd, all on one database in a private cluster.  One milter is killed with SIGKILL twice and the
 # database is crash-restarted (pg_ctl restart -m immediate) once while the
 # stream flows: exactly 1,000 cases, none twice, case numbers unique, and
 # every acknowledgement delivered exactly once, by one of the two hosts.
@@ -16,6 +16,7 @@ export JUBAO_TEST_ENGINE=postgresql
 . tests/lib/common.sh
 . tests/lib/postfix.sh
 . tests/lib/jubao.sh
+. tests/sip/sip.sh
 
 N=${N:-1000}
 H=$((N / 2))
@@ -53,6 +54,16 @@ b_stop() {
 	b_pid=
 }
 on_exit 'b_stop'
+# the hotline bridge: the same database and key, its own directories
+mkdir -p "$dir/sip"; cp -p "$dir/a/jubao.key" "$dir/sip/"
+# (every host sends from the one outbox: each needs a relay that works)
+conf_s=$(sip_conf "$dir/sip" "sip_menu_timeout = 3s" "sip_silence_timeout = 6s" \
+    "sip_record_min = 1s" "$(grep '^store_conninfo' "$conf_a" | tail -n 1)" \
+    "smtp_relay = 127.0.0.1:$sink_port" "outbox_backoff_min = 1s" "outbox_backoff_max = 2s")
+sipd_start "$conf_s" || { fail "jubao-sipd did not start"; finish; }
+sox -n -r 8000 -c 1 -e u-law "$dir/t1000.wav" synth 3 sine 1000 vol 0.5
+scen "$dir/call.xml" "" "" 13900000001 invite:0 answered pause:1500 key:1 \
+    pause:8000 stream:"$dir/t1000.wav":0 pause:3300 key:pound pause:1000 bye
 jb_milter_start "$conf_a" || { fail "milter A did not start"; finish; }
 b_start || { fail "milter B did not start"; finish; }
 b_first=$b_pid
@@ -67,6 +78,7 @@ sa=$!
 python3 tests/lib/sendmany.py "127.0.0.1:$b_front" "$((N - H))" 2 mxb >"$dir/send-b.log" 2>&1 &
 sb=$!
 on_exit "kill $sa $sb 2>/dev/null || true"
+sipp_run call "$dir/call.xml"
 
 cases() { jb_sql "SELECT count(*) FROM cases" 2>/dev/null || echo 0; }
 cases_at_least() { [ "$(cases)" -ge "$1" ]; }
@@ -97,10 +109,20 @@ grep -q "451 4.3.0" "$dir/fronta/maillog" "$dir/frontb/maillog" &&
 	pass "milter B lived through the database restart without a restart of its own" ||
 	fail "milter B: $(tail -3 "$dir/b/milter.log")"
 
-jb_cases_once "$N"
+sipp_wait call || fail "the hotline call: $(tail -3 "$dir/call.err" 2>/dev/null)"
+hc=$(case_of call-1@jubao.test)
+[ -n "$hc" ] && pass "the hotline call became case $hc in the same store" || fail "no case for the call"
+want=$(jb_sql "SELECT e.sha256 FROM evidence e JOIN cases c ON c.id = e.case_id WHERE c.case_no = '$hc' ORDER BY e.id LIMIT 1")
+got=$("$JB_CTL" -c "$conf_a" --actor auditor evidence "$hc" 1 | sha256sum | cut -d' ' -f1)
+[ -n "$want" ] && [ "$got" = "$want" ] && [ -z "$(find "$dir/sip/evidence" "$dir/sip/rec" -type f)" ] &&
+	pass "its recording opens on MX host A to its SHA-256; the bridge kept no file" ||
+	fail "recording across hosts: $got, recorded $want; left: $(find "$dir/sip/evidence" "$dir/sip/rec" -type f)"
+n_mail=$(jb_sql "SELECT count(*) FROM cases WHERE channel = 'email'")
+[ "$n_mail" = "$N" ] && pass "exactly $N mail cases" || fail "$n_mail mail cases for $N reports"
+jb_cases_once "$((N + 1))"
 u=$(jb_sql "SELECT count(DISTINCT case_no) FROM cases")
-[ "$u" = "$N" ] && pass "$N distinct case numbers" || fail "$u distinct case numbers"
-both=$(jb_sql "SELECT count(DISTINCT substr(message_id, 1, 3)) FROM messages")
+[ "$u" = "$((N + 1))" ] && pass "$((N + 1)) distinct case numbers" || fail "$u distinct case numbers"
+both=$(jb_sql "SELECT count(DISTINCT substr(m.message_id, 1, 3)) FROM messages m JOIN cases c ON c.id = m.case_id WHERE c.channel = 'email'")
 [ "$both" = 2 ] && pass "both MX hosts committed cases into the one store" || fail "prefixes: $both"
 
 # evidence is the store's: a case host B took opens on host A (another

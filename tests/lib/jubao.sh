@@ -52,20 +52,25 @@ jb_conf() {
 		echo "ack_from = jubao@example.cn"
 		echo "key_file = $dir/jubao.key"
 		echo "run_user ="
-		if [ "$JB_ENGINE" = postgresql ]; then
-			# a database per configuration (jb_conf runs in $(...))
-			local n
-			n=$(( $(cat "$JB_PG_DIR/dbs" 2>/dev/null || echo 0) + 1 ))
-			echo "$n" >"$JB_PG_DIR/dbs"
-			echo "store_engine = postgresql"
-			echo "store_conninfo = $(jb_pg_createdb "jubao$n")"
-		fi
+		jb_store_engine
 		local l
 		for l in "$@"; do echo "$l"; done
 	} >"$dir/jubao.conf"
 	# the reporters' key, as "make install" makes it (0600)
 	[ -e "$dir/jubao.key" ] || "$JB_CTL" -c "$dir/jubao.conf" keygen >/dev/null
 	printf '%s\n' "$dir/jubao.conf"
+}
+
+# jb_store_engine - the configuration lines that put a store on the test's
+# engine: none for SQLite; for PostgreSQL a new database of its own (a
+# counter file: jb_conf runs in $(...))
+jb_store_engine() {
+	[ "$JB_ENGINE" = postgresql ] || return 0
+	local n
+	n=$(( $(cat "$JB_PG_DIR/dbs" 2>/dev/null || echo 0) + 1 ))
+	echo "$n" >"$JB_PG_DIR/dbs"
+	echo "store_engine = postgresql"
+	echo "store_conninfo = $(jb_pg_createdb "jubao$n")"
 }
 
 # jb_milter_start - jb_milter_start CONF [WRAPPER...]: run the milter in the foreground, in the background

@@ -60,6 +60,7 @@ sip_conf() {
 		echo "outbox_interval = 1s"
 		echo "key_file = $dir/jubao.key"
 		echo "run_user ="
+		jb_store_engine
 		for l in "$@"; do echo "$l"; done
 	} >"$dir/jubao.conf"
 	JB_CONF=$dir/jubao.conf
