@@ -3,11 +3,14 @@
 # database; a password in store_conninfo is refused and never echoed, and
 # one in a passfile works and reaches no log line; the database down is a
 # temporary failure everywhere (451 from the milter, exit 75 from jubaoctl
-# and -n) and its return is taken without restarting the milter.
+# and -n) and its return is taken without restarting the milter; a call
+# recorded while it is down is kept by jubao-sipd and committed, with its
+# recording, once it is back.
 cd "$(dirname "$0")/../.." || exit 2
 export JUBAO_TEST_ENGINE=postgresql
 . tests/lib/common.sh
 . tests/lib/jubao.sh
+. tests/sip/sip.sh
 
 dir=$(mktestdir pg)
 port=$(free_port)
@@ -83,4 +86,30 @@ grep -q "PGDOWNA: report not committed, tempfail" "$dir/mt.out" &&
 n=$(jb_sql "SELECT count(*) FROM cases WHERE subject = 'report PGDOWNB'")
 m=$(jb_sql "SELECT count(*) FROM cases WHERE subject = 'report PGDOWNA'")
 [ "$n" = 1 ] && [ "$m" = 0 ] && pass "one case, for the report after the database came back" || fail "cases: B $n A $m"
+
+# --- a call while the database is down: kept, committed when it is back
+sconf=$(sip_conf "$dir/sip" "sip_menu_timeout = 3s" "sip_silence_timeout = 6s" \
+    "sip_record_min = 1s" "store_busy_timeout = 1s")
+sipd_start "$sconf" || { fail "jubao-sipd did not start"; finish; }
+sox -n -r 8000 -c 1 -e u-law "$dir/t1000.wav" synth 3 sine 1000 vol 0.5
+scen "$dir/call.xml" "" "" 13900000001 invite:0 answered pause:1500 key:1 \
+    pause:8000 stream:"$dir/t1000.wav":0 pause:3300 key:pound pause:1000 bye
+ctag=$(tag_of call-1@jubao.test)
+sipp_run call "$dir/call.xml"
+wait_for -t 10 grep -q "$ctag: key 1" "$SIPD_LOG" || fail "the call got no key: $(tail -n 3 "$SIPD_LOG")"
+jb_pg_stop
+wait_for -t 30 grep -q "$ctag: the commit failed: the recording is kept" "$SIPD_LOG" &&
+	pass "a call that ends while the database is down: the commit fails, the recording is kept" ||
+	fail "no kept recording: $(grep "$ctag" "$SIPD_LOG" | tail -n 3)"
+sipp_wait call || fail "the SIPp call failed: $(tail -3 "$dir/call.err" 2>/dev/null)"
+jb_pg_resume || fail "the cluster did not start again"
+wait_for -t 30 grep -q "$ctag: committed when tried again" "$SIPD_LOG" &&
+	c=$(case_of call-1@jubao.test) && [ -n "$c" ] &&
+	pass "once the database is back the bridge commits it (case $c), without a restart" ||
+	fail "not committed: $(grep "$ctag" "$SIPD_LOG" | tail -n 3)"
+want=$(jb_sql "SELECT e.sha256 FROM evidence e JOIN cases c ON c.id = e.case_id WHERE c.case_no = '$c' ORDER BY e.id LIMIT 1")
+got=$(evidence_of "$c" 1 /dev/stdout | sha256sum | cut -d' ' -f1)
+[ -n "$want" ] && [ "$got" = "$want" ] && [ -z "$(find "$dir/sip/evidence" "$dir/sip/rec" -type f)" ] &&
+	pass "its recording is in the database, opens to its SHA-256, and no file is left on the bridge" ||
+	fail "recording: $got, recorded $want; left: $(find "$dir/sip/evidence" "$dir/sip/rec" -type f)"
 finish
