@@ -41,6 +41,7 @@ struct walk {
 	int			 failed;	/* I/O: tempfail */
 	int			 nparts;
 	int			 depth_note;
+	int			 trimmed;	/* the scan left something out */
 };
 
 static GMimeParserOptions *parser_options;
@@ -108,14 +109,17 @@ bad_base64(GMimePart *part)
  * keep - record an attachment as evidence: its name, type, size and
  * SHA-256.  Its bytes are not stored: the sealed original holds them,
  * and jubaoctl evidence finds them again there by their hash (derive.h;
- * each byte stored once, issue 11).
+ * each byte stored once, issue 11).  Unless the scan trimmed what the
+ * parser saw (header fields left out, the message cut after too many
+ * parts): a parse of the whole original may not give these bytes, so
+ * they are sealed on their own, as before.
  */
 static void
 keep(struct walk *w, const char *name, const char *type, const void *data,
     size_t len, const char *note)
 {
 	struct evidence	*e;
-	char		 sha[65];
+	char		 sha[65], id[EVIDENCE_ID] = "";
 
 	/* the cap first: past it nothing is recorded (finding 2) */
 	if (w->r->ev_max > 0 && w->r->nev > w->r->ev_max) {
@@ -123,7 +127,16 @@ keep(struct walk *w, const char *name, const char *type, const void *data,
 		return;
 	}
 	sha256_hex(data, len, sha);
-	if ((e = report_add_evidence(w->r, name, type, len, sha, note)) != NULL)
+	if (w->trimmed && w->o->evidence_dir != NULL &&
+	    evidence_put(w->o->evidence_dir, data, len, id, w->err) < 0) {
+		w->failed = 1;
+		return;
+	}
+	if ((e = report_add_evidence(w->r, name, type, len, sha, note)) == NULL)
+		return;
+	if (w->trimmed)
+		snprintf(e->file, sizeof(e->file), "%s", id);
+	else
 		e->derived = 1;
 }
 
@@ -470,6 +483,7 @@ parse(const char *path, const struct mscan *ms, const struct mime_opts *o,
 	memset(&w, 0, sizeof(w));
 	w.o = o;
 	w.r = r;
+	w.trimmed = ms->cut >= 0 || ms->nskip > 0 || ms->fields_left_out > 0;
 	w.err = err;
 	buf_adds(&w.plain, "");
 	buf_adds(&w.html, "");

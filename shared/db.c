@@ -169,6 +169,23 @@ db_rollback(struct db *db)
 	db->eng->rollback(db);
 }
 
+/*
+ * db_read_begin, db_read_end - a transaction that only reads: the
+ * queries in it see one snapshot (the statistics add figures of several
+ * queries); it takes no writers' lock
+ */
+int
+db_read_begin(struct db *db)
+{
+	return (db->eng->read_begin(db));
+}
+
+void
+db_read_end(struct db *db)
+{
+	db->eng->read_end(db);
+}
+
 /* db_script - statements without parameters or rows (migrations) */
 int
 db_script(struct db *db, const char *sql)
@@ -427,6 +444,18 @@ int
 db_col_null(struct db_stmt *q, int i)
 {
 	return (q->db->eng->col_null(q->es, i));
+}
+
+/*
+ * db_want_bytes - a cursor not yet stepped reads its columns as bytes
+ * (db_col_blob only): an engine that would send them as text (PostgreSQL's
+ * hex bytea, twice the size) sends them as they are
+ */
+void
+db_want_bytes(struct db_stmt *q)
+{
+	if (q->db->eng->want_bytes != NULL)
+		q->db->eng->want_bytes(q->es);
 }
 
 /* db_col_blob - a column's bytes (valid until the next step), its length */

@@ -54,6 +54,8 @@ int	 db_fail(struct db *, int temporary, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
 int	 db_begin(struct db *);
+int	 db_read_begin(struct db *);
+void	 db_read_end(struct db *);
 int	 db_commit(struct db *);
 void	 db_rollback(struct db *);
 int	 db_script(struct db *, const char *sql);
@@ -70,6 +72,7 @@ const char *db_col_text(struct db_stmt *, int);
 char	*db_col_dup(struct db_stmt *, int);
 int	 db_col_null(struct db_stmt *, int);
 const void *db_col_blob(struct db_stmt *, int, size_t *len);
+void	 db_want_bytes(struct db_stmt *);
 double	 db_col_real(struct db_stmt *, int);
 int	 db_col_count(struct db_stmt *);
 const char *db_col_name(struct db_stmt *, int);

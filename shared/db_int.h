@@ -54,6 +54,11 @@ struct db_engine {
 	int	 (*col_is_int)(void *, int);
 	/* a table's next id comes after the ids inserted by hand (a copy) */
 	int	 (*ids_follow)(struct db *, const char *table);
+	/* the statement's results as bytes (NULL: they are already) */
+	void	 (*want_bytes)(void *);
+	/* a read-only transaction: one snapshot for several queries */
+	int	 (*read_begin)(struct db *);
+	void	 (*read_end)(struct db *);
 };
 
 struct db_cached {

@@ -75,6 +75,7 @@ struct pgs {
 	const char	**ptr;		/* [1..np] what is sent */
 	int		 cap;		/* of val, type, len, fmt, ptr */
 	unsigned char	*blob;		/* the last bytea read (col_blob) */
+	int		 bytes;		/* results in binary (want_bytes) */
 	PGresult	*res;
 	int		 row, nrows, ran;
 };
@@ -144,15 +145,19 @@ exec_ok(struct db *db, const char *what, const char *sql)
 
 /*
  * session - what every connection is set to: UTC (times are Unix seconds
- * anyway), and lock waits bounded by the busy timeout
+ * anyway), lock waits bounded by the busy timeout, and a transaction left
+ * idle (a host that froze or lost the network holding the writers' lock)
+ * ended by the server after a minute, so that the other hosts go on
  */
 static int
 session(struct db *db, long busy_timeout)
 {
-	char	 sql[128];
+	char	 sql[256];
 
 	snprintf(sql, sizeof(sql), "SET lock_timeout = %ld; SET TIME ZONE 'UTC';"
-	    " SET client_min_messages = warning", busy_timeout * 1000);
+	    " SET client_min_messages = warning; SET "
+	    "idle_in_transaction_session_timeout = %ld", busy_timeout * 1000,
+	    (busy_timeout * 4 > 60 ? busy_timeout * 4 : 60) * 1000);
 	return (exec_ok(db, "session", sql));
 }
 
@@ -189,23 +194,31 @@ notice(void *arg, const char *m)
 }
 
 /*
- * pg_open - connect (connect_timeout the busy timeout unless where says
- * otherwise; application_name jubao)
+ * pg_open - connect (connect_timeout the busy timeout, keepalives and a
+ * TCP timeout of a minute, unless where says otherwise; application_name
+ * jubao)
  */
 static int
 pg_open(struct db *db, const char *where, long busy_timeout, buf *err)
 {
 	struct pg	*p = xcalloc(1, sizeof(*p));
+	/* a TCP peer that went away is noticed in a minute, not two hours */
 	const char	*kw[] = { "connect_timeout", "application_name",
-			    "dbname", NULL };
+			    "keepalives", "keepalives_idle", "keepalives_interval",
+			    "keepalives_count", "tcp_user_timeout", "dbname", NULL };
 	char		 t[24], m[400];
-	const char	*val[4];
+	const char	*val[9];
 
 	snprintf(t, sizeof(t), "%ld", busy_timeout < 2 ? 2 : busy_timeout);
 	val[0] = t;
 	val[1] = "jubao";
-	val[2] = where;
-	val[3] = NULL;
+	val[2] = "1";
+	val[3] = "30";
+	val[4] = "10";
+	val[5] = "3";
+	val[6] = "60000";
+	val[7] = where;
+	val[8] = NULL;
 	db->h = p;
 	p->busy_timeout = busy_timeout;
 	/* the words of where (expanded from dbname) come after ours */
@@ -263,6 +276,7 @@ clear(struct pgs *s)
 		s->val[i] = NULL;
 	}
 	s->np = 0;
+	s->bytes = 0;
 	PQfreemem(s->blob);
 	s->blob = NULL;
 	PQclear(s->res);
@@ -395,7 +409,7 @@ run(struct db *db, struct pgs *s)
 	}
 	r = PQexecPrepared(p->c, s->name, s->np,
 	    s->np ? s->ptr + 1 : NULL, s->np ? s->len + 1 : NULL,
-	    s->np ? s->fmt + 1 : NULL, 0);
+	    s->np ? s->fmt + 1 : NULL, s->bytes);
 	if (r == NULL || (PQresultStatus(r) != PGRES_TUPLES_OK &&
 	    PQresultStatus(r) != PGRES_COMMAND_OK))
 		return (fail_res(db, "step", r));
@@ -463,6 +477,13 @@ pg_col_real(void *s, int i)
 	return (v ? strtod(v, NULL) : 0.0);
 }
 
+/* pg_want_bytes - the results in binary (a bytea as it is, not hex) */
+static void
+pg_want_bytes(void *v)
+{
+	((struct pgs *)v)->bytes = 1;
+}
+
 /* pg_col_blob - a bytea column's bytes (valid until the next step) */
 static const void *
 pg_col_blob(void *v, int i, size_t *len)
@@ -475,6 +496,10 @@ pg_col_blob(void *v, int i, size_t *len)
 	s->blob = NULL;
 	if (t == NULL)
 		return (NULL);
+	if (s->bytes) {
+		*len = (size_t)PQgetlength(s->res, s->row, i);
+		return (t);
+	}
 	if ((s->blob = PQunescapeBytea((const unsigned char *)t, len)) == NULL)
 		log_panic("db: out of memory");
 	return (s->blob);
@@ -569,6 +594,27 @@ pg_commit(struct db *db)
 	return (0);
 }
 
+static void	 pg_rollback(struct db *);
+
+/* pg_read_begin - REPEATABLE READ READ ONLY: one snapshot, no lock */
+static int
+pg_read_begin(struct db *db)
+{
+	if (conn_ok(db) < 0)
+		return (-1);
+	if (exec_ok(db, "begin", "BEGIN ISOLATION LEVEL REPEATABLE READ READ "
+	    "ONLY") < 0)
+		return (-1);
+	PG(db)->in_tx = 1;
+	return (0);
+}
+
+static void
+pg_read_end(struct db *db)
+{
+	pg_rollback(db);
+}
+
 /* pg_rollback - ROLLBACK (nothing to do on a broken connection) */
 static void
 pg_rollback(struct db *db)
@@ -629,7 +675,7 @@ pg_erase_finish(struct db *db, int *clean)
 	if (conn_ok(db) < 0)
 		return (-1);
 	return (exec_ok(db, "vacuum", "VACUUM cases, reporters, messages, "
-	    "evidence, targets, events, outbox, measures, calls"));
+	    "evidence, evidence_data, targets, events, outbox, measures, calls"));
 }
 
 
@@ -749,4 +795,5 @@ const struct db_engine db_pg = {
 	pg_script, pg_begin, pg_commit, pg_rollback, pg_table_exists,
 	pg_changes, pg_erase_begin, pg_erase_finish, pg_describe,
 	pg_check, pg_col_count, pg_col_name, pg_col_is_int, pg_ids_follow,
+	pg_want_bytes, pg_read_begin, pg_read_end,
 };

@@ -399,6 +399,21 @@ sq_rollback(struct db *db)
 	writers_unlock(db);
 }
 
+/* sq_read_begin - a deferred transaction: WAL gives it one snapshot */
+static int
+sq_read_begin(struct db *db)
+{
+	if (sqlite3_exec(SQ(db)->s, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return (fail(db, "begin"));
+	return (0);
+}
+
+static void
+sq_read_end(struct db *db)
+{
+	sqlite3_exec(SQ(db)->s, "COMMIT", NULL, NULL, NULL);
+}
+
 /* sq_table_exists - is there a table of this name (sqlite_master) */
 static int
 sq_table_exists(struct db *db, const char *table, int *yes)
@@ -505,4 +520,5 @@ const struct db_engine db_sqlite = {
 	sq_script, sq_begin, sq_commit, sq_rollback, sq_table_exists,
 	sq_changes, sq_erase_begin, sq_erase_finish, sq_describe,
 	sq_check, sq_col_count, sq_col_name, sq_col_is_int, sq_ids_follow,
+	NULL, sq_read_begin, sq_read_end,
 };

@@ -198,6 +198,14 @@ out:
 	return (rc);
 }
 
+/* evidence_put - seal a buffer into a new evidence file; its id in id */
+int
+evidence_put(const char *dir, const void *data, size_t len,
+    char id[EVIDENCE_ID], buf *err)
+{
+	return (seal_new(dir, data ? data : "", len, NULL, id, err));
+}
+
 /*
  * evidence_put_file - seal a file's content (the spooled original, a
  * recording) into a new evidence file; its id in id.  The source file is

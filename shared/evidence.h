@@ -24,6 +24,8 @@
 
 void	 sha256_hex(const void *data, size_t len, char out[65]);
 int	 sha256_file(const char *path, char out[65], size_t *size);
+int	 evidence_put(const char *dir, const void *data, size_t len,
+	    char id[EVIDENCE_ID], buf *err);
 int	 evidence_put_file(const char *dir, const char *path,
 	    char id[EVIDENCE_ID], buf *err);
 char	*evidence_path(const char *dir, const char *id);

@@ -267,9 +267,12 @@ begin(struct store *st, const struct report *r, struct intake_result *res)
 
 /*
  * keep_evidence - a store that holds evidence itself (PostgreSQL:
- * store_keeps_evidence) takes the report's sealed files, as they are, in
- * the report's transaction; 0 or -1 (temporary: a file that cannot be
- * read is the disk's fault, not the sender's)
+ * store_keeps_evidence) takes the report's sealed files, as they are,
+ * before the report's transaction and outside it: the bytes (up to
+ * max_message_size) travel while no writer waits for the writers' lock
+ * (files_settle takes them out again when no case came to name them).
+ * 0 or -1 (temporary: a file that cannot be read is the disk's fault,
+ * not the sender's).
  */
 static int
 keep_evidence(const struct intake_ctx *x, struct store *st,
@@ -298,17 +301,14 @@ keep_evidence(const struct intake_ctx *x, struct store *st,
 }
 
 /*
- * end - commit (ok) or roll back the report's transaction, the evidence
- * in it when the store keeps evidence (not for a rating: it has none);
- * 0 or -1 (a COMMIT that failed is marked in res: see files_settle)
+ * end - commit (ok) or roll back the report's transaction; 0 or -1 (a
+ * COMMIT that failed is marked in res: see files_settle)
  */
 static int
 end(const struct intake_ctx *x, struct store *st, const struct report *r,
     struct owed *m, int ok, struct intake_result *res)
 {
 	owed_clear(m);
-	if (ok && !res->rated && keep_evidence(x, st, r) < 0)
-		ok = 0;
 	if (ok) {
 		if (store_commit(st) == 0)
 			return (0);
@@ -336,21 +336,31 @@ intake_drop_files(const char *evidence_dir, const struct report *r)
 
 /*
  * files_settle - after a commit (rc 0) or its failure (-1): the report's
- * evidence files stay only when a committed row names them and the store
- * does not hold them itself.  A retry of a message committed before and
- * a rating name none (whatever became of the rating's COMMIT); a failure
- * before COMMIT leaves none; a store that keeps evidence (PostgreSQL)
- * has committed them.  When the COMMIT itself failed they are kept: a
- * backend may not know whether it took effect, and an orphan file is
- * better than a case without its evidence.
+ * evidence stays only when a committed row names it.  A retry of a
+ * message committed before and a rating name none (whatever became of
+ * the rating's COMMIT); a failure before COMMIT leaves none.  When the
+ * COMMIT itself failed it is kept: a backend may not know whether it
+ * took effect, and an orphan is better than a case without its evidence.
+ * A store that keeps evidence (PostgreSQL) has it already: the local
+ * files go in every case.
  */
 static int
 files_settle(const struct intake_ctx *x, struct store *st,
     const struct report *r, int rc, const struct intake_result *res)
 {
-	if (res->rated || (rc < 0 ? !res->commit_failed : res->duplicate ||
-	    store_keeps_evidence(st)))
+	size_t	 i;
+	int	 named = !res->rated && (rc < 0 ? res->commit_failed :
+		    !res->duplicate);
+
+	if (!named || store_keeps_evidence(st))
 		intake_drop_files(x->cfg->evidence_dir, r);
+	/* what the store took before the transaction, no case names */
+	if (!named && store_keeps_evidence(st))
+		for (i = 0; i < r->nev; i++)
+			if (*r->ev[i].file && store_evidence_data_drop(st,
+			    r->ev[i].file) < 0)
+				log_warnx("evidence %s: left in the store: %s",
+				    r->ev[i].file, store_error(st));
 	return (rc);
 }
 
@@ -498,7 +508,8 @@ intake_email(const struct intake_ctx *x, struct store *st, struct report *r,
     struct intake_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	return (files_settle(x, st, r, email_tx(x, st, r, res), res));
+	return (files_settle(x, st, r, keep_evidence(x, st, r) < 0 ? -1 :
+	    email_tx(x, st, r, res), res));
 }
 
 /* intake_call - commit a call's report (call_tx); its files as above */
@@ -507,7 +518,8 @@ intake_call(const struct intake_ctx *x, struct store *st, struct report *r,
     const struct intake_call *c, struct intake_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	return (files_settle(x, st, r, call_tx(x, st, r, c, res), res));
+	return (files_settle(x, st, r, keep_evidence(x, st, r) < 0 ? -1 :
+	    call_tx(x, st, r, c, res), res));
 }
 
 /*

@@ -354,6 +354,7 @@ int	 store_evidence_data_put(struct store *, const char *file,
 	    const void *data, size_t len);
 int	 store_evidence_data_get(struct store *, const char *file,
 	    void **data, size_t *len);
+int	 store_evidence_data_drop(struct store *, const char *file);
 
 /* store_copy.c: a whole store into an empty one (jubaoctl copy-from) */
 struct store_copied {

@@ -292,9 +292,10 @@ load_evidence(struct store *dst, struct store *src, store_copy_load_fn load,
 	long		 n = 0;
 
 	*failed = src;
-	if (names(src, "SELECT DISTINCT file FROM evidence WHERE file IS NOT "
-	    "NULL AND (note IS NULL OR note NOT LIKE 'purged%') ORDER BY file",
-	    &files) < 0)
+	/* a file from before sealing is named by its SHA-256 (file NULL) */
+	if (names(src, "SELECT DISTINCT COALESCE(file, sha256) FROM evidence "
+	    "WHERE derived = 0 AND (note IS NULL OR note NOT LIKE 'purged%') "
+	    "ORDER BY 1", &files) < 0)
 		return (-1);
 	*failed = dst;
 	crypto_hash_sha256_init(&h);

@@ -115,8 +115,9 @@ purge_one(struct store *st, long long id, time_t now, const char *actor,
     strlist *files)
 {
 	struct db_stmt	*q;
-	strlist		 secrets = { 0 };
+	strlist		 secrets = { 0 }, mine = { 0 };
 	char		 pseud[64];
+	size_t		 i;
 	int		 rc = -1;
 
 	if (secrets_of(st, id, &secrets) < 0)
@@ -155,11 +156,21 @@ purge_one(struct store *st, long long id, time_t now, const char *actor,
 		goto out;
 	}
 	while (db_next(q) == DB_ROW)
-		strlist_add_unique(files, db_col_text(q, 0));
-	if (db_done(q) < 0 ||
-	    db_exec(st->db, "DELETE FROM evidence_data WHERE file IN (SELECT "
-	    "file FROM evidence WHERE case_id = $1)", "i", id) < 0 ||
-	    db_exec(st->db, "UPDATE evidence SET note = 'purged: file deleted' "
+		strlist_add(&mine, db_col_text(q, 0));
+	if (db_done(q) < 0) {
+		store_dbfail(st);
+		goto out;
+	}
+	/* what the store keeps of them goes in this transaction */
+	for (i = 0; i < mine.n; i++) {
+		if (db_exec(st->db, "DELETE FROM evidence_data WHERE file = $1",
+		    "t", mine.v[i]) < 0) {
+			store_dbfail(st);
+			goto out;
+		}
+		strlist_add_unique(files, mine.v[i]);
+	}
+	if (db_exec(st->db, "UPDATE evidence SET note = 'purged: file deleted' "
 	    "WHERE case_id = $1", "i", id) < 0 ||
 	    db_exec(st->db, "UPDATE cases SET purged_at = $1 WHERE id = $2", "ii",
 	    (long long)now, id) < 0) {
@@ -170,6 +181,7 @@ purge_one(struct store *st, long long id, time_t now, const char *actor,
 	    "pseudonymised; evidence files deleted");
 out:
 	strlist_free(&secrets);
+	strlist_free(&mine);
 	return (rc);
 }
 
@@ -323,7 +335,8 @@ store_keeps_evidence(const struct store *st)
 
 /*
  * store_evidence_data_put - an evidence file's sealed bytes into the store,
- * under its name, in the caller's transaction; 0 or -1
+ * under its name, in the caller's transaction or (outside one) on their
+ * own; 0 or -1
  */
 int
 store_evidence_data_put(struct store *st, const char *file, const void *data,
@@ -355,6 +368,7 @@ store_evidence_data_get(struct store *st, const char *file, void **data,
 	if ((q = db_query(st->db, "SELECT data FROM evidence_data WHERE file = "
 	    "$1", "t", file)) == NULL)
 		return (store_dbfail(st));
+	db_want_bytes(q);
 	if ((rc = db_next(q)) == DB_ROW) {
 		p = db_col_blob(q, 0, len);
 		*data = xmalloc(*len ? *len : 1);
@@ -367,4 +381,17 @@ store_evidence_data_get(struct store *st, const char *file, void **data,
 		return (store_dbfail(st));
 	}
 	return (rc == DB_ROW);
+}
+
+/*
+ * store_evidence_data_drop - the sealed bytes kept under file go (a report
+ * that made no case; outside any transaction); 0 or -1
+ */
+int
+store_evidence_data_drop(struct store *st, const char *file)
+{
+	if (db_exec(st->db, "DELETE FROM evidence_data WHERE file = $1", "t",
+	    file) < 0)
+		return (store_dbfail(st));
+	return (0);
 }

@@ -65,11 +65,16 @@ row_read(struct db_stmt *q, struct case_row *r)
 	"deadline, subject, spf, missing, assignee, outcome, " \
 	"CASE WHEN outcome_at IS NULL AND deadline < $1 THEN 1 ELSE 0 END"
 
-/* the filter of store_case_query: $2-$9 are its fields, $1 is now */
+/*
+ * the filter of store_case_query: $2-$9 are its fields, $1 is now.  The
+ * text matches without regard to case on every engine (SQLite's LIKE
+ * ignores ASCII case, PostgreSQL's does not: both sides lower()ed)
+ */
 #define FILTER "($2 IS NULL OR status = $2) AND ($3 IS NULL OR outcome = $3) " \
 	"AND ($4 IS NULL OR category = $4) AND ($5 IS NULL OR channel = $5) " \
-	"AND ($6 IS NULL OR assignee = $6) AND ($7 IS NULL OR subject LIKE $7 " \
-	"ESCAPE '\\' OR body LIKE $7 ESCAPE '\\') AND ($8 = 0 OR " \
+	"AND ($6 IS NULL OR assignee = $6) AND ($7 IS NULL OR lower(subject) " \
+	"LIKE lower($7) ESCAPE '\\' OR lower(body) LIKE lower($7) ESCAPE " \
+	"'\\') AND ($8 = 0 OR " \
 	"(outcome_at IS NULL AND deadline < $1)) AND ($9 = 0 OR " \
 	"(outcome_at IS NULL AND deadline >= $1 AND deadline < $9))"
 

@@ -356,6 +356,9 @@ stats_range(struct store *st, time_t from, time_t to, int use_rollup,
 	memset(s, 0, sizeof(*s));
 	s->from = from;
 	s->to = to;
+	/* one snapshot: a case handled between two queries is counted once */
+	if (db_read_begin(st->db) < 0)
+		return (store_dbfail(st));
 	d0 = from <= 0 ? 0 : ((long long)from + DAY - 1) / DAY;
 	d1 = to <= 0 ? 0 : (long long)to / DAY;
 	if (!use_rollup || d0 >= d1 || from < 0) {
@@ -381,9 +384,11 @@ stats_range(struct store *st, time_t from, time_t to, int use_rollup,
 	    (double)s->with_outcome : 0;
 	s->satisfaction_mean = s->rated > 0 ? (double)sat / (double)s->rated :
 	    0;
+	db_read_end(st->db);
 	hours_free(&h);
 	return (0);
 fail:
+	db_read_end(st->db);
 	hours_free(&h);
 	stats_free(s);
 	return (-1);

@@ -343,8 +343,9 @@ static const char *const gen_sql[G_N] = {
 	"INSERT INTO cases (case_no, channel, status, category, priority, "
 	"enterprise, received_at, deadline, subject, body, lang, spf, spf_domain, "
 	"missing, pin, updated_at, assignee, outcome, outcome_at, outcome_detail, "
-	"explanation, feedback_at, closed_at, satisfaction) VALUES (?, ?, ?, ?, "
-	"?, 0, ?, ?, ?, ?, 'zh-CN', ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	"explanation, feedback_at, closed_at, satisfaction, handling) VALUES (?, "
+	"?, ?, ?, ?, 0, ?, ?, ?, ?, 'zh-CN', ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	"?, ?)",
 	"INSERT INTO reporters (case_id, address, name, phone, client_addr) "
 	"VALUES (?, ?, ?, ?, ?)",
 	"INSERT INTO messages (case_id, kind, message_id, content_hash, queue_id, "
@@ -524,6 +525,7 @@ cmd_generate(const char *conf, long ncases, time_t end, unsigned long long seed)
 		gnum(G_CASE, 19, feedback_at);
 		gnum(G_CASE, 20, closed_at);
 		gnum(G_CASE, 21, rating);
+		gnum(G_CASE, 22, outcome_at > 0 ? outcome_at - t : -1);
 		id = gstep(G_CASE);
 
 		snprintf(s1, sizeof(s1), "reporter-%ld@example.net", i);

@@ -316,6 +316,32 @@ wait_for -t 20 has_mail rcpt=sender@example.org
 	pass "the acknowledgement goes to the envelope sender, not the foreign From" ||
 	fail "acknowledgement recipient for a misaligned From"
 
+# each byte stored once, but not where the scan trimmed the message: an
+# attachment of 2,100 lines beginning "--" (an SQL dump) makes the parser
+# see a cut message, whose attachments cannot be found again in the whole
+# original; they are sealed on their own and open all the same
+python3 - "$dir/dump.eml" <<'PY'
+import sys
+from email.message import EmailMessage
+m = EmailMessage()
+m["From"] = "dba@example.com"; m["To"] = "jubao@example.cn"
+m["Subject"] = "举报 数据泄露 dump"; m["Message-ID"] = "<dump-1@example.com>"
+m.set_content("网站 https://leak.example.cn/db 泄露了用户数据，见附件。\n")
+# as text (7bit): the lines reach the scan as they are
+m.add_attachment("".join("-- row %d\n" % i for i in range(2100)), subtype="x-sql",
+                 filename="dump.sql", cte="7bit")
+open(sys.argv[1], "wb").write(bytes(m))
+PY
+send dba@example.com jubao@example.cn "$dir/dump.eml" || fail "send dump.eml"
+wait_for -t 20 eval '[ -n "$(case_of jubao@example.cn dump)" ]'
+cd_=$(case_of jubao@example.cn dump)
+want=$(json "$cd_" "[e['sha256'] for e in c['evidence'] if e['name'] == 'dump.sql'][0]" 2>/dev/null)
+got=$(jb_ctl --actor auditor-qian evidence "$cd_" 2 | sha256sum | cut -d' ' -f1)
+[ -n "$cd_" ] && [ -n "$want" ] && [ "$got" = "$want" ] &&
+	[ "$(jb_sql "SELECT count(*) FROM evidence e JOIN cases c ON c.id = e.case_id WHERE c.case_no = '$cd_' AND e.derived = 0 AND e.file IS NOT NULL")" = 2 ] &&
+	pass "an attachment of a message the scan cut is sealed on its own, and opens to its SHA-256" ||
+	fail "dump.sql of case '$cd_': got $got, recorded $want"
+
 # 承诺书-5: the reporter's identity is sealed in the store, open only to --reveal
 if [ "$JB_ENGINE" = postgresql ]; then
 	# every file of the cluster: tables, indexes, the WAL

@@ -230,6 +230,12 @@ printf '%s\n261123999990\n' "$a" | ctl note --text '已电话联系' >/dev/null 
 	pass "list --assignee" || fail "list --assignee"
 [ "$(jb_ctl --json list --text 钓鱼 --outcome not_accepted | python3 -c 'import json,sys; print([c["case"] for c in json.load(sys.stdin)])')" = "['$b']" ] &&
 	pass "list --text --outcome" || fail "list --text"
+# the text matches without regard to case, on every engine (both reports
+# say "Q&A"; PostgreSQL's LIKE alone would not find "q&a")
+n1=$(jb_ctl --json list --text 'q&a' --limit 0 | python3 -c 'import json,sys; print(sorted(c["case"] for c in json.load(sys.stdin)))')
+n2=$(jb_ctl --json list --text 'Q&A' --limit 0 | python3 -c 'import json,sys; print(sorted(c["case"] for c in json.load(sys.stdin)))')
+[ "$n1" = "$n2" ] && [ "$n1" = "$(python3 -c 'import sys; print(sorted(sys.argv[1:]))' "$a" "$b")" ] &&
+	pass "list --text ignores case ($JB_ENGINE)" || fail "list --text q&a: $n1, Q&A: $n2"
 [ "$(jb_ctl --json list --category ent_misleading --channel email | python3 -c 'import json,sys; print([c["case"] for c in json.load(sys.stdin)])')" = "['$c']" ] &&
 	pass "list --category --channel" || fail "list --category"
 [ "$(ctl transfer --to 公安机关 --explain '涉嫌诈骗犯罪' "$a")" = "$a: feedback_sent" ] && pass "transfer" || fail "transfer"

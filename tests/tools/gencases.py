@@ -77,12 +77,12 @@ def main():
             "INSERT INTO cases (case_no, channel, status, category, priority, "
             "received_at, deadline, subject, body, lang, spf, missing, pin, "
             "updated_at, outcome, outcome_at, feedback_at, closed_at, "
-            "satisfaction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'zh-CN', 'pass', "
-            "0, '000000', ?, ?, ?, ?, ?, ?)",
+            "satisfaction, handling) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'zh-CN', "
+            "'pass', 0, '000000', ?, ?, ?, ?, ?, ?, ?)",
             (c["no"], ch, c["status"], cat, pri, t, c["deadline"],
              "举报 %d" % i, "第 %d 号举报。联系人电话 139%08d，邮箱 reporter-%d@example.net" % (i, i, i),
              t, outcome, c.get("outcome_at"), c["feedback"], c["closed_at"],
-             c["rating"]))
+             c["rating"], c["outcome_at"] - t if "outcome_at" in c else None))
         cid = cur.lastrowid
         db.execute("INSERT INTO reporters (case_id, address, name, phone) "
                    "VALUES (?, ?, ?, ?)",
