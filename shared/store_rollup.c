@@ -6,9 +6,10 @@
  *	The published statistics over a year read a few thousand rollup rows
  *	instead of every case (issue 11: under 100 ms over 1,000,000 cases,
  *	the same figures as a full scan).  A case counts, on the day it was
- *	received (Unix days: received_at / 86400), in one row of stats_day
- *	keyed by what the statistics group it by (channel, category, status,
- *	outcome, on time, accepted, feedback sent), with its rating; in
+ *	received (Unix days: received_at / 86400), once in each dimension of
+ *	stats_day the statistics group by (its channel, category, status and
+ *	outcome: some thirty rows a day), and in the day's totals (received,
+ *	accepted, on time, feedback sent, rated, the ratings' sum); in
  *	stats_hours under the hour bucket of its handling time (outcome_at -
  *	received_at, also kept in cases.handling for the percentiles); and in
  *	stats_measure once a measure.
@@ -32,16 +33,33 @@
 
 #define DAY		86400
 
-/* what a case counts as, for stats_day and stats_hours */
+/*
+ * what a case counts as, for stats_day and stats_hours: one case (its
+ * events and outbox rows by case_id: "action || ''" keeps SQLite from
+ * scanning every accept event of the store through events_action)
+ */
 #define CONTRIB_SQL \
 	"SELECT received_at / 86400 AS d, channel AS ch, category AS cat, " \
 	"status AS st, COALESCE(outcome, '') AS oc, CASE WHEN outcome_at IS " \
 	"NOT NULL AND outcome_at <= deadline THEN 1 ELSE 0 END AS ot, CASE " \
 	"WHEN EXISTS (SELECT 1 FROM events e WHERE e.case_id = cases.id AND " \
-	"e.action = 'accept') THEN 1 ELSE 0 END AS ac, CASE WHEN EXISTS " \
+	"e.action || '' = 'accept') THEN 1 ELSE 0 END AS ac, CASE WHEN EXISTS " \
 	"(SELECT 1 FROM outbox o WHERE o.case_id = cases.id AND o.kind = " \
 	"'feedback' AND o.status = 'sent') THEN 1 ELSE 0 END AS fb, " \
 	"satisfaction AS sat, handling AS h FROM cases"
+/*
+ * and every case at once: the accepted and fed back ones as sets, each
+ * made once (IN a subquery: SQLite's list subquery, PostgreSQL's hashed
+ * subplan); a correlated EXISTS or a join would scan them per case
+ */
+#define CONTRIB_ALL_SQL \
+	"SELECT c.received_at / 86400 AS d, c.channel AS ch, c.category AS " \
+	"cat, c.status AS st, COALESCE(c.outcome, '') AS oc, CASE WHEN " \
+	"c.outcome_at IS NOT NULL AND c.outcome_at <= c.deadline THEN 1 ELSE " \
+	"0 END AS ot, CASE WHEN c.id IN (SELECT case_id FROM events WHERE " \
+	"action = 'accept') THEN 1 ELSE 0 END AS ac, CASE WHEN c.id IN (SELECT " \
+	"case_id FROM outbox WHERE kind = 'feedback' AND status = 'sent') THEN " \
+	"1 ELSE 0 END AS fb, c.satisfaction AS sat FROM cases c"
 
 /* hour_of - the hour bucket of a handling time (negative: -1) */
 static long long
@@ -84,15 +102,16 @@ contrib(struct store *st, long long id, int sign)
 		rc = 0;
 		goto out;
 	}
-	if (db_exec(st->db, "INSERT INTO stats_day (day, channel, category, "
-	    "status, outcome, on_time, accepted, feedback, n, rated, sat_sum) "
-	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT "
-	    "(day, channel, category, status, outcome, on_time, accepted, "
-	    "feedback) DO UPDATE SET n = stats_day.n + excluded.n, rated = "
-	    "stats_day.rated + excluded.rated, sat_sum = stats_day.sat_sum + "
-	    "excluded.sat_sum", "ittttiiiiii", day, ch, cat, status, out,
-	    on_time, acc, fb, (long long)sign, (long long)(rated * sign),
-	    rated ? sat * sign : 0LL) < 0 ||
+	/* one counter a dimension's value, and the day's totals (key '') */
+	if (db_exec(st->db, "INSERT INTO stats_day (day, dim, key, n) VALUES "
+	    "($1, 'channel', $2, $7), ($1, 'category', $3, $7), ($1, 'status', "
+	    "$4, $7), ($1, 'outcome', $5, $7), ($1, 'received', '', $7), ($1, "
+	    "'accepted', '', $8), ($1, 'on_time', '', $9), ($1, 'feedback', '', "
+	    "$10), ($1, 'rated', '', $11), ($1, 'sat_sum', '', $6) ON CONFLICT "
+	    "(day, dim, key) DO UPDATE SET n = stats_day.n + excluded.n",
+	    "ittttiiiiii", day, ch, cat, status, out, rated ? sat * sign : 0LL,
+	    (long long)sign, acc * sign, on_time * sign, fb * sign,
+	    (long long)(rated * sign)) < 0 ||
 	    (decided && db_exec(st->db, "INSERT INTO stats_hours (day, hour, n) "
 	    "VALUES ($1, $2, $3) ON CONFLICT (day, hour) DO UPDATE SET n = "
 	    "stats_hours.n + excluded.n", "iii", day, hour_of(h),
@@ -195,6 +214,34 @@ store_rollup_measure(struct store *st, long long id, const char *measure)
 }
 
 /*
+ * rebuild_dim, rebuild_sum - one dimension of stats_day from every case:
+ * a count for each value of expr (our own SQL), or a day's sum of expr
+ */
+static int
+rebuild_dim(struct store *st, const char *dim, const char *expr)
+{
+	char	*sql = xasprintf("INSERT INTO stats_day (day, dim, key, n) SELECT "
+		    "d, '%s', %s, count(*) FROM (" CONTRIB_ALL_SQL ") AS x GROUP "
+		    "BY d, %s", dim, expr, expr);
+	int	 rc = db_exec(st->db, sql, NULL);
+
+	free(sql);
+	return (rc);
+}
+
+static int
+rebuild_sum(struct store *st, const char *dim, const char *expr)
+{
+	char	*sql = xasprintf("INSERT INTO stats_day (day, dim, key, n) SELECT "
+		    "d, '%s', '', sum(%s) FROM (" CONTRIB_ALL_SQL ") AS x GROUP BY "
+		    "d", dim, expr);
+	int	 rc = db_exec(st->db, sql, NULL);
+
+	free(sql);
+	return (rc);
+}
+
+/*
  * store_rollup_rebuild - the rollup computed again from the cases, in the
  * caller's transaction; 0 or -1
  */
@@ -209,12 +256,16 @@ store_rollup_rebuild(struct store *st)
 	    "handling <> outcome_at - received_at)", NULL) < 0 ||
 	    db_exec(st->db, "UPDATE cases SET handling = NULL WHERE outcome_at "
 	    "IS NULL AND handling IS NOT NULL", NULL) < 0 ||
-	    db_exec(st->db, "INSERT INTO stats_day (day, channel, category, "
-	    "status, outcome, on_time, accepted, feedback, n, rated, sat_sum) "
-	    "SELECT d, ch, cat, st, oc, ot, ac, fb, count(*), count(sat), "
-	    "COALESCE(sum(sat), 0) FROM (" CONTRIB_SQL ") AS c GROUP BY d, ch, "
-	    "cat, st, oc, ot, ac, fb",
-	    NULL) < 0 ||
+	    rebuild_dim(st, "channel", "ch") < 0 ||
+	    rebuild_dim(st, "category", "cat") < 0 ||
+	    rebuild_dim(st, "status", "st") < 0 ||
+	    rebuild_dim(st, "outcome", "oc") < 0 ||
+	    rebuild_sum(st, "received", "1") < 0 ||
+	    rebuild_sum(st, "accepted", "ac") < 0 ||
+	    rebuild_sum(st, "on_time", "ot") < 0 ||
+	    rebuild_sum(st, "feedback", "fb") < 0 ||
+	    rebuild_sum(st, "rated", "CASE WHEN sat IS NULL THEN 0 ELSE 1 END") < 0 ||
+	    rebuild_sum(st, "sat_sum", "COALESCE(sat, 0)") < 0 ||
 	    db_exec(st->db, "INSERT INTO stats_hours (day, hour, n) SELECT "
 	    "received_at / 86400, CASE WHEN handling < 0 THEN -1 ELSE handling "
 	    "/ 3600 END, count(*) FROM cases WHERE handling IS NOT NULL GROUP "

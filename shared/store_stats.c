@@ -142,10 +142,12 @@ scan(struct store *st, long long a, long long b, struct stats *s,
 	} scalars[] = {
 		{ offsetof(struct stats, received), "SELECT count(*) FROM cases "
 		  "WHERE " IN_RANGE },
-		{ offsetof(struct stats, accepted), "SELECT count(DISTINCT "
-		  "e.case_id) FROM events e JOIN cases c ON c.id = e.case_id WHERE "
-		  "e.action = 'accept' AND c.received_at >= $1 AND "
-		  "c.received_at < $2" },
+		/* by the range's cases, each one's events by case_id ("action
+		 * || ''": not every accept event of the store through
+		 * events_action, whatever the range) */
+		{ offsetof(struct stats, accepted), COUNT("EXISTS (SELECT 1 "
+		  "FROM events e WHERE e.case_id = cases.id AND e.action || '' "
+		  "= 'accept')") },
 		{ offsetof(struct stats, disposed), COUNT("outcome = 'disposed'") },
 		{ offsetof(struct stats, not_accepted),
 		  COUNT("outcome = 'not_accepted'") },
@@ -205,36 +207,44 @@ rollup(struct store *st, long long d0, long long d1, struct stats *s,
     long long *sat, struct hours *h)
 {
 	struct db_stmt	*q;
-	const char	*out;
+	const char	*dim, *key;
 	long long	 n;
 	size_t		 cap = 0;
 
 	if (d0 >= d1)
 		return (0);
-	if ((q = db_query(st->db, "SELECT channel, category, status, outcome, "
-	    "on_time, accepted, feedback, sum(n), sum(rated), sum(sat_sum) FROM "
-	    "stats_day WHERE day >= $1 AND day < $2 GROUP BY channel, "
-	    "category, status, outcome, on_time, accepted, feedback", "ii", d0,
-	    d1)) == NULL)
+	if ((q = db_query(st->db, "SELECT dim, key, sum(n) FROM stats_day WHERE "
+	    "day >= $1 AND day < $2 GROUP BY dim, key", "ii", d0, d1)) == NULL)
 		return (store_dbfail(st));
 	while (db_next(q) == DB_ROW) {
-		n = db_col_int(q, 7);
-		out = db_col_text(q, 3);
-		s->received += n;
-		s->accepted += db_col_int(q, 5) ? n : 0;
-		s->disposed += strcmp(out, "disposed") == 0 ? n : 0;
-		s->not_accepted += strcmp(out, "not_accepted") == 0 ? n : 0;
-		s->refused_malicious += strcmp(out, "refused_malicious") == 0 ?
-		    n : 0;
-		s->transferred += strcmp(out, "transferred") == 0 ? n : 0;
-		s->with_outcome += *out ? n : 0;
-		s->on_time += db_col_int(q, 4) ? n : 0;
-		s->feedback_sent += db_col_int(q, 6) ? n : 0;
-		s->rated += db_col_int(q, 8);
-		*sat += db_col_int(q, 9);
-		counts_add(&s->by_channel, db_col_text(q, 0), n);
-		counts_add(&s->by_category, db_col_text(q, 1), n);
-		counts_add(&s->by_status, db_col_text(q, 2), n);
+		dim = db_col_text(q, 0);
+		key = db_col_text(q, 1);
+		n = db_col_int(q, 2);
+		if (strcmp(dim, "channel") == 0)
+			counts_add(&s->by_channel, key, n);
+		else if (strcmp(dim, "category") == 0)
+			counts_add(&s->by_category, key, n);
+		else if (strcmp(dim, "status") == 0)
+			counts_add(&s->by_status, key, n);
+		else if (strcmp(dim, "outcome") == 0) {
+			s->disposed += strcmp(key, "disposed") == 0 ? n : 0;
+			s->not_accepted += strcmp(key, "not_accepted") == 0 ? n : 0;
+			s->refused_malicious += strcmp(key, "refused_malicious") ==
+			    0 ? n : 0;
+			s->transferred += strcmp(key, "transferred") == 0 ? n : 0;
+			s->with_outcome += *key ? n : 0;
+		} else if (strcmp(dim, "received") == 0)
+			s->received += n;
+		else if (strcmp(dim, "accepted") == 0)
+			s->accepted += n;
+		else if (strcmp(dim, "on_time") == 0)
+			s->on_time += n;
+		else if (strcmp(dim, "feedback") == 0)
+			s->feedback_sent += n;
+		else if (strcmp(dim, "rated") == 0)
+			s->rated += n;
+		else if (strcmp(dim, "sat_sum") == 0)
+			*sat += n;
 	}
 	if (db_done(q) < 0)
 		return (store_dbfail(st));
