@@ -288,10 +288,20 @@ cmd_keygen(struct ctl *x, int argc, char **argv)
 static int
 load_file(void *arg, const char *file, void **data, size_t *len)
 {
+	static long	 told;
 	struct ctl	*x = arg;
 	buf		 err = { 0 };
+	char		*p = evidence_path(x->cfg->evidence_dir, file);
 	int		 rc;
 
+	if (access(p, F_OK) < 0 && errno == ENOENT) {
+		if (told++ < 10)
+			fprintf(stderr, "jubaoctl: evidence %s: not in "
+			    "evidence_dir: nothing to copy\n", p);
+		free(p);
+		return (1);
+	}
+	free(p);
 	if ((rc = evidence_read(x->cfg->evidence_dir, file, data, len,
 	    &err)) < 0)
 		fprintf(stderr, "jubaoctl: %s\n", err.s);
@@ -337,6 +347,10 @@ cmd_copy(struct ctl *x, int argc, char **argv)
 	} else
 		printf("copied and verified: %d tables%s\n", STORE_COPY_TABLES -
 		    1, n == STORE_COPY_TABLES ? " and the evidence files" : "");
+	if (n == STORE_COPY_TABLES && out[n - 1].missing > 0)
+		fprintf(stderr, "jubaoctl: %ld evidence file(s) the store names "
+		    "were not in %s: the source had lost them already\n",
+		    out[n - 1].missing, x->cfg->evidence_dir);
 	store_close(src);
 	return (rc);
 }

@@ -362,10 +362,12 @@ struct store_copied {
 	long		 rows;		/* in the source */
 	long		 copied;
 	int		 same;		/* read back: same count, same SHA-256 */
+	long		 missing;	/* evidence named but not in evidence_dir */
 	char		 sha256[65];	/* of the source's rows */
 };
 #define STORE_COPY_TABLES	12
-/* reads an evidence file's sealed bytes (caller frees); 0 or -1 */
+/* reads an evidence file's sealed bytes (caller frees); 0, 1 when there
+ * is no such file, or -1 */
 typedef int (*store_copy_load_fn)(void *arg, const char *file, void **data,
     size_t *len);
 

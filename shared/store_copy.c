@@ -282,7 +282,7 @@ hash_file(crypto_hash_sha256_state *h, const char *file, const void *data,
  */
 static long
 load_evidence(struct store *dst, struct store *src, store_copy_load_fn load,
-    void *arg, char hex[65], struct store **failed)
+    void *arg, char hex[65], long *missing, struct store **failed)
 {
 	crypto_hash_sha256_state h;
 	unsigned char	 md[crypto_hash_sha256_BYTES];
@@ -290,6 +290,7 @@ load_evidence(struct store *dst, struct store *src, store_copy_load_fn load,
 	void		*data;
 	size_t		 len, i;
 	long		 n = 0;
+	int		 rc;
 
 	*failed = src;
 	/* a file from before sealing is named by its SHA-256 (file NULL) */
@@ -300,10 +301,16 @@ load_evidence(struct store *dst, struct store *src, store_copy_load_fn load,
 	*failed = dst;
 	crypto_hash_sha256_init(&h);
 	for (i = 0; i < files.n; i++) {
-		if (load(arg, files.v[i], &data, &len) < 0) {
+		if ((rc = load(arg, files.v[i], &data, &len)) < 0) {
 			store_fail(dst, 0, "evidence %s: cannot be read",
 			    files.v[i]);
 			break;
+		}
+		/* a file the source names but never had (or lost): there is
+		 * nothing to copy; it is counted, and said */
+		if (rc > 0) {
+			(*missing)++;
+			continue;
 		}
 		hash_file(&h, files.v[i], data, len);
 		if (store_evidence_data_put(dst, files.v[i], data, len) < 0) {
@@ -368,7 +375,7 @@ store_copy(struct store *dst, struct store *src,
     store_copy_load_fn load, void *arg, struct store **failed)
 {
 	long long	 have;
-	long		 k, files = 0;
+	long		 k, files = 0, missing = 0;
 	char		 evhex[65] = "";
 	size_t		 t;
 	int		 ints[64], nc[NTABLES];
@@ -413,7 +420,8 @@ store_copy(struct store *dst, struct store *src,
 		goto out;
 	}
 	if (store_keeps_evidence(dst) && load != NULL &&
-	    (files = load_evidence(dst, src, load, arg, evhex, failed)) < 0) {
+	    (files = load_evidence(dst, src, load, arg, evhex, &missing,
+	    failed)) < 0) {
 		store_rollback(dst);
 		goto out;
 	}
@@ -443,6 +451,7 @@ store_copy(struct store *dst, struct store *src,
 		if (evidence_digest(dst, &k, hex) < 0)
 			goto out;
 		out[NTABLES].table = "evidence files";
+		out[NTABLES].missing = missing;
 		out[NTABLES].rows = files;
 		out[NTABLES].copied = files;
 		snprintf(out[NTABLES].sha256, 65, "%s", evhex);
