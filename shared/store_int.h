@@ -32,7 +32,10 @@ struct store {
 int	 store_dbfail(struct store *);
 int	 store_refuse(struct store *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* store_rollup.c: the statistics' rollup, kept with the cases */
+/* store_rollup.c: the statistics' rollup, kept with the cases (Unix days
+ * of STORE_DAY seconds; handling times in hour buckets, store_hour_of) */
+#define STORE_DAY	86400
+long long store_hour_of(long long handling);
 int	 store_touch(struct store *, long long case_id);
 void	 store_touch_new(struct store *, long long case_id);
 int	 store_rollup_settle(struct store *);

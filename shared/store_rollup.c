@@ -31,7 +31,6 @@
 #include "log.h"
 #include "store_int.h"
 
-#define DAY		86400
 
 /*
  * what a case counts as, for stats_day and stats_hours: one case (its
@@ -61,9 +60,12 @@
 	"case_id FROM outbox WHERE kind = 'feedback' AND status = 'sent') THEN " \
 	"1 ELSE 0 END AS fb, c.satisfaction AS sat FROM cases c"
 
-/* hour_of - the hour bucket of a handling time (negative: -1) */
-static long long
-hour_of(long long handling)
+/*
+ * store_hour_of - the hour bucket of a handling time (negative: -1); the
+ * rebuild's SQL says the same
+ */
+long long
+store_hour_of(long long handling)
 {
 	return (handling < 0 ? -1 : handling / 3600);
 }
@@ -114,7 +116,7 @@ contrib(struct store *st, long long id, int sign)
 	    (long long)(rated * sign)) < 0 ||
 	    (decided && db_exec(st->db, "INSERT INTO stats_hours (day, hour, n) "
 	    "VALUES ($1, $2, $3) ON CONFLICT (day, hour) DO UPDATE SET n = "
-	    "stats_hours.n + excluded.n", "iii", day, hour_of(h),
+	    "stats_hours.n + excluded.n", "iii", day, store_hour_of(h),
 	    (long long)sign) < 0)) {
 		store_dbfail(st);
 		goto out;

@@ -14,7 +14,6 @@
 
 #include "store_int.h"
 
-#define DAY	86400
 
 /* counts_free - release a "key -> count" list */
 static void
@@ -108,13 +107,6 @@ hours_add(struct hours *h, long long secs)
 		h->v = xrealloc(h->v, h->cap * sizeof(*h->v));
 	}
 	h->v[h->n++] = secs;
-}
-
-/* hour_of - the hour bucket of a handling time, as store_rollup.c has it */
-static long long
-hour_of(long long secs)
-{
-	return (secs < 0 ? -1 : secs / 3600);
 }
 
 /* ll_cmp - qsort: long longs ascending */
@@ -297,12 +289,12 @@ percentile(struct store *st, const struct hours *h, long long d0,
 			return (store_refuse(st, "the statistics' rollup does not "
 			    "match the cases: run jubaoctl rebuild-stats"));
 		bucket = i < h->nh ? h->hist_hour[i] : LLONG_MAX;
-		if (k < h->n && hour_of(h->v[k]) < bucket)
-			bucket = hour_of(h->v[k]);
+		if (k < h->n && store_hour_of(h->v[k]) < bucket)
+			bucket = store_hour_of(h->v[k]);
 		in = 0;
 		if (i < h->nh && h->hist_hour[i] == bucket)
 			in += h->hist_n[i++];
-		while (k < h->n && hour_of(h->v[k]) == bucket) {
+		while (k < h->n && store_hour_of(h->v[k]) == bucket) {
 			in++;
 			k++;
 		}
@@ -318,7 +310,7 @@ percentile(struct store *st, const struct hours *h, long long d0,
 		    "received_at < $4" : "SELECT handling FROM cases WHERE "
 		    "handling >= $1 AND handling < $2 AND received_at >= $3 AND "
 		    "received_at < $4", "iiii", bucket * 3600, (bucket + 1) *
-		    3600, d0 * DAY, d1 * DAY)) == NULL)
+		    3600, d0 * STORE_DAY, d1 * STORE_DAY)) == NULL)
 			return (store_dbfail(st));
 		while ((rc = db_next(q)) == DB_ROW) {
 			if (nv == cap) {
@@ -333,7 +325,7 @@ percentile(struct store *st, const struct hours *h, long long d0,
 		}
 	}
 	for (k = 0; k < h->n; k++)
-		if (hour_of(h->v[k]) == bucket) {
+		if (store_hour_of(h->v[k]) == bucket) {
 			if (nv == cap) {
 				cap = cap ? cap * 2 : 256;
 				v = xrealloc(v, cap * sizeof(*v));
@@ -369,14 +361,14 @@ stats_range(struct store *st, time_t from, time_t to, int use_rollup,
 	/* one snapshot: a case handled between two queries is counted once */
 	if (db_read_begin(st->db) < 0)
 		return (store_dbfail(st));
-	d0 = from <= 0 ? 0 : ((long long)from + DAY - 1) / DAY;
-	d1 = to <= 0 ? 0 : (long long)to / DAY;
+	d0 = from <= 0 ? 0 : ((long long)from + STORE_DAY - 1) / STORE_DAY;
+	d1 = to <= 0 ? 0 : (long long)to / STORE_DAY;
 	if (!use_rollup || d0 >= d1 || from < 0) {
 		d0 = d1 = 0;
 		if (scan(st, from, to, s, &sat, &h) < 0)
 			goto fail;
-	} else if (scan(st, from, d0 * DAY, s, &sat, &h) < 0 ||
-	    scan(st, d1 * DAY, to, s, &sat, &h) < 0 ||
+	} else if (scan(st, from, d0 * STORE_DAY, s, &sat, &h) < 0 ||
+	    scan(st, d1 * STORE_DAY, to, s, &sat, &h) < 0 ||
 	    rollup(st, d0, d1, s, &sat, &h) < 0)
 		goto fail;
 	counts_settle(&s->by_channel);
