@@ -30,9 +30,9 @@ SHARED_SRC = shared/util.c shared/log.c shared/conffile.c shared/cfg.c \
 	shared/store.c shared/ledger.c shared/store_intake.c \
 	shared/store_outbox.c shared/store_case.c shared/store_query.c \
 	shared/store_stats.c shared/store_rollup.c shared/store_purge.c \
-	shared/store_copy.c \
+	shared/store_copy.c shared/store_lookup.c \
 	shared/ack.c shared/feedback.c shared/intake.c shared/workflow.c \
-	shared/outbox.c shared/daemon.c shared/stats_html.c
+	shared/lookup.c shared/outbox.c shared/daemon.c shared/stats_html.c
 SHARED_OBJ = $(SHARED_SRC:.c=.o)
 MILTER_LIB_SRC = milter/milter_mime.c milter/milter_text.c milter/milter_scan.c \
 	milter/milter_spf.c

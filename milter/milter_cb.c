@@ -87,6 +87,7 @@ intake_init(struct intake_ctx *x, const struct runtime *rt)
 	x->cfg = rt->cfg;
 	x->cats = rt->cats;
 	x->ack = &rt->ack;
+	x->look = &rt->look;
 	x->actor = "jubao-milter";
 }
 
@@ -610,10 +611,24 @@ cb_eom(SMFICTX *ctx)
 		daemon_store_failed(st);
 		goto fail;
 	}
-	for (i = 0; i < r->notes.n; i++)
-		log_warnx("%s: %s", r->queue_id, r->notes.v[i]);
 	if (res.queued)
 		daemon_kick();
+	/* a status query is answered, not kept: it holds a PIN, and the
+	 * mailbox has nothing to do with it */
+	if (res.query) {
+		if (*res.no_answer)
+			log_info("%s: status query not answered (%s): "
+			    "discarded", r->queue_id, res.no_answer);
+		else
+			log_info("%s: status query answered (answer %s): "
+			    "discarded", r->queue_id, res.ack_status);
+		report_free(r);
+		buf_free(&err);
+		msg_cleanup(cc);
+		return (SMFIS_DISCARD);
+	}
+	for (i = 0; i < r->notes.n; i++)
+		log_warnx("%s: %s", r->queue_id, r->notes.v[i]);
 
 	/* committed: from here a failure still tempfails, and the retry
 	 * finds the same case by Message-ID and content hash */

@@ -28,7 +28,8 @@ static const char *const kind_name[ACK_NKIND] = { "ack", "supplement" };
 
 /* vars_fill - the template variables of one acknowledgement */
 static size_t
-vars_fill(struct tmpl_var *v, const char *case_no, const char *pin,
+vars_fill(struct tmpl_var *v, const struct cfg *cfg, const char *case_no,
+    const char *pin,
     const char *category, const char *received, const char *deadline,
     const char *site, const char *urls, const char *evidence,
     const char *missing, const char *enterprise)
@@ -45,6 +46,9 @@ vars_fill(struct tmpl_var *v, const char *case_no, const char *pin,
 	v[n].name = "evidence"; v[n++].value = evidence;
 	v[n].name = "missing"; v[n++].value = missing;
 	v[n].name = "enterprise"; v[n++].value = enterprise;
+	/* how to ask how the case stands (lookup.c) */
+	v[n].name = "key"; v[n++].value = cfg->sip_query_key;
+	v[n].name = "web"; v[n++].value = cfg->web_public_url;
 	return (n);
 }
 
@@ -61,7 +65,7 @@ ack_init(struct ack_ctx *a, const struct cfg *cfg, const struct categories *cats
 	memset(a, 0, sizeof(*a));
 	a->cfg = cfg;
 	a->cats = cats;
-	n = vars_fill(v, "261123000017", "123456", "其他", "2026-11-23 10:00",
+	n = vars_fill(v, cfg, "261123000017", "123456", "其他", "2026-11-23 10:00",
 	    "2026-11-30 10:00", "example", "  https://x.example/1\n", "1",
 	    "  1. x\n", "yes");
 	for (l = 0; l < ACK_NLANG; l++)
@@ -415,7 +419,7 @@ ack_render(const struct ack_ctx *a, const struct report *r, const char *kind,
 		if (!r->ev[i].original)
 			nev++;
 	snprintf(nevs, sizeof(nevs), "%zu", nev);
-	n = vars_fill(v, case_no, pin, cat ? cat_name(cat, lang_dir[l]) :
+	n = vars_fill(v, a->cfg, case_no, pin, cat ? cat_name(cat, lang_dir[l]) :
 	    r->category, received, due, cfg->site_name, urls.s,
 	    nev ? nevs : "", miss.s, r->enterprise ? "yes" : "");
 	text = tmpl_render(a->tmpl[l][k], v, n, &err);
@@ -480,7 +484,8 @@ ack_sms(const struct cfg *cfg, const char *number, const char *case_no,
 	else
 		out->suppress = xstrdup("no caller number to send an SMS to");
 	out->message = xasprintf("【%s】您的举报已受理，案件编号 %s，回执密码 %s。"
-	    "请妥善保存，查询办理结果时使用。", cfg->site_name, case_no, pin);
+	    "请妥善保存；查询办理进度请拨打举报热线按%s键。", cfg->site_name,
+	    case_no, pin, cfg->sip_query_key);
 }
 
 /*

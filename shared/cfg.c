@@ -113,6 +113,16 @@ static const struct cfg_param cfg_table[] = {
 	{ "sip_register_user",	S(sip_register_user),	"",		0,	0,	NULL },
 	{ "sip_register_password", S(sip_register_password), "",	0,	0,	NULL },
 	{ "sip_register_expires", T(sip_register_expires), "1h",	60,	86400,	NULL },
+	{ "sip_query_key",	E(sip_query_key),	"0",		0,	0,	"0|*" },
+	{ "lookup_case_failures", I(lookup_case_failures), "5",		1,	100,	NULL },
+	{ "lookup_lock",	T(lookup_lock),		"1h",		60,	86400,	NULL },
+	{ "lookup_source_failures", I(lookup_source_failures), "10",	1,	10000,	NULL },
+	{ "lookup_source_limit", I(lookup_source_limit), "60",		0,	1000000, NULL },
+	{ "web_listen",		L(web_listen),		"127.0.0.1:8025", 0,	0,	NULL },
+	{ "web_public_url",	S(web_public_url),	"",		0,	0,	NULL },
+	{ "web_trusted_proxies", L(web_trusted_proxies), "127.0.0.1, ::1", 0,	0,	NULL },
+	{ "web_max_connections", I(web_max_connections), "256",	1,	100000,	NULL },
+	{ "web_timeout",	T(web_timeout),		"30s",		1,	3600,	NULL },
 };
 #define NPARAM	(sizeof(cfg_table) / sizeof(cfg_table[0]))
 

@@ -95,6 +95,16 @@ struct cfg {
 	char	*sip_register_user;
 	char	*sip_register_password;
 	long	 sip_register_expires;	/* seconds */
+	char	*sip_query_key;		/* the hotline's status-query key */
+	long	 lookup_case_failures;	/* wrong PINs that lock a case number */
+	long	 lookup_lock;		/* seconds */
+	long	 lookup_source_failures; /* failures an hour from one source */
+	long	 lookup_source_limit;	/* lookups an hour from one source */
+	strlist	 web_listen;
+	char	*web_public_url;
+	strlist	 web_trusted_proxies;
+	long	 web_max_connections;
+	long	 web_timeout;		/* seconds */
 
 	char	*path;			/* the file it came from */
 	int	 refs;

@@ -55,6 +55,7 @@ runtime_free(struct runtime *rt)
 	if (rt->own != NULL && prog->unload != NULL)
 		prog->unload(rt->own);
 	ack_free(&rt->ack);
+	lookup_free(&rt->look);
 	cat_free(rt->cats);
 	if (rt->cfg != NULL)
 		cfg_unref(rt->cfg);
@@ -74,6 +75,7 @@ runtime_load(const char *path, buf *err)
 	    cfg_check_program(rt->cfg, prog->name, err) < 0 ||
 	    (rt->cats = cat_load(rt->cfg->categories_file, err)) == NULL ||
 	    ack_init(&rt->ack, rt->cfg, rt->cats, err) < 0 ||
+	    lookup_init(&rt->look, rt->cfg, rt->cats, err) < 0 ||
 	    (prog->load != NULL && prog->load(rt, path, err) < 0)) {
 		runtime_free(rt);
 		return (NULL);

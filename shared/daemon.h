@@ -35,6 +35,7 @@
 #include "ack.h"
 #include "cfg.h"
 #include "classify.h"
+#include "lookup.h"
 #include "outbox.h"
 #include "store.h"
 
@@ -42,6 +43,7 @@ struct runtime {
 	struct cfg		*cfg;
 	struct categories	*cats;
 	struct ack_ctx		 ack;
+	struct lookup_ctx	 look;	/* the status answers' templates */
 	void			*own;	/* the program's part (jubao-sipd: prompts) */
 	int			 refs;
 };

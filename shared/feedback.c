@@ -311,9 +311,13 @@ fmt_day(time_t t, char *out, size_t len)
 	strftime(out, len, "%Y-%m-%d", &tm);
 }
 
-/* sms_text - the short outcome text a caller gets by SMS; caller frees */
-static char *
-sms_text(const struct feedback_ctx *f, const struct feedback_info *fi, int l, int k)
+/*
+ * feedback_outcome_words - an outcome in a reporter's words (the SMS, a
+ * status lookup): "已依法处置", "has been transferred to X"; caller frees
+ */
+char *
+feedback_outcome_words(const char *outcome, const char *detail,
+    const char *lang)
 {
 	static const char *const zh[FB_NOUTCOME] = { "已依法处置",
 	    "经核查不予受理", "被认定为恶意举报，不予处理", "已转交" };
@@ -321,26 +325,62 @@ sms_text(const struct feedback_ctx *f, const struct feedback_info *fi, int l, in
 	    "was not accepted after verification",
 	    "was found malicious and will not be handled",
 	    "has been transferred to " };
+	int	 l = strcmp(lang, "en") == 0, k;
+
+	for (k = 0; k < FB_NOUTCOME; k++)
+		if (strcmp(outcomes[k], outcome) == 0)
+			break;
+	if (k == FB_NOUTCOME)
+		return (xstrdup(outcome));
+	if (k == 3)
+		return (xasprintf("%s%s%s", l ? en[k] : zh[k], detail ? detail :
+		    (l ? "the competent authority" : "有关主管部门"),
+		    l ? "" : "处理"));
+	if (k == 1 && detail)
+		return (xasprintf("%s%s%s%s", l ? en[k] : zh[k], l ? ": " : "（",
+		    detail, l ? "" : "）"));
+	return (xstrdup(l ? en[k] : zh[k]));
+}
+
+/*
+ * feedback_measures_list - a case's measures as the lines of a numbered
+ * list, in a reporter's words ("  1. 删除了相关内容"), onto b
+ */
+void
+feedback_measures_list(const strlist *measures, const char *lang, buf *b)
+{
+	size_t	 i;
+	char	 day[16];
+	int	 l = strcmp(lang, "en") == 0;
+
+	buf_adds(b, "");
+	for (i = 0; i < measures->n; i++) {
+		char		*m = xstrdup(measures->v[i]), *colon;
+		const char	*txt;
+
+		if ((colon = strchr(m, ':')) != NULL)
+			*colon++ = '\0';
+		txt = feedback_measure_text(m, l ? "en" : "zh-CN");
+		if (colon != NULL) {
+			fmt_day((time_t)strtoll(colon, NULL, 10), day, sizeof(day));
+			buf_printf(b, "  %zu. %s%s%s%s\n", i + 1, txt,
+			    l ? " (until " : "（至 ", day, l ? ")" : "）");
+		} else
+			buf_printf(b, "  %zu. %s\n", i + 1, txt);
+		free(m);
+	}
+}
+
+/* sms_text - the short outcome text a caller gets by SMS; caller frees */
+static char *
+sms_text(const struct feedback_ctx *f, const struct feedback_info *fi, int l, int k)
+{
 	struct tmpl_var	 v[3];
 	char		*outcome, *text, *subj = NULL, *body = NULL;
 	buf		 err = { 0 };
 
-	if (k == 3)
-		outcome = xasprintf("%s%s%s", l ? en[k] : zh[k],
-		    fi->outcome_detail ? fi->outcome_detail :
-		    (l ? "the competent authority" : "有关主管部门"),
-		    l ? "" : "处理");
-	else if (k == 1 && fi->outcome_detail)
-		outcome = xasprintf("%s%s%s", l ? en[k] : zh[k], l ? ": " : "（",
-		    l ? fi->outcome_detail : fi->outcome_detail);
-	else
-		outcome = xstrdup(l ? en[k] : zh[k]);
-	if (k == 1 && fi->outcome_detail && !l) {
-		char *t = xasprintf("%s）", outcome);
-
-		free(outcome);
-		outcome = t;
-	}
+	outcome = feedback_outcome_words(outcomes[k], fi->outcome_detail,
+	    langs[l]);
 	v[0].name = "site"; v[0].value = f->cfg->site_name;
 	v[1].name = "case"; v[1].value = fi->case_no;
 	v[2].name = "outcome"; v[2].value = outcome;
@@ -370,8 +410,8 @@ feedback_render(const struct feedback_ctx *f, const struct feedback_info *fi,
 	const struct category	*cat = cat_find(f->cats, fi->category);
 	struct tmpl_var		 v[8];
 	int			 l = strcmp(fi->lang, "en") == 0, k;
-	size_t			 n, i;
-	char			*text, *subj = NULL, *body = NULL, day[16];
+	size_t			 n;
+	char			*text, *subj = NULL, *body = NULL;
 	buf			 ms = { 0 }, err = { 0 };
 
 	for (k = 0; k < FB_NOUTCOME; k++)
@@ -382,22 +422,7 @@ feedback_render(const struct feedback_ctx *f, const struct feedback_info *fi,
 		    fi->case_no, fi->outcome);
 		return (-1);
 	}
-	buf_adds(&ms, "");
-	for (i = 0; i < fi->measures.n; i++) {
-		char		*m = xstrdup(fi->measures.v[i]), *colon;
-		const char	*txt;
-
-		if ((colon = strchr(m, ':')) != NULL)
-			*colon++ = '\0';
-		txt = feedback_measure_text(m, langs[l]);
-		if (colon != NULL) {
-			fmt_day((time_t)strtoll(colon, NULL, 10), day, sizeof(day));
-			buf_printf(&ms, "  %zu. %s%s%s%s\n", i + 1, txt,
-			    l ? " (until " : "（至 ", day, l ? ")" : "）");
-		} else
-			buf_printf(&ms, "  %zu. %s\n", i + 1, txt);
-		free(m);
-	}
+	feedback_measures_list(&fi->measures, langs[l], &ms);
 	n = vars(v, fi->case_no, cat ? cat_name(cat, langs[l]) : fi->category,
 	    ms.s, fi->explanation ? fi->explanation : "",
 	    fi->outcome_detail ? fi->outcome_detail : "",

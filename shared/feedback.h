@@ -40,5 +40,9 @@ int	 feedback_bounce_case(const struct cfg *, const char *rcpt, char *case_no,
 const char *feedback_measure_text(const char *measure, const char *lang);
 const char *feedback_measure_name(const char *measure, const char *lang);
 int	 feedback_rating(const char *text);
+char	*feedback_outcome_words(const char *outcome, const char *detail,
+	    const char *lang);
+void	 feedback_measures_list(const strlist *measures, const char *lang,
+	    buf *b);
 
 #endif

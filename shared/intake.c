@@ -221,6 +221,8 @@ owe(const struct intake_ctx *x, struct store *st, long long id,
 	if (m->suppress == NULL)
 		res->queued++;
 	snprintf(ev, sizeof(ev), "%s_%s", m->kind, row.status);
+	if (id == 0)		/* the answer to a lookup of no case */
+		return (0);
 	return (ledger_add(st, id, now, x->actor, ev, m->suppress ?
 	    m->suppress : m->detail));
 }
@@ -498,6 +500,93 @@ fail:
 }
 
 /*
+ * intake_query - is the message a status query (lookup_parse of its
+ * subject, else of the first line of its text)?  1 with the number and
+ * PIN in q, or 0.
+ */
+int
+intake_query(const struct report *r, struct lookup_query *q)
+{
+	const char	*t = r->text;
+
+	memset(q, 0, sizeof(*q));
+	if (r->subject != NULL && lookup_parse(r->subject, q))
+		return (1);
+	if (t == NULL)
+		return (0);
+	while (*t == '\n' || *t == '\r' || *t == ' ' || *t == '\t')
+		t++;
+	return (lookup_parse(t, q));
+}
+
+/*
+ * query_tx - answer a status query by mail: the lookup (its attempt and
+ * its event on the case) and the answer owed, in one transaction.  No
+ * case is made.  Whatever RFC 3834 forbids an acknowledgement forbids
+ * the answer too, and then nothing is looked up (res->no_answer says
+ * why); the answer counts towards ack_daily_limit as acknowledgements
+ * do.  0 with *res filled in, or -1.
+ */
+static int
+query_tx(const struct intake_ctx *x, struct store *st, struct report *r,
+    struct lookup_query *q, struct intake_result *res)
+{
+	struct lookup_result	 lr;
+	struct owed		 m = { 0 };
+	char			*why, *subj = NULL, *body = NULL, *all;
+	const char		*to;
+	int			 en;
+
+	memset(res, 0, sizeof(*res));
+	res->query = 1;
+	snprintf(res->ack_status, sizeof(res->ack_status), "none");
+	if ((why = ack_suppress_reason(x->cfg, r)) != NULL) {
+		snprintf(res->no_answer, sizeof(res->no_answer), "%s", why);
+		free(why);
+		return (0);
+	}
+	all = xasprintf("%s\n%s", r->subject ? r->subject : "", r->text ?
+	    r->text : "");
+	en = !text_has_cjk(all);
+	free(all);
+	q->channel = "email";
+	q->source = r->env_from;
+	q->now = r->received_at;
+	if (store_begin(st) < 0)
+		return (-1);
+	if (lookup_check(x->cfg, st, q, &lr) < 0)
+		goto fail;
+	if (lookup_render(x->look, &lr, en ? "en" : "zh-CN", &subj, &body) < 0) {
+		store_fail(st, 1, "cannot render the answer to a status query");
+		goto fail;
+	}
+	if (lr.verdict == LOOKUP_OK)
+		snprintf(res->case_no, sizeof(res->case_no), "%s", lr.case_no);
+	to = ack_recipient(r);
+	m.kind = "status";
+	m.channel = "email";
+	m.recipient = to ? str_lower_ascii(xstrdup(to)) : NULL;
+	m.env_from = xstrdup("");
+	m.message_id = ack_message_id(x->cfg, lr.verdict == LOOKUP_OK ?
+	    lr.case_no : "none", "status", NULL);
+	m.message = mail_build(x->cfg->ack_from_name, x->cfg->ack_from,
+	    m.recipient, subj, body, m.message_id, r->message_id,
+	    "auto-replied");
+	if (owe(x, st, lr.case_id, &m, 1, "reporter", r->received_at, res,
+	    res->ack_status, sizeof(res->ack_status)) < 0)
+		goto fail;
+	free(subj);
+	free(body);
+	lookup_result_clear(&lr);
+	return (end(x, st, r, &m, 1, res));
+fail:
+	free(subj);
+	free(body);
+	lookup_result_clear(&lr);
+	return (end(x, st, r, &m, 0, res));
+}
+
+/*
  * intake_email - commit an email report (email_tx).  From this call on,
  * the report's evidence files are the pipeline's: kept when the commit
  * names them, removed otherwise (files_settle).  0 with *res filled in,
@@ -507,7 +596,14 @@ int
 intake_email(const struct intake_ctx *x, struct store *st, struct report *r,
     struct intake_result *res)
 {
+	struct lookup_query	 q;
+
 	memset(res, 0, sizeof(*res));
+	/* a status query makes no case: its files go */
+	if (intake_query(r, &q)) {
+		intake_drop_files(x->cfg->evidence_dir, r);
+		return (query_tx(x, st, r, &q, res));
+	}
 	return (files_settle(x, st, r, keep_evidence(x, st, r) < 0 ? -1 :
 	    email_tx(x, st, r, res), res));
 }

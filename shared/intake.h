@@ -31,6 +31,7 @@
 #include "ack.h"
 #include "cfg.h"
 #include "classify.h"
+#include "lookup.h"
 #include "report.h"
 #include "store.h"
 
@@ -39,6 +40,7 @@ struct intake_ctx {		/* what a program's runtime lends the pipeline */
 	const struct categories	*cats;
 	const struct ack_ctx	*ack;
 	const char		*actor;	/* the program: jubao-milter, jubao-sipd */
+	const struct lookup_ctx	*look;	/* status answers (a query by mail) */
 };
 
 struct intake_result {
@@ -52,6 +54,10 @@ struct intake_result {
 					 * suppressed, none */
 	int	 queued;	/* messages queued: the outbox has work */
 	int	 commit_failed;	/* -1 came from the COMMIT itself */
+	int	 query;		/* a status query, not a report: answered
+				 * (ack_status queued or suppressed) or not
+				 * (ack_status "none", why in no_answer) */
+	char	 no_answer[96];
 };
 
 struct intake_call {		/* what a call brings beside its report */
@@ -69,6 +75,7 @@ struct intake_call {		/* what a call brings beside its report */
 void	 intake_drop_files(const char *evidence_dir, const struct report *);
 void	 intake_enrich(const struct cfg *, const struct categories *,
 	    struct report *);
+int	 intake_query(const struct report *, struct lookup_query *);
 int	 intake_email(const struct intake_ctx *, struct store *,
 	    struct report *, struct intake_result *);
 int	 intake_call(const struct intake_ctx *, struct store *,

@@ -170,6 +170,16 @@ static const char *const migrations[] = {
 	"  n INTEGER NOT NULL, PRIMARY KEY (day, hour));"
 	"CREATE TABLE stats_measure (day INTEGER NOT NULL,"
 	"  measure TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (day, measure));",
+	/* 7 -> 8: status lookups (lookup.c): the attempts, for the limits,
+	 * the source a keyed hash, kept a day; and an answer to a lookup
+	 * that found no case is an outbox row of no case (outbox_loose) */
+	"CREATE TABLE lookups (id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+	"  channel TEXT NOT NULL, source TEXT, case_no TEXT NOT NULL,"
+	"  ok INTEGER NOT NULL);"
+	"CREATE INDEX lookups_source ON lookups (source, at);"
+	"CREATE INDEX lookups_case ON lookups (case_no, at);"
+	"CREATE INDEX lookups_at ON lookups (at);"
+	"DROP INDEX outbox_rcpt;",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -351,6 +361,43 @@ migrate_keys(struct store *st)
 	return (0);
 }
 
+/*
+ * outbox_loose - version 8's outbox.case_id may be NULL (the answer to a
+ * status lookup that found no case).  PostgreSQL drops the constraint;
+ * SQLite cannot, and copies the table into one without it.
+ */
+static int
+outbox_loose(struct store *st)
+{
+	if (strcmp(db_engine_name(st->db), "postgresql") == 0)
+		return (db_script(st->db, "ALTER TABLE outbox ALTER COLUMN "
+		    "case_id DROP NOT NULL"));
+	return (db_script(st->db,
+	    "CREATE TABLE outbox_new ("
+	    "  id INTEGER PRIMARY KEY,"
+	    "  case_id INTEGER REFERENCES cases (id),"
+	    "  kind TEXT NOT NULL, channel TEXT NOT NULL,"
+	    "  recipient TEXT, env_from TEXT, message_id TEXT, message TEXT,"
+	    "  status TEXT NOT NULL, reason TEXT,"
+	    "  attempts INTEGER NOT NULL DEFAULT 0,"
+	    "  next_at INTEGER NOT NULL, lease_until INTEGER NOT NULL DEFAULT 0,"
+	    "  lease_owner TEXT,"
+	    "  created_at INTEGER NOT NULL, sent_at INTEGER, last_error TEXT,"
+	    "  recipient_idx TEXT);"
+	    "INSERT INTO outbox_new (id, case_id, kind, channel, recipient,"
+	    "  env_from, message_id, message, status, reason, attempts, next_at,"
+	    "  lease_until, lease_owner, created_at, sent_at, last_error,"
+	    "  recipient_idx) SELECT id, case_id, kind, channel, recipient,"
+	    "  env_from, message_id, message, status, reason, attempts, next_at,"
+	    "  lease_until, lease_owner, created_at, sent_at, last_error,"
+	    "  recipient_idx FROM outbox;"
+	    "DROP TABLE outbox;"
+	    "ALTER TABLE outbox_new RENAME TO outbox;"
+	    "CREATE INDEX outbox_due ON outbox (status, next_at);"
+	    "CREATE INDEX outbox_case ON outbox (case_id);"
+	    "CREATE INDEX outbox_rcpt_idx ON outbox (recipient_idx, created_at);"));
+}
+
 /* migrate - bring the schema up to SCHEMA_VERSION in one transaction */
 static int
 migrate(struct store *st)
@@ -374,7 +421,8 @@ migrate(struct store *st)
 	for (i = have; i < SCHEMA_VERSION; i++)
 		if (db_script(st->db, migrations[i]) < 0 ||
 		    (i == 5 && migrate_keys(st) < 0) ||
-		    (i == 6 && store_rollup_rebuild(st) < 0)) {
+		    (i == 6 && store_rollup_rebuild(st) < 0) ||
+		    (i == 7 && outbox_loose(st) < 0)) {
 			store_dbfail(st);
 			goto rollback;
 		}

@@ -3,7 +3,8 @@
  *	store_outbox - the messages cases owe: rows, leases, results
  * DESCRIPTION
  *	A row is written in the transaction of what owes it (a case, an
- *	outcome) and never deleted: it ends sent, failed or suppressed, with
+ *	outcome, a status lookup: the answer to one that found no case
+ *	belongs to no case) and never deleted: it ends sent, failed or suppressed, with
  *	the reason.  A deliverer claims a due row with a lease (so two
  *	processes never send the same one); a lease that ran out (a process
  *	that died) lets the next claim take it.  The recipient and the message
@@ -17,8 +18,9 @@
 #include "store_int.h"
 
 /*
- * store_outbox_insert - one row of a case's outbox, in the caller's
- * transaction; 0 or -1
+ * store_outbox_insert - one row of a case's outbox (case_id 0: of no case,
+ * the answer to a lookup that found none), in the caller's transaction;
+ * 0 or -1
  */
 int
 store_outbox_insert(struct store *st, long long case_id,
@@ -33,7 +35,7 @@ store_outbox_insert(struct store *st, long long case_id,
 	rc = db_exec(st->db, "INSERT INTO outbox (case_id, kind, channel, "
 	    "recipient, recipient_idx, env_from, message_id, message, status, "
 	    "reason, next_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-	    "$8, $9, $10, $11, $11)", "ittttttttti", case_id, o->kind,
+	    "$8, $9, $10, $11, $11)", "zttttttttti", (time_t)case_id, o->kind,
 	    o->channel, rcpt, o->recipient ? idx : NULL, o->env_from ?
 	    o->env_from : "", o->message_id ? o->message_id : "", msg,
 	    o->status, o->reason, (long long)now);
@@ -70,9 +72,10 @@ store_outbox_claim(struct store *st, const char *channel, const char *owner,
 	memset(it, 0, sizeof(*it));
 	if (store_begin(st) < 0)
 		return (-1);
-	if ((q = db_query(st->db, "SELECT o.id, c.case_no, o.kind, o.recipient, "
-	    "o.env_from, o.message, o.attempts, o.created_at FROM outbox o "
-	    "JOIN cases c ON c.id = o.case_id WHERE o.status = 'queued' AND "
+	if ((q = db_query(st->db, "SELECT o.id, COALESCE(c.case_no, '-'), "
+	    "o.kind, o.recipient, o.env_from, o.message, o.attempts, "
+	    "o.created_at FROM outbox o LEFT JOIN cases c ON c.id = o.case_id "
+	    "WHERE o.status = 'queued' AND "
 	    "o.next_at <= $1 AND o.lease_until <= $1 AND o.channel = $2 "
 	    "ORDER BY o.next_at, o.id LIMIT 1", "it", (long long)now,
 	    channel)) == NULL)
@@ -122,6 +125,7 @@ finish(struct store *st, const struct outbox_item *it, const char *status,
 	struct db_stmt	*q;
 	long long	 case_id = 0;
 	char		 ev[48] = "";
+	int		 mine = 0;
 
 	if (store_begin(st) < 0)
 		return (-1);
@@ -138,22 +142,24 @@ finish(struct store *st, const struct outbox_item *it, const char *status,
 	if ((q = db_query(st->db, "UPDATE outbox SET status = $1, next_at = $2, "
 	    "lease_until = 0, last_error = $3, reason = COALESCE($4, reason), "
 	    "sent_at = CASE WHEN $1 = 'sent' THEN $5 ELSE sent_at END WHERE "
-	    "id = $6 AND status = 'queued' AND attempts = $7 RETURNING case_id, "
-	    "kind", "tittiii", status, (long long)next_at, error,
+	    "id = $6 AND status = 'queued' AND attempts = $7 RETURNING "
+	    "COALESCE(case_id, 0), kind", "tittiii", status, (long long)next_at, error,
 	    strcmp(status, "failed") == 0 ? error : NULL, (long long)now,
 	    (long long)it->id, (long long)it->attempts)) == NULL)
 		goto fail;
 	if (db_next(q) == DB_ROW) {
+		mine = 1;
 		case_id = db_col_int(q, 0);
 		snprintf(ev, sizeof(ev), "%s%s", db_col_text(q, 1), action);
 	}
 	if (db_done(q) < 0)
 		goto fail;
-	if (case_id == 0) {
+	if (!mine) {
 		store_rollback(st);
 		return (1);
 	}
-	if (ledger_add(st, case_id, now, actor, ev, error) < 0)
+	/* the answer to a lookup that found no case has no ledger */
+	if (case_id != 0 && ledger_add(st, case_id, now, actor, ev, error) < 0)
 		goto rollback;
 	return (store_commit(st));
 fail:

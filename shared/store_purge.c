@@ -10,6 +10,10 @@
  *	evidence files deleted (their records stay).  Classification,
  *	targets, measures and the ledger stay.
  *
+ *	The answers to status lookups that found no case (lookup.c: outbox
+ *	rows of no case) lose their recipient and text a week after they
+ *	were sent or given up: nobody's case needs them.
+ *
  *	A batch of cases a transaction (intake waits no longer than one
  *	batch: issue "Hostile senders", finding 8); the caller deletes the
  *	files a batch names after its commit.
@@ -222,6 +226,11 @@ store_purge_batch(struct store *st, time_t before, time_t now, int max,
 		return (store_dbfail(st));
 	if (store_begin(st) < 0)
 		return (-1);
+	if (db_exec(st->db, "UPDATE outbox SET recipient = NULL, recipient_idx "
+	    "= NULL, message = NULL WHERE case_id IS NULL AND status <> "
+	    "'queued' AND created_at < $1 AND recipient IS NOT NULL", "i",
+	    (long long)(now - 7 * 86400)) < 0)
+		goto fail;
 	if ((q = db_query(st->db, "SELECT id FROM cases WHERE status = 'closed' "
 	    "AND closed_at < $1 AND purged_at IS NULL ORDER BY id LIMIT $2", "ii",
 	    (long long)before, (long long)max)) == NULL)

@@ -13,7 +13,7 @@
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 # the suites that run a second time with the store on PostgreSQL
-PG_SUITES="tests/e2e/t-email.sh tests/e2e/t-workflow.sh tests/e2e/t-stats.sh tests/sip/t-hotline.sh"
+PG_SUITES="tests/e2e/t-email.sh tests/e2e/t-workflow.sh tests/e2e/t-stats.sh tests/e2e/t-query.sh tests/sip/t-hotline.sh"
 cd "$top" || exit 2
 export JUBAO_TEST_TMP="${JUBAO_TEST_TMP:-/tmp/jubao-test}"
 logs="$JUBAO_TEST_TMP/logs"

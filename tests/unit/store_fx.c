@@ -23,6 +23,7 @@ struct cfg		*cfg;
 struct categories	*cats;
 struct ack_ctx		 ack;
 struct feedback_ctx	 fb;
+struct lookup_ctx	 look;
 struct intake_ctx	 ix;
 
 /* what a report's text makes it: categories.conf's deadline and priority */
@@ -122,8 +123,10 @@ setup(void)
 	if ((cfg = cfg_load(tpath("jubao.conf"), &err)) == NULL ||
 	    (cats = cat_load(cfg->categories_file, &err)) == NULL ||
 	    ack_init(&ack, cfg, cats, &err) < 0 ||
-	    feedback_init(&fb, cfg, cats, &err) < 0)
+	    feedback_init(&fb, cfg, cats, &err) < 0 ||
+	    lookup_init(&look, cfg, cats, &err) < 0)
 		die("configuration", err.s);
+	ix.look = &look;
 	ix.cfg = cfg;
 	ix.cats = cats;
 	ix.ack = &ack;

@@ -20,6 +20,7 @@
 #include "db.h"
 #include "feedback.h"
 #include "intake.h"
+#include "lookup.h"
 #include "store.h"
 #include "workflow.h"
 
@@ -40,6 +41,7 @@ extern struct cfg		*cfg;
 extern struct categories	*cats;
 extern struct ack_ctx		 ack;
 extern struct feedback_ctx	 fb;
+extern struct lookup_ctx	 look;
 extern struct intake_ctx	 ix;
 extern const struct kind	 fraud, other, pct, wild, rumour;
 

@@ -172,9 +172,9 @@ test_migrate(void)
 	int		 rc, temporary = -1;
 
 	st = open_store("mig.db");
-	check(store_schema_version(st) == 7, "a new store is at schema version 7");
+	check(store_schema_version(st) == 8, "a new store is at schema version 8");
 	st2 = open_store("mig.db");
-	check(store_schema_version(st2) == 7, "opening it again changes nothing");
+	check(store_schema_version(st2) == 8, "opening it again changes nothing");
 	store_close(st2);
 	db = raw("mig.db", 1);
 	rc = db_int(db, &v, "SELECT count(*) FROM meta WHERE key = "
@@ -188,14 +188,14 @@ test_migrate(void)
 	check(rc && !db_temporary(db), "a duplicate case_no is refused, not "
 	    "temporary (%s)", db_error(db));
 	store_close(st);
-	if (db_exec(db, "UPDATE meta SET value = '8' WHERE key = 'schema_version'",
+	if (db_exec(db, "UPDATE meta SET value = '9' WHERE key = 'schema_version'",
 	    NULL) < 0)
 		die("meta", db_error(db));
 	db_close(db);
 	buf_adds(&err, "");
 	rc = store_open(NULL, tpath("mig.db"), 1, &st2, &temporary, &err);
 	check(rc < 0 && st2 == NULL && strstr(err.s, "newer") != NULL &&
-	    strstr(err.s, "version 8") != NULL && temporary == 0, "a newer "
+	    strstr(err.s, "version 9") != NULL && temporary == 0, "a newer "
 	    "schema is refused, not as temporary: %s", err.s);
 	buf_free(&err);
 }
@@ -385,6 +385,192 @@ test_takeover(struct store *st, long long case_id, time_t t)
 	outbox_item_clear(&b);
 }
 
+/* query - a lookup of no by pin from source at; its verdict (-1: error) */
+static int
+query(struct store *st, const char *no, const char *pin, const char *source,
+    time_t at, struct lookup_result *r)
+{
+	struct lookup_query	 q;
+
+	memset(&q, 0, sizeof(q));
+	q.channel = "web";
+	q.source = source;
+	q.now = at;
+	snprintf(q.case_no, sizeof(q.case_no), "%s", no);
+	snprintf(q.pin, sizeof(q.pin), "%s", pin);
+	lookup_result_clear(r);
+	if (lookup_run(cfg, st, &q, r) < 0) {
+		fprintf(stderr, "lookup_run: %s\n", store_error(st));
+		return (-1);
+	}
+	return ((int)r->verdict);
+}
+
+/* answer - the body of the answer to r, in zh-CN (static) */
+static const char *
+answer(const struct lookup_result *r)
+{
+	static char	*body;
+	char		*subj;
+
+	free(body);
+	body = NULL;
+	if (lookup_render(&look, r, "zh-CN", &subj, &body) < 0)
+		return ("(none)");
+	free(subj);
+	return (body);
+}
+
+/* count - a count(*) of the lookup test's store; -1 on error */
+static long long
+count(const char *sql, const char *arg)
+{
+	struct db	*db = raw("lookup.db", 1);
+	long long	 n = -1;
+
+	if (db_int(db, &n, sql, arg ? "t" : NULL, arg) < 0)
+		n = -1;
+	db_close(db);
+	return (n);
+}
+
+/*
+ * test_lookup - status lookups: found, denied alike for a wrong PIN and
+ * no case, the lock of a number, the source's limit, by mail
+ */
+static void
+test_lookup(void)
+{
+	struct store		*st = open_store("lookup.db");
+	struct intake_result	 res;
+	struct lookup_result	 r = { 0 };
+	struct report		*m;
+	char			 a[CASENO_MAX], pa[PIN_LEN + 1], b[CASENO_MAX];
+	char			 pb[PIN_LEN + 1], none[CASENO_MAX], wrong[8];
+	char			*deny1, subj[80];
+	const struct case_view	*v;
+	long			 n0;
+	int			 i, ok;
+
+	if (submit(st, mail("a@example.cn", &fraud, base), &res) < 0)
+		die("lookup", "no case");
+	memcpy(a, res.case_no, sizeof(a));
+	memcpy(pa, res.pin, sizeof(pa));
+	if (submit(st, mail("b@example.cn", &other, base), &res) < 0)
+		die("lookup", "no case");
+	memcpy(b, res.case_no, sizeof(b));
+	memcpy(pb, res.pin, sizeof(pb));
+	caseno_format(none, sizeof(none), base, 99999);
+	snprintf(wrong, sizeof(wrong), "%06d", (atoi(pa) + 1) % 1000000);
+
+	check(query(st, a, pa, "192.0.2.7", base + 60, &r) == LOOKUP_OK &&
+	    strcmp(r.status, "received") == 0 && r.deadline > base &&
+	    strstr(answer(&r), a) != NULL, "the right PIN shows case %s: %s",
+	    a, S(r.status));
+	v = see(st, a, 0);
+	ok = events(v, "lookup", "lookup") == 1;
+	for (i = 0; i < (int)v->nevents; i++)
+		if (v->events[i].detail && strstr(v->events[i].detail,
+		    "192.0.2.7") != NULL)
+			ok = 0;
+	check(ok, "the lookup is an event on the case, without who asked");
+	check(count("SELECT count(*) FROM lookups WHERE source = $1",
+	    "192.0.2.7") == 0 && count("SELECT count(*) FROM lookups WHERE "
+	    "source IS NOT NULL", NULL) == 1, "the attempt keeps the "
+	    "client address only as a keyed hash");
+
+	check(query(st, a, wrong, "192.0.2.8", base + 60, &r) == LOOKUP_DENIED,
+	    "a wrong PIN is denied");
+	deny1 = xstrdup(answer(&r));
+	check(query(st, none, pa, "192.0.2.8", base + 60, &r) == LOOKUP_DENIED &&
+	    strcmp(deny1, answer(&r)) == 0, "an unknown case number gets the "
+	    "same answer as a wrong PIN, byte for byte");
+	check(query(st, "not-a-number", pa, "192.0.2.8", base + 60, &r) ==
+	    LOOKUP_DENIED && strcmp(deny1, answer(&r)) == 0 && strstr(deny1,
+	    a) == NULL, "a malformed one too, and the answer names no case");
+	free(deny1);
+
+	/* the lock: lookup_case_failures wrong PINs, from anywhere */
+	for (i = 1; i < (int)cfg->lookup_case_failures; i++)
+		query(st, a, wrong, "198.51.100.1", base + 120 + i, &r);
+	check(query(st, a, pa, "192.0.2.9", base + 200, &r) == LOOKUP_LIMITED &&
+	    r.retry_at == base + 120 + cfg->lookup_case_failures - 1 +
+	    cfg->lookup_lock && r.status[0] == '\0', "after %ld wrong PINs "
+	    "case %s is locked, the right PIN too", cfg->lookup_case_failures,
+	    a);
+	v = see(st, a, 0);
+	check(events(v, "lookup_locked", NULL) == 1, "the ledger says the "
+	    "case was locked, once (%d)", events(v, "lookup_locked", NULL));
+	for (i = 0; i < (int)cfg->lookup_case_failures; i++)
+		query(st, none, wrong, "198.51.100.2", base + 120 + i, &r);
+	check(query(st, none, pa, "192.0.2.9", base + 200, &r) ==
+	    LOOKUP_LIMITED, "a number no case has locks the same way (no "
+	    "oracle)");
+	check(query(st, a, pa, "192.0.2.9", base + 200 + cfg->lookup_lock, &r) ==
+	    LOOKUP_OK, "the lock ends lookup_lock after the last wrong PIN");
+
+	/* a source: lookup_source_failures wrong ones in an hour */
+	for (i = 0; i < (int)cfg->lookup_source_failures; i++) {
+		caseno_format(none, sizeof(none), base, 90000 + i);
+		query(st, none, "000000", "203.0.113.5", base + 300 + i, &r);
+	}
+	check(query(st, b, pb, "203.0.113.5", base + 400, &r) == LOOKUP_LIMITED,
+	    "a source with %ld failures in an hour is refused, even the "
+	    "right PIN", cfg->lookup_source_failures);
+	check(query(st, b, pb, "203.0.113.6", base + 400, &r) == LOOKUP_OK,
+	    "another source is not");
+	check(query(st, b, pb, "203.0.113.5", base + 310 + 3600, &r) ==
+	    LOOKUP_OK, "an hour later the source may ask again");
+
+	/* by mail (after case A's lock): an answer, no case; the null
+	 * sender: nothing */
+	n0 = ncases(st);
+	m = mail("a@example.cn", &other, base + 2 * cfg->lookup_lock);
+	free(m->subject);
+	snprintf(subj, sizeof(subj), "查询 %s %s", a, pa);
+	m->subject = xstrdup(subj);
+	check(submit(st, m, &res) == 0 && res.query && strcmp(res.ack_status,
+	    "queued") == 0 && strcmp(res.case_no, a) == 0 && ncases(st) == n0,
+	    "a query by mail is answered (%s) and opens no case",
+	    res.ack_status);
+	v = see(st, a, 0);
+	check(message(v, "status", "email") != NULL, "the answer is one of "
+	    "case %s's messages", a);
+	m = mail("c@example.cn", &other, base + 2 * cfg->lookup_lock);
+	free(m->subject);
+	snprintf(subj, sizeof(subj), "查询 %s %s", a, wrong);
+	m->subject = xstrdup(subj);
+	check(submit(st, m, &res) == 0 && res.query && strcmp(res.ack_status,
+	    "queued") == 0 && res.case_no[0] == '\0' && ncases(st) == n0 &&
+	    count("SELECT count(*) FROM outbox WHERE case_id IS NULL AND kind "
+	    "= 'status'", NULL) == 1, "a wrong PIN by mail is answered too, "
+	    "by a message of no case");
+	m = mail("", &other, base + 2 * cfg->lookup_lock);
+	free(m->subject);
+	m->subject = xstrdup(subj);
+	check(submit(st, m, &res) == 0 && res.query && strcmp(res.ack_status,
+	    "none") == 0 && strstr(res.no_answer, "null") != NULL &&
+	    ncases(st) == n0, "a query from the null sender is not answered "
+	    "(%s)", res.no_answer);
+	{
+		struct db	*db = raw("lookup.db", 1);
+		strlist		 files = { 0 };
+
+		db_exec(db, "UPDATE outbox SET status = 'sent' WHERE case_id IS "
+		    "NULL", NULL);
+		db_close(db);
+		check(store_purge_batch(st, base, base + 2 * cfg->lookup_lock +
+		    8 * D, 10, "t_store", &files) >= 0 && count("SELECT "
+		    "count(*) FROM outbox WHERE case_id IS NULL AND recipient IS "
+		    "NULL AND message IS NULL", NULL) == 1, "a week on, purge "
+		    "forgets whom the answer of no case went to");
+		strlist_free(&files);
+	}
+	lookup_result_clear(&r);
+	see(NULL, NULL, 0);
+	store_close(st);
+}
+
 /* test_outbox - leases, per channel, retry, sent, failed */
 static void
 test_outbox(void)
@@ -492,6 +678,7 @@ main(void)
 	test_intake();
 	test_call();
 	test_outbox();
+	test_lookup();
 	fx_done();
 	return (nfail ? 1 : 0);
 }

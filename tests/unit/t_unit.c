@@ -17,6 +17,7 @@
 #include "classify.h"
 #include "extract.h"
 #include "log.h"
+#include "lookup.h"
 #include "report.h"
 #include "tmpl.h"
 
@@ -475,6 +476,68 @@ test_extract(void)
 	}
 }
 
+/* test_lookup_parse - which lines are status queries, and their parts */
+static void
+test_lookup_parse(void)
+{
+	static const struct {
+		const char	*line;
+		int		 query;
+		const char	*case_no, *pin;
+	} t[] = {
+		{ "查询 261201000025 825527", 1, "261201000025", "825527" },
+		{ "查询 JB261201000025 密码 825527", 1, "261201000025", "825527" },
+		{ "查询：JB261201000025，查询密码：825527", 1, "261201000025",
+		  "825527" },
+		/* full-width digits, letters, colon and the ideographic space */
+		{ "查询\u3000２６１２０１００００２５\u3000８２５５２７", 1,
+		  "261201000025", "825527" },
+		{ "查询　ＪＢ２６１２０１００００２５　密码：８２５５２７", 1,
+		  "261201000025", "825527" },
+		{ "查询案件编号261201000025密码825527", 1, "261201000025",
+		  "825527" },
+		{ "  status 261201000025 825527", 1, "261201000025", "825527" },
+		{ "STATUS case 261201000025 pin 825527", 1, "261201000025",
+		  "825527" },
+		{ "[JB 261201000025] 查询", 0, "", "" },
+		{ "查询", 1, "", "" },
+		{ "查询 261201000025", 1, "261201000025", "" },
+		/* a report that begins with 查询 stays a report */
+		{ "查询到某网站 www.example.cn 有赌博内容", 0, "", "" },
+		{ "查询 261201000025 825527 谢谢", 0, "", "" },
+		{ "查询 1 2 3", 0, "", "" },
+		{ "Re: 查询 261201000025 825527", 0, "", "" },
+		{ "您好，查询 261201000025 825527", 0, "", "" },
+		{ "status report of the scam site", 0, "", "" },
+	};
+	struct lookup_query	 q;
+	char			 out[CASENO_MAX], big[8192];
+	size_t			 i;
+	int			 got;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memset(&q, 0, sizeof(q));
+		got = lookup_parse(t[i].line, &q);
+		check(got == t[i].query && (!got || (strcmp(q.case_no,
+		    t[i].case_no) == 0 && strcmp(q.pin, t[i].pin) == 0)),
+		    "lookup_parse '%s' (case '%s')", t[i].line, q.case_no);
+	}
+	/* a line longer than any query is none, whatever it holds */
+	memset(big, ' ', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memcpy(big, "查询", strlen("查询"));
+	check(lookup_parse(big, &q) == 0, "lookup_parse %s%s",
+	    "a line of 8 KB", "");
+	check(lookup_normalise("ＪＢ２６１２０１-００００２５", out,
+	    sizeof(out)) == 0 && strcmp(out, "261201000025") == 0,
+	    "lookup_normalise full-width %s (got %s)", "JB2612...", out);
+	check(lookup_normalise("2612010000x25", out, sizeof(out)) < 0 &&
+	    *out == '\0', "lookup_normalise %s refused%s", "a letter", "");
+	check(lookup_normalise("1234567890123456789012345678901234567890",
+	    out, sizeof(out)) < 0, "lookup_normalise %s refused%s",
+	    "40 digits", "");
+}
+
 int
 main(void)
 {
@@ -485,6 +548,7 @@ main(void)
 	test_classify();
 	test_elements();
 	test_extract();
+	test_lookup_parse();
 	unlink(write_file(""));
 	printf("%d passed, %d failed\n", npass, nfail);
 	return (nfail ? 1 : 0);
