@@ -46,7 +46,7 @@ SIP_CFLAGS = $(shell pkg-config --cflags sofia-sip-ua 2>/dev/null)
 LDLIBS_SIP = $(shell pkg-config --libs sofia-sip-ua 2>/dev/null)
 PROMPTS	= conf/prompts/zh/.stamp
 
-PROGS	= milter/jubao-milter shared/jubaoctl sip/jubao-sipd
+PROGS	= milter/jubao-milter shared/jubaoctl sip/jubao-sipd web/jubao-webd
 TOOLS	= tests/tools/jubao-parse tests/unit/t_unit tests/unit/t_store \
 	tests/unit/t_store_case
 LIB	= shared/libjubao.a
@@ -163,3 +163,40 @@ fuzz:
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 .PHONY: asan fuzz
+
+# jubao-webd, the reporters' status page (web/, issue 12): GNU
+# libmicrohttpd; its templates and stylesheet go with the others; the
+# test tool tests/tools/webfx makes cases with known PINs (tests/e2e/t-web.sh,
+# tests/bench/bench-web.sh)
+WEBD_OBJ = web/webd_main.o web/webd_http.o web/webd_page.o
+WEBD_CFLAGS = $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
+LDLIBS_WEBD = $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
+TOOLS	+= tests/tools/webfx
+all: tests/tools/webfx
+
+web/jubao-webd: $(WEBD_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(WEBD_OBJ) $(LIB) $(LDLIBS_WEBD) $(LDLIBS_COMMON)
+
+web/%.o: web/%.c web/webd.h shared/*.h
+	$(CC) $(CPPFLAGS) $(WEBD_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+tests/tools/webfx: tests/tools/webfx.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ tests/tools/webfx.o $(LIB) $(LDLIBS_COMMON)
+
+install: install-webd
+install-webd: web/jubao-webd
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(SYSCONFDIR)/jubao/templates/zh-CN \
+	    $(DESTDIR)$(SYSCONFDIR)/jubao/templates/en $(DESTDIR)$(UNITDIR)
+	install -m 755 web/jubao-webd $(DESTDIR)$(SBINDIR)
+	install -m 644 web/jubao-webd.8 $(DESTDIR)$(MANDIR)/man8
+	install -m 644 conf/templates/zh-CN/web-*.html $(DESTDIR)$(SYSCONFDIR)/jubao/templates/zh-CN
+	install -m 644 conf/templates/en/web-*.html $(DESTDIR)$(SYSCONFDIR)/jubao/templates/en
+	install -m 644 conf/templates/web-style.css $(DESTDIR)$(SYSCONFDIR)/jubao/templates
+	install -m 644 conf/jubao-webd.service $(DESTDIR)$(UNITDIR)
+
+clean: clean-webd
+clean-webd:
+	rm -f $(WEBD_OBJ) web/jubao-webd
+
+.PHONY: install-webd clean-webd

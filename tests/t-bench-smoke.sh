@@ -50,6 +50,10 @@ for f in url-parens.parse_0.5mb encoded-words.parse_0.5mb accounts.parse_0.5mb \
     url-parens.growth_0.25_to_0.5mb; do
 	positive complexity "complexity.$f"
 done
+for f in static.requests_per_s static.p99 lookup.requests_per_s lookup.p99 \
+    ratio.lookup_vs_static; do
+	positive web "web.$f"
+done
 [ -s "$out/RESULTS-smoke.md" ] && grep -q '^| mail.ratio.jubao_vs_none |' "$out/RESULTS-smoke.md" &&
 	pass "the smoke run's RESULTS-smoke.md has the table" ||
 	fail "no table in $out/RESULTS-smoke.md"

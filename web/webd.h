@@ -1,0 +1,115 @@
+/*
+ * NAME
+ *	webd - jubao-webd's own declarations: the site, requests, pages
+ * DESCRIPTION
+ *	jubao-webd serves the reporters' status page over HTTP (GNU
+ *	libmicrohttpd) behind the site's TLS reverse proxy:
+ *
+ *	webd_main.c	the daemon skeleton's callbacks: the site (templates,
+ *			stylesheet, the feedback's templates, trusted
+ *			proxies; the lookup's answer is the runtime's),
+ *			loaded and checked with the configuration, the
+ *			listening sockets (opened as root), libmicrohttpd's
+ *			threads, signals
+ *	webd_http.c	the HTTP side: routes, methods and caps, the form
+ *			body (libmicrohttpd's post processor, bounded), the
+ *			client address (X-Forwarded-For from a trusted proxy
+ *			only), connections per client, the response headers
+ *	webd_page.c	the pages: a lookup, a rating, a complaint, each
+ *			through lookup_run and the workflow; HTML from the
+ *			templates, every value escaped on the way in
+ *
+ *	A struct webd_site is the program's part of a runtime (rt->own):
+ *	immutable once loaded; a request keeps the runtime it started with.
+ */
+#ifndef JUBAO_WEBD_H
+#define JUBAO_WEBD_H
+
+#include <sys/socket.h>
+#include <microhttpd.h>
+
+#include "daemon.h"
+#include "feedback.h"
+#include "lookup.h"
+#include "util.h"
+
+#define WEBD_NAME	"jubao-webd"
+#define WEBD_LISTEN_MAX	8		/* web_listen addresses */
+#define WEBD_URL_MAX	256		/* a longer request target: 414 */
+#define WEBD_BODY_MAX	(24 * 1024)	/* a form body: 2000 CJK characters
+					 * percent-encoded take 18 KB */
+#define WEBD_TEXT_CHARS	2000		/* a complaint, in code points */
+#define WEBD_TEXT_MAX	(WEBD_TEXT_CHARS * 4)	/* ... in bytes at most */
+#define WEBD_FIELD_MAX	64		/* case number, PIN, lang, rating */
+#define WEBD_PER_CLIENT	16		/* connections from one address
+					 * (trusted proxies: no cap) */
+#define WEBD_TMPL_MAX	(64 * 1024)	/* a template or the stylesheet */
+
+enum webd_lang { WL_ZH, WL_EN, WL_N };
+
+/* the templates: template_dir/LANG/web-NAME.html */
+enum webd_tmpl { WT_PAGE, WT_FORM, WT_STATUS, WT_DONE, WT_ERROR, WT_N };
+
+struct webd_site {
+	char			*tmpl[WL_N][WT_N];
+	char			*css;		/* template_dir/web-style.css */
+	size_t			 css_len;
+	struct MHD_Response	*css_resp;	/* shared by every request */
+	struct feedback_ctx	 fb;		/* what a complaint may queue */
+	int			 fb_ok;
+	strlist			 proxies;	/* web_trusted_proxies, normalised */
+};
+
+/* a request's form fields, as the post processor hands them over */
+struct webd_form {
+	char	 case_no[WEBD_FIELD_MAX];
+	char	 pin[WEBD_FIELD_MAX];
+	char	 lang[WEBD_FIELD_MAX];
+	char	 rating[WEBD_FIELD_MAX];
+	buf	 text;			/* the complaint, capped */
+	int	 too_long;		/* a field over its cap */
+	int	 repeated;		/* a field sent twice */
+};
+
+/* what a page handler answers: the status and the HTML (owned) */
+struct webd_answer {
+	unsigned int	 status;
+	char		*html;
+	const char	*allow;		/* 405: the methods allowed */
+	long		 retry_after;	/* 429: seconds; 0 none */
+};
+
+/* the pages' names for the error template's sections */
+#define WE_400	"e400"
+#define WE_404	"e404"
+#define WE_405	"e405"
+#define WE_413	"e413"
+#define WE_414	"e414"
+#define WE_415	"e415"
+#define WE_503	"e503"
+
+/* webd_main.c */
+int	 webd_addr_parse(const char *, struct sockaddr_storage *, socklen_t *,
+	    buf *err);
+
+/* webd_http.c */
+struct MHD_Daemon *webd_http_start(int fd, const struct cfg *, int threads);
+void	 webd_http_stop(struct MHD_Daemon *);
+void	 webd_http_init(void);
+int	 webd_addr_text(const struct sockaddr *, char *, size_t);
+
+/* webd_page.c */
+int	 webd_site_check(struct webd_site *, buf *err);
+enum webd_lang webd_lang(const char *);
+void	 webd_page_form(const struct runtime *, enum webd_lang, int missing,
+	    struct webd_answer *);
+void	 webd_page_error(const struct runtime *, enum webd_lang,
+	    unsigned int status, const char *which, struct webd_answer *);
+void	 webd_page_status(const struct runtime *, struct webd_form *,
+	    const char *client, struct webd_answer *);
+void	 webd_page_rate(const struct runtime *, struct webd_form *,
+	    const char *client, struct webd_answer *);
+void	 webd_page_complain(const struct runtime *, struct webd_form *,
+	    const char *client, struct webd_answer *);
+
+#endif

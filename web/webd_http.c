@@ -1,0 +1,573 @@
+/*
+ * NAME
+ *	webd_http - jubao-webd's HTTP side (GNU libmicrohttpd)
+ * DESCRIPTION
+ *	Every request is hostile until shown otherwise:
+ *
+ *	  routes	GET (HEAD) /, GET /static/style.css, POST /status,
+ *			/rate, /complain; any other path 404, any other
+ *			method 405 with Allow, a target over WEBD_URL_MAX
+ *			414; a query string is read only for "lang", so a
+ *			PIN put in a URL is never looked up
+ *	  bodies	POST only, application/x-www-form-urlencoded only
+ *			(415), at most WEBD_BODY_MAX bytes (413 when the
+ *			Content-Length says so, the connection closed when a
+ *			chunked body goes past it), fields capped one by one
+ *			as the post processor hands them over
+ *	  limits	web_max_connections, web_timeout, the header memory
+ *			(libmicrohttpd answers 431 past it), WEBD_PER_CLIENT
+ *			connections from one address (a trusted proxy's
+ *			are not counted: its clients are, by lookup_run)
+ *	  client	the peer's address; from a peer in
+ *			web_trusted_proxies, the last hop of X-Forwarded-For
+ *			(what the proxy itself appended).  It is handed to
+ *			lookup_run for its limits and never logged.
+ *	  answers	every page with Cache-Control: no-store,
+ *			Referrer-Policy: no-referrer, X-Frame-Options: DENY,
+ *			a Content-Security-Policy that allows our own
+ *			stylesheet and forms and nothing else
+ *
+ *	libmicrohttpd runs its own threads (epoll, a pool per listener); a
+ *	worker handles a request start to end, with its own store handle.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "log.h"
+#include "webd.h"
+
+enum route { R_NONE, R_FORM, R_CSS, R_STATUS, R_RATE, R_COMPLAIN };
+
+/* a request in progress (libmicrohttpd's req_cls) */
+struct req {
+	enum route		 route;
+	struct runtime		*rt;		/* kept from the first call */
+	struct MHD_PostProcessor *pp;
+	size_t			 body;		/* bytes of body so far */
+	struct webd_form	 form;
+};
+
+static const struct {
+	const char	*path;
+	enum route	 route;
+	int		 post;		/* 1: POST; 0: GET and HEAD */
+} routes[] = {
+	{ "/",			R_FORM,		0 },
+	{ "/static/style.css",	R_CSS,		0 },
+	{ "/status",		R_STATUS,	1 },
+	{ "/rate",		R_RATE,		1 },
+	{ "/complain",		R_COMPLAIN,	1 },
+};
+#define NROUTES	(sizeof(routes) / sizeof(routes[0]))
+
+/*
+ * Connections per client address: a small chained hash, keyed with a
+ * per-process random seed, holding only the addresses connected now.
+ */
+#define CC_BUCKETS	1024
+
+struct cc {
+	struct cc	*next;
+	char		 addr[48];
+	long		 n;
+};
+
+static pthread_mutex_t	 cc_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cc	*cc_tab[CC_BUCKETS];
+static uint64_t		 cc_seed;
+static int		 cc_over;	/* the mark of a connection over its cap */
+
+/* webd_http_init - once, before the listeners start */
+void
+webd_http_init(void)
+{
+	randombytes_buf(&cc_seed, sizeof(cc_seed));
+}
+
+/* cc_hash - FNV-1a over the address, from the random seed */
+static size_t
+cc_hash(const char *s)
+{
+	uint64_t	 h = 14695981039346656037ULL ^ cc_seed;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return ((size_t)(h % CC_BUCKETS));
+}
+
+/*
+ * cc_change - count a connection from addr in (d 1) or out (d -1);
+ * returns the count now.  An address whose count falls to 0 is dropped.
+ */
+static long
+cc_change(const char *addr, int d)
+{
+	struct cc	**pp, *c;
+	long		 n;
+
+	pthread_mutex_lock(&cc_lock);
+	for (pp = &cc_tab[cc_hash(addr)]; (c = *pp) != NULL; pp = &c->next)
+		if (strcmp(c->addr, addr) == 0)
+			break;
+	if (c == NULL && d > 0) {
+		c = xcalloc(1, sizeof(*c));
+		snprintf(c->addr, sizeof(c->addr), "%s", addr);
+		*pp = c;		/* at the end of its chain */
+	}
+	if (c == NULL) {
+		pthread_mutex_unlock(&cc_lock);
+		return (0);
+	}
+	n = c->n += d;
+	if (n <= 0) {
+		*pp = c->next;
+		free(c);
+	}
+	pthread_mutex_unlock(&cc_lock);
+	return (n);
+}
+
+/*
+ * webd_addr_text - an address as text, an IPv4-mapped IPv6 address as
+ * IPv4; 0 or -1
+ */
+int
+webd_addr_text(const struct sockaddr *sa, char *out, size_t len)
+{
+	const struct sockaddr_in6	*s6 = (const struct sockaddr_in6 *)sa;
+
+	if (sa->sa_family == AF_INET)
+		return (inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->
+		    sin_addr, out, (socklen_t)len) ? 0 : -1);
+	if (sa->sa_family != AF_INET6)
+		return (-1);
+	if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+		return (inet_ntop(AF_INET, s6->sin6_addr.s6_addr + 12, out,
+		    (socklen_t)len) ? 0 : -1);
+	return (inet_ntop(AF_INET6, &s6->sin6_addr, out, (socklen_t)len) ?
+	    0 : -1);
+}
+
+/* peer_text - the connection's peer address as text; 0 or -1 */
+static int
+peer_text(struct MHD_Connection *c, char *out, size_t len)
+{
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || ci->client_addr == NULL)
+		return (-1);
+	return (webd_addr_text(ci->client_addr, out, len));
+}
+
+/* trusted - is addr one of the site's trusted proxies? */
+static int
+trusted(const char *addr)
+{
+	struct runtime	*rt = runtime_get();
+	int		 yes;
+
+	yes = strlist_has(&((struct webd_site *)rt->own)->proxies, addr);
+	runtime_put(rt);
+	return (yes);
+}
+
+/*
+ * notify - a connection starts or ends: count it for its peer address
+ * (trusted proxies aside); one over WEBD_PER_CLIENT is marked, and its
+ * requests are answered 503 and the connection closed
+ */
+static void
+notify(void *cls, struct MHD_Connection *c, void **socket_ctx,
+    enum MHD_ConnectionNotificationCode code)
+{
+	char	 addr[48];
+
+	(void)cls;
+	if (peer_text(c, addr, sizeof(addr)) < 0 || trusted(addr))
+		return;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		if (cc_change(addr, 1) > WEBD_PER_CLIENT)
+			*socket_ctx = &cc_over;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+		(void)cc_change(addr, -1);
+}
+
+/* over_cap - was this connection marked by notify? */
+static int
+over_cap(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return (ci != NULL && ci->socket_context == &cc_over);
+}
+
+/*
+ * client_text - who asks: the peer, or from a trusted proxy the last hop
+ * of X-Forwarded-For when it is an address; 0 or -1
+ */
+static int
+client_text(struct MHD_Connection *c, const struct webd_site *s, char *out,
+    size_t len)
+{
+	struct sockaddr_storage	 ss;
+	const char		*xff, *last;
+	char			 hop[64];
+	size_t			 n;
+
+	if (peer_text(c, out, len) < 0)
+		return (-1);
+	if (!strlist_has(&s->proxies, out) || (xff = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, "X-Forwarded-For")) == NULL)
+		return (0);
+	last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	last += strspn(last, " \t");
+	n = strcspn(last, " \t");
+	if (n == 0 || n >= sizeof(hop))
+		return (0);
+	memcpy(hop, last, n);
+	hop[n] = '\0';
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, hop, &((struct sockaddr_in *)&ss)->sin_addr) == 1)
+		ss.ss_family = AF_INET;
+	else if (inet_pton(AF_INET6, hop, &((struct sockaddr_in6 *)&ss)->
+	    sin6_addr) == 1)
+		ss.ss_family = AF_INET6;
+	else
+		return (0);		/* not an address: the proxy's own */
+	return (webd_addr_text((struct sockaddr *)&ss, out, len));
+}
+
+/*
+ * field - one chunk of a form field from the post processor: appended at
+ * off, within the field's cap; an unknown field is ignored, a known one
+ * sent twice marks the form
+ */
+static enum MHD_Result
+field(void *cls, enum MHD_ValueKind kind, const char *key, const char *name,
+    const char *type, const char *enc, const char *data, uint64_t off,
+    size_t size)
+{
+	struct webd_form	*f = cls;
+	char			*dst = NULL;
+	size_t			 have;
+
+	(void)kind; (void)name; (void)type; (void)enc;
+	if (strcmp(key, "text") == 0) {
+		if (off == 0 && f->text.len > 0)
+			f->repeated = 1;
+		if (f->text.len + size > WEBD_TEXT_MAX)
+			f->too_long = 1;
+		else
+			buf_add(&f->text, data, size);
+		if (f->text.s == NULL)
+			buf_adds(&f->text, "");
+		return (MHD_YES);
+	}
+	if (strcmp(key, "case") == 0)
+		dst = f->case_no;
+	else if (strcmp(key, "pin") == 0)
+		dst = f->pin;
+	else if (strcmp(key, "lang") == 0)
+		dst = f->lang;
+	else if (strcmp(key, "rating") == 0)
+		dst = f->rating;
+	if (dst == NULL)
+		return (MHD_YES);
+	have = strlen(dst);
+	if (off == 0 && have > 0)
+		f->repeated = 1;
+	if (have + size >= WEBD_FIELD_MAX) {
+		f->too_long = 1;
+		return (MHD_YES);
+	}
+	memcpy(dst + have, data, size);
+	dst[have + size] = '\0';
+	return (MHD_YES);
+}
+
+/* headers - what every page says to the browser and the caches */
+static void
+headers(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "Content-Type", "text/html; charset=utf-8");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Content-Security-Policy",
+	    "default-src 'none'; style-src 'self'; form-action 'self'; "
+	    "frame-ancestors 'none'; base-uri 'none'");
+}
+
+/* answer - queue a page (its HTML freed with the response) */
+static enum MHD_Result
+answer(struct MHD_Connection *c, struct webd_answer *a, int close_it)
+{
+	struct MHD_Response	*r;
+	enum MHD_Result		 rc;
+	char			 n[24];
+
+	if (a->html == NULL)
+		a->html = xstrdup("");
+	r = MHD_create_response_from_buffer(strlen(a->html), a->html,
+	    MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(a->html);
+		return (MHD_NO);
+	}
+	headers(r);
+	if (a->allow != NULL)
+		MHD_add_response_header(r, "Allow", a->allow);
+	if (a->retry_after > 0) {
+		snprintf(n, sizeof(n), "%ld", a->retry_after);
+		MHD_add_response_header(r, "Retry-After", n);
+	}
+	if (close_it)
+		MHD_add_response_header(r, "Connection", "close");
+	rc = MHD_queue_response(c, a->status, r);
+	MHD_destroy_response(r);
+	return (rc);
+}
+
+/* refuse - an error page, before or instead of the request's work */
+static enum MHD_Result
+refuse(struct MHD_Connection *c, const struct runtime *rt, enum webd_lang l,
+    unsigned int status, const char *which, const char *allow)
+{
+	struct webd_answer	 a = { 0 };
+
+	webd_page_error(rt, l, status, which, &a);
+	a.allow = allow;
+	return (answer(c, &a, status >= 413 || status == 400));
+}
+
+/* query_lang - the language a GET asks for (?lang=en), else zh-CN */
+static enum webd_lang
+query_lang(struct MHD_Connection *c)
+{
+	return (webd_lang(MHD_lookup_connection_value(c,
+	    MHD_GET_ARGUMENT_KIND, "lang")));
+}
+
+/*
+ * start - the first call for a request: route, method, target and body
+ * checked before any of the body is read.  MHD_YES with *rq set to go
+ * on (*done 0), or what refuse returned (*done 1: answered, and the
+ * connection closed, its body unread).
+ */
+static enum MHD_Result
+start(struct MHD_Connection *c, const char *url, const char *method,
+    struct req **rq, int *done)
+{
+	struct runtime	*rt = runtime_get();
+	const char	*ct, *cl;
+	enum webd_lang	 l = query_lang(c);
+	enum MHD_Result	 rc;
+	size_t		 i;
+	int		 get, post;
+
+	*done = 1;
+	get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	post = strcmp(method, "POST") == 0;
+	if (over_cap(c)) {
+		rc = refuse(c, rt, l, 503, WE_503, NULL);
+		goto out;
+	}
+	if (strlen(url) > WEBD_URL_MAX) {
+		rc = refuse(c, rt, l, 414, WE_414, NULL);
+		goto out;
+	}
+	for (i = 0; i < NROUTES; i++)
+		if (strcmp(url, routes[i].path) == 0)
+			break;
+	if (i == NROUTES) {
+		rc = refuse(c, rt, l, 404, WE_404, NULL);
+		goto out;
+	}
+	if (routes[i].post ? !post : !get) {
+		rc = refuse(c, rt, l, 405, WE_405, routes[i].post ? "POST" :
+		    "GET, HEAD");
+		goto out;
+	}
+	*rq = xcalloc(1, sizeof(**rq));
+	(*rq)->route = routes[i].route;
+	(*rq)->rt = rt;
+	*done = 0;
+	/* a GET is answered at the next call: libmicrohttpd 0.9.75 closes
+	 * the connection after a response queued at the first */
+	if (!routes[i].post)
+		return (MHD_YES);
+	ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded",
+	    33) != 0 || (ct[33] != '\0' && ct[33] != ';')) {
+		rc = refuse(c, rt, l, 415, WE_415, NULL);
+		goto out;
+	}
+	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	if (cl != NULL && (strspn(cl, "0123456789") != strlen(cl) ||
+	    strlen(cl) > 9 || atol(cl) > WEBD_BODY_MAX)) {
+		rc = refuse(c, rt, l, 413, WE_413, NULL);
+		goto out;
+	}
+	if (((*rq)->pp = MHD_create_post_processor(c, 1024, field,
+	    &(*rq)->form)) == NULL) {
+		rc = refuse(c, rt, l, 400, WE_400, NULL);
+		goto out;
+	}
+	return (MHD_YES);
+out:
+	/* answered (and to be closed): nothing of the request is kept */
+	if (*rq != NULL) {
+		free(*rq);
+		*rq = NULL;
+	}
+	*done = 1;
+	runtime_put(rt);
+	return (rc);
+}
+
+/* finish - the whole body is in: the page for the request */
+static enum MHD_Result
+finish(struct MHD_Connection *c, struct req *rq)
+{
+	struct webd_site	*s = rq->rt->own;
+	struct webd_answer	 a = { 0 };
+	char			 client[64];
+
+	if (rq->route == R_CSS)
+		return (MHD_queue_response(c, MHD_HTTP_OK, s->css_resp));
+	if (rq->route == R_FORM) {
+		webd_page_form(rq->rt, query_lang(c), 0, &a);
+		return (answer(c, &a, 0));
+	}
+	if (client_text(c, s, client, sizeof(client)) < 0)
+		snprintf(client, sizeof(client), "unknown");
+	if (rq->form.text.s == NULL)
+		buf_adds(&rq->form.text, "");
+	if (rq->form.repeated || (rq->form.too_long &&
+	    rq->route != R_COMPLAIN))
+		return (refuse(c, rq->rt, webd_lang(rq->form.lang), 400, WE_400,
+		    NULL));
+	switch (rq->route) {
+	case R_STATUS:
+		webd_page_status(rq->rt, &rq->form, client, &a);
+		break;
+	case R_RATE:
+		webd_page_rate(rq->rt, &rq->form, client, &a);
+		break;
+	default:
+		webd_page_complain(rq->rt, &rq->form, client, &a);
+		break;
+	}
+	explicit_bzero(client, sizeof(client));
+	return (answer(c, &a, 0));
+}
+
+/*
+ * handler - libmicrohttpd's access handler: called once when the
+ * headers are in, then with each piece of the body, then once more
+ */
+static enum MHD_Result
+handler(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *data,
+    size_t *size, void **req_cls)
+{
+	struct req	*rq = *req_cls;
+	int		 done;
+	enum MHD_Result	 rc;
+
+	(void)cls; (void)version;
+	if (rq == NULL) {
+		rc = start(c, url, method, &rq, &done);
+		if (!done)
+			*req_cls = rq;
+		return (rc);
+	}
+	if (*size > 0) {
+		rq->body += *size;
+		/* a chunked body past the cap: hang up (a response cannot be
+		 * queued in the middle of a body); a GET's body is ignored */
+		if (rq->body > WEBD_BODY_MAX || (rq->pp != NULL &&
+		    MHD_post_process(rq->pp, data, *size) == MHD_NO))
+			return (MHD_NO);
+		*size = 0;
+		return (MHD_YES);
+	}
+	return (finish(c, rq));
+}
+
+/* completed - a request is over, answered or not: its state freed */
+static void
+completed(void *cls, struct MHD_Connection *c, void **req_cls,
+    enum MHD_RequestTerminationCode code)
+{
+	struct req	*rq = *req_cls;
+
+	(void)cls; (void)c; (void)code;
+	if (rq == NULL)
+		return;
+	if (rq->pp != NULL)
+		MHD_destroy_post_processor(rq->pp);
+	explicit_bzero(rq->form.pin, sizeof(rq->form.pin));
+	if (rq->form.text.s != NULL)
+		explicit_bzero(rq->form.text.s, rq->form.text.len);
+	buf_free(&rq->form.text);
+	runtime_put(rq->rt);
+	free(rq);
+	*req_cls = NULL;
+}
+
+/*
+ * mhd_log - libmicrohttpd's own messages, shown with -v only: none names
+ * a client, but none is needed to run it either
+ */
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char	 line[512];
+
+	(void)cls;
+	if (!log_verbose())
+		return;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_debug("libmicrohttpd: %s", line);
+}
+
+/*
+ * webd_http_start - libmicrohttpd on the listening socket fd, with
+ * threads workers (epoll); the daemon, or NULL
+ */
+struct MHD_Daemon *
+webd_http_start(int fd, const struct cfg *cfg, int threads)
+{
+	return (MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, handler, NULL,
+	    MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->web_max_connections,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->web_timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+	    MHD_OPTION_NOTIFY_CONNECTION, notify, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_END));
+}
+
+/* webd_http_stop - close the listener and every connection, join */
+void
+webd_http_stop(struct MHD_Daemon *d)
+{
+	if (d != NULL)
+		MHD_stop_daemon(d);
+}
