@@ -157,6 +157,16 @@ db_begin(struct db *db)
 	return (db->eng->begin(db));
 }
 
+/*
+ * db_begin_lax - a write transaction whose loss in a crash harms nothing
+ * (a status lookup's attempt): its commit does not wait for the disk
+ */
+int
+db_begin_lax(struct db *db)
+{
+	return (db->eng->begin_lax(db));
+}
+
 int
 db_commit(struct db *db)
 {

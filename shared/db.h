@@ -54,6 +54,7 @@ int	 db_fail(struct db *, int temporary, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
 int	 db_begin(struct db *);
+int	 db_begin_lax(struct db *);
 int	 db_read_begin(struct db *);
 void	 db_read_end(struct db *);
 int	 db_commit(struct db *);

@@ -59,6 +59,9 @@ struct db_engine {
 	/* a read-only transaction: one snapshot for several queries */
 	int	 (*read_begin)(struct db *);
 	void	 (*read_end)(struct db *);
+	/* a write transaction whose commit need not wait for the disk: a
+	 * crash may lose it, never corrupt the store (db_begin_lax) */
+	int	 (*begin_lax)(struct db *);
 };
 
 struct db_cached {

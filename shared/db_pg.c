@@ -565,14 +565,19 @@ pg_script(struct db *db, const char *sql)
 	return (rc);
 }
 
-/* pg_begin - BEGIN, then the writers' lock (all hosts); 0 or -1 */
+/*
+ * pg_begin_as - BEGIN, then the writers' lock (all hosts); lax: its commit
+ * does not wait for the WAL's flush (synchronous_commit off: a crash of
+ * the server may lose it, never corrupt).  0 or -1.
+ */
 static int
-pg_begin(struct db *db)
+pg_begin_as(struct db *db, int lax)
 {
 	if (conn_ok(db) < 0)
 		return (-1);
-	if (exec_ok(db, "begin", "BEGIN; SELECT pg_advisory_xact_lock("
-	    PG_WRITERS_LOCK ")") < 0) {
+	if (exec_ok(db, "begin", lax ? "BEGIN; SET LOCAL synchronous_commit "
+	    "TO off; SELECT pg_advisory_xact_lock(" PG_WRITERS_LOCK ")" :
+	    "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITERS_LOCK ")") < 0) {
 		if (PQstatus(PG(db)->c) == CONNECTION_OK &&
 		    PQtransactionStatus(PG(db)->c) != PQTRANS_IDLE)
 			PQclear(PQexec(PG(db)->c, "ROLLBACK"));
@@ -580,6 +585,18 @@ pg_begin(struct db *db)
 	}
 	PG(db)->in_tx = 1;
 	return (0);
+}
+
+static int
+pg_begin(struct db *db)
+{
+	return (pg_begin_as(db, 0));
+}
+
+static int
+pg_begin_lax(struct db *db)
+{
+	return (pg_begin_as(db, 1));
 }
 
 /* pg_commit - COMMIT; 0 or -1 (then the caller rolls back) */
@@ -795,5 +812,5 @@ const struct db_engine db_pg = {
 	pg_script, pg_begin, pg_commit, pg_rollback, pg_table_exists,
 	pg_changes, pg_erase_begin, pg_erase_finish, pg_describe,
 	pg_check, pg_col_count, pg_col_name, pg_col_is_int, pg_ids_follow,
-	pg_want_bytes, pg_read_begin, pg_read_end,
+	pg_want_bytes, pg_read_begin, pg_read_end, pg_begin_lax,
 };

@@ -52,6 +52,7 @@ struct sq {
 	sqlite3		*s;
 	struct sq_shared *shm;		/* STORE-lock mapped; NULL when none */
 	int		 locked;
+	int		 lax;		/* this transaction: synchronous NORMAL */
 	long		 timeout_ms;
 };
 
@@ -363,22 +364,56 @@ writers_unlock(struct db *db)
 	pthread_mutex_unlock(&q->shm->writers);
 }
 
-/* sq_begin - the writers' queue, then BEGIN IMMEDIATE; 0 or -1 */
+/* sq_strict - back to synchronous FULL after a lax transaction */
+static void
+sq_strict(struct db *db)
+{
+	if (!SQ(db)->lax)
+		return;
+	SQ(db)->lax = 0;
+	if (sqlite3_exec(SQ(db)->s, "PRAGMA synchronous = FULL", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		log_panic("sqlite: cannot set synchronous back to FULL: %s",
+		    sqlite3_errmsg(SQ(db)->s));
+}
+
+/*
+ * sq_begin_as - the writers' queue, then BEGIN IMMEDIATE; lax: with
+ * synchronous NORMAL (WAL: the commit is not synced, a crash may lose it;
+ * the next FULL commit syncs it with its own).  The level may change only
+ * outside a transaction.  0 or -1.
+ */
 static int
-sq_begin(struct db *db)
+sq_begin_as(struct db *db, int lax)
 {
 	int	 rc;
 
 	if (writers_lock(db) < 0)
 		return (-1);
+	if (lax && sqlite3_exec(SQ(db)->s, "PRAGMA synchronous = NORMAL", NULL,
+	    NULL, NULL) == SQLITE_OK)
+		SQ(db)->lax = 1;
 	rc = sqlite3_exec(SQ(db)->s, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	sqlite3_busy_timeout(SQ(db)->s, (int)SQ(db)->timeout_ms);
 	if (rc != SQLITE_OK) {
 		fail(db, "begin");
+		sq_strict(db);
 		writers_unlock(db);
 		return (-1);
 	}
 	return (0);
+}
+
+static int
+sq_begin(struct db *db)
+{
+	return (sq_begin_as(db, 0));
+}
+
+static int
+sq_begin_lax(struct db *db)
+{
+	return (sq_begin_as(db, 1));
 }
 
 /* sq_commit - COMMIT, then the next writer's turn; 0 or -1 */
@@ -387,6 +422,7 @@ sq_commit(struct db *db)
 {
 	if (sqlite3_exec(SQ(db)->s, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		return (fail(db, "commit"));
+	sq_strict(db);
 	writers_unlock(db);
 	return (0);
 }
@@ -396,6 +432,7 @@ static void
 sq_rollback(struct db *db)
 {
 	sqlite3_exec(SQ(db)->s, "ROLLBACK", NULL, NULL, NULL);
+	sq_strict(db);
 	writers_unlock(db);
 }
 
@@ -520,5 +557,5 @@ const struct db_engine db_sqlite = {
 	sq_script, sq_begin, sq_commit, sq_rollback, sq_table_exists,
 	sq_changes, sq_erase_begin, sq_erase_finish, sq_describe,
 	sq_check, sq_col_count, sq_col_name, sq_col_is_int, sq_ids_follow,
-	NULL, sq_read_begin, sq_read_end,
+	NULL, sq_read_begin, sq_read_end, sq_begin_lax,
 };

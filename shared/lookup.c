@@ -309,13 +309,17 @@ out:
 	return (ret);
 }
 
-/* lookup_run - lookup_check in a transaction of its own; 0 or -1 */
+/*
+ * lookup_run - lookup_check in a transaction of its own, for the channels
+ * that answer at once (the page, the call): a crash may lose the attempt
+ * and its event, so the commit does not wait for the disk.  0 or -1.
+ */
 int
 lookup_run(const struct cfg *cfg, struct store *st, struct lookup_query *q,
     struct lookup_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	if (store_begin(st) < 0)
+	if (store_begin_lax(st) < 0)
 		return (-1);
 	if (lookup_check(cfg, st, q, r) < 0) {
 		store_rollback(st);

@@ -602,6 +602,22 @@ store_begin(struct store *st)
 }
 
 /*
+ * store_begin_lax - store_begin for what a crash may lose without harm
+ * (a status lookup by web or telephone: its attempt and its event); its
+ * commit does not wait for the disk.  0 or -1.
+ */
+int
+store_begin_lax(struct store *st)
+{
+	if (st->in_tx)
+		log_panic("store: a transaction inside a transaction");
+	if (db_begin_lax(st->db) < 0)
+		return (store_dbfail(st));
+	st->in_tx = 1;
+	return (0);
+}
+
+/*
  * store_commit - the cases it changed counted again in the statistics'
  * rollup, then the transaction made durable; 0, or -1 (rolled back)
  */

@@ -56,6 +56,7 @@ int	 store_fail(struct store *, int temporary, const char *fmt, ...)
 int	 store_schema_version(struct store *);
 void	 store_set_uid(struct store *, long uid);
 int	 store_begin(struct store *);
+int	 store_begin_lax(struct store *);
 int	 store_commit(struct store *);
 void	 store_rollback(struct store *);
 void	 store_pin_hash(const char *case_no, const char *pin, char out[33]);

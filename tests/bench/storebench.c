@@ -196,8 +196,8 @@ static int
 writer(struct rt *rt, int proc, double secs, int reopen, const char *path)
 {
 	struct store			*st = NULL;
-	struct intake_ctx		 x = { rt->cfg, rt->cats, &rt->ack,
-					    "storebench" };
+	struct intake_ctx		 x = { .cfg = rt->cfg, .cats = rt->cats,
+					    .ack = &rt->ack, .actor = "storebench" };
 	struct intake_call		 ic;
 	struct intake_result		 res;
 	struct report			*r;

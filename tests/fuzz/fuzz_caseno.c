@@ -5,7 +5,8 @@
  *	Each input is text: case numbers (caseno_valid, caseno_find,
  *	caseno_check_digit), a satisfaction rating (feedback_rating), a VERP
  *	bounce address (feedback_bounce_case), one of our Message-IDs
- *	(ack_id_case), a plain address (addr_plain), and the extractors
+ *	(ack_id_case), a plain address (addr_plain), a status query
+ *	(lookup_parse, lookup_normalise), and the extractors
  *	(URLs, accounts, phones, names, labelled values, redaction).  A key
  *	is made for the run (the MACs need one) and its file removed at once.
  *	Seeds: tests/data/mail/ *.eml and tests/fuzz/seeds/caseno.
@@ -21,6 +22,7 @@
 #include "extract.h"
 #include "feedback.h"
 #include "log.h"
+#include "lookup.h"
 #include "report.h"
 
 static struct cfg	*cfg;
@@ -63,6 +65,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)ack_id_case(s, case_no, sizeof(case_no), kind, sizeof(kind),
 	    nonce, sizeof(nonce));
 	(void)addr_plain(s);
+	{
+		struct lookup_query	 q;
+
+		if (lookup_parse(s, &q) == 1 && (strlen(q.case_no) >=
+		    sizeof(q.case_no) || strlen(q.pin) >= sizeof(q.pin)))
+			abort();
+		(void)lookup_normalise(s, case_no, sizeof(case_no));
+		(void)lookup_normalise(s, small, sizeof(small));
+	}
 	(void)text_has_cjk(s);
 	extract_urls(s, &l);
 	extract_accounts(s, &l);
