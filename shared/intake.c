@@ -9,6 +9,7 @@
  *	(ack.c) and queued in its transaction; the daemons' outbox thread
  *	(daemon.c, outbox.c) delivers it.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,7 +184,9 @@ flood(const struct cfg *cfg, struct store *st, const struct report *r,
  * owe - the one acknowledgement policy, and the row: a message with
  * nobody to send to is suppressed; an acknowledgement (limited) past
  * ack_daily_limit to the same recipient in 24 hours is suppressed (who:
- * "reporter", "number"); the rest is queued.  The row and its event
+ * "reporter", "number"), and so is a status answer past as many status
+ * answers (counted apart: a forged query must not silence a reporter's
+ * acknowledgements); the rest is queued.  The row and its event
  * ("ack_queued", "staff_notice_suppressed", ...) in the caller's
  * transaction; the status into status.
  */
@@ -199,11 +202,13 @@ owe(const struct intake_ctx *x, struct store *st, long long id,
 	if (m->recipient == NULL && m->suppress == NULL)
 		m->suppress = xstrdup("no address to reply to");
 	if (m->suppress == NULL && limited && x->cfg->ack_daily_limit > 0) {
-		if ((n = store_acks_since(st, m->recipient, now - 86400)) < 0)
+		if ((n = store_acks_since(st, m->recipient, now - 86400,
+		    strcmp(m->kind, "status") == 0)) < 0)
 			return (-1);
 		if (n >= x->cfg->ack_daily_limit)
-			m->suppress = xasprintf("rate limit: %ld acknowledgements "
-			    "to this %s in 24 hours", n, who);
+			m->suppress = xasprintf("rate limit: %ld %s to this %s "
+			    "in 24 hours", n, strcmp(m->kind, "status") == 0 ?
+			    "status answers" : "acknowledgements", who);
 	}
 	memset(&row, 0, sizeof(row));
 	row.kind = m->kind;
@@ -499,30 +504,80 @@ fail:
 	return (end(x, st, r, &m, 0, res));
 }
 
+#define QUERY_OTHER_TEXT	100	/* characters a query may say besides */
+
 /*
- * intake_query - is the message a status query (lookup_parse of its
- * subject, else of the first line of its text)?  1 with the number and
- * PIN in q, or 0.
+ * says_more - does text say more than a query would: over
+ * QUERY_OTHER_TEXT characters that are not white space, or a URL?  Quoted
+ * lines ("> ") are not counted, nor anything after a signature or a
+ * quoted original ("-- ", "---", "___", 原始邮件, "Original Message",
+ * "wrote:").  One pass.
+ */
+static int
+says_more(const char *t)
+{
+	const char	*eol;
+	size_t		 n = 0, len;
+
+	for (; t != NULL && *t != '\0'; t = *eol ? eol + 1 : eol) {
+		eol = t + strcspn(t, "\n");
+		len = (size_t)(eol - t);
+		if (*t == '>')
+			continue;
+		if ((len >= 3 && (strncmp(t, "-- ", 3) == 0 ||
+		    strncmp(t, "---", 3) == 0 || strncmp(t, "___", 3) == 0)) ||
+		    memmem(t, len, "原始邮件", strlen("原始邮件")) != NULL ||
+		    memmem(t, len, "Original Message", 16) != NULL ||
+		    memmem(t, len, "wrote:", 6) != NULL)
+			break;
+		if (memmem(t, len, "http", 4) != NULL ||
+		    memmem(t, len, "www.", 4) != NULL)
+			return (1);
+		for (; t < eol; t++)
+			/* a character: its first byte, not a space */
+			if ((*t & 0xc0) != 0x80 && !isspace((unsigned char)*t) &&
+			    ++n > QUERY_OTHER_TEXT)
+				return (1);
+	}
+	return (0);
+}
+
+/*
+ * intake_query - is the message a status query: its subject, else the
+ * first line of its text, a query (lookup_parse), with no attachment, no
+ * URL and at most QUERY_OTHER_TEXT characters besides?  A message that
+ * brings more is a report or a supplement, whatever its subject says:
+ * nothing a reporter sends is lost to a query.  1 with the number and PIN
+ * in q, or 0.
  */
 int
 intake_query(const struct report *r, struct lookup_query *q)
 {
-	const char	*t = r->text;
+	const char	*t = r->text, *rest = r->text;
+	size_t		 i;
 
 	memset(q, 0, sizeof(*q));
-	if (r->subject != NULL && lookup_parse(r->subject, q))
-		return (1);
-	if (t == NULL)
-		return (0);
-	while (*t == '\n' || *t == '\r' || *t == ' ' || *t == '\t')
-		t++;
-	return (lookup_parse(t, q));
+	for (i = 0; i < r->nev; i++)
+		if (!r->ev[i].original)
+			return (0);
+	if (r->subject == NULL || !lookup_parse(r->subject, q)) {
+		if (t == NULL)
+			return (0);
+		while (*t == '\n' || *t == '\r' || *t == ' ' || *t == '\t')
+			t++;
+		if (!lookup_parse(t, q))
+			return (0);
+		rest = t + strcspn(t, "\n");
+	}
+	return (!says_more(rest));
 }
 
 /*
  * query_tx - answer a status query by mail: the lookup (its attempt and
  * its event on the case) and the answer owed, in one transaction.  No
- * case is made.  Whatever RFC 3834 forbids an acknowledgement forbids
+ * case is made, and the answer is no case's message (the lookup's event
+ * is): the asker's address, sealed in its row, is forgotten a week on
+ * (store_purge_batch), not kept with the case.  Whatever RFC 3834 forbids an acknowledgement forbids
  * the answer too, and then nothing is looked up (res->no_answer says
  * why); the answer counts towards ack_daily_limit as acknowledgements
  * do.  0 with *res filled in, or -1.
@@ -550,6 +605,7 @@ query_tx(const struct intake_ctx *x, struct store *st, struct report *r,
 	en = !text_has_cjk(all);
 	free(all);
 	q->channel = "email";
+	/* the sender: a connecting MTA is shared by too many people */
 	q->source = r->env_from;
 	q->now = r->received_at;
 	if (store_begin(st) < 0)
@@ -572,7 +628,7 @@ query_tx(const struct intake_ctx *x, struct store *st, struct report *r,
 	m.message = mail_build(x->cfg->ack_from_name, x->cfg->ack_from,
 	    m.recipient, subj, body, m.message_id, r->message_id,
 	    "auto-replied");
-	if (owe(x, st, lr.case_id, &m, 1, "reporter", r->received_at, res,
+	if (owe(x, st, 0, &m, 1, "reporter", r->received_at, res,
 	    res->ack_status, sizeof(res->ack_status)) < 0)
 		goto fail;
 	free(subj);

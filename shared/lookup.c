@@ -23,7 +23,8 @@ static const char *const names[3] = { "status", "status-denied",
 /*
  * fold - the next character of s as the sender meant it: full-width
  * forms (U+FF01..U+FF5E) as their ASCII letters, digits and marks, the
- * ideographic space (U+3000) as a space; its length in *n.  Anything
+ * ideographic space, comma and full stop (U+3000..U+3002) as a space, a
+ * comma and a full stop; its length in *n.  Anything
  * else is returned as its first byte (0x80 and above: not ASCII).
  */
 static int
@@ -32,9 +33,9 @@ fold(const unsigned char *s, size_t *n)
 	unsigned	 c;
 
 	*n = 1;
-	if (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80) {
+	if (s[0] == 0xe3 && s[1] == 0x80 && s[2] >= 0x80 && s[2] <= 0x82) {
 		*n = 3;
-		return (' ');
+		return (" ,."[s[2] - 0x80]);
 	}
 	if (s[0] == 0xef && (s[1] == 0xbc || s[1] == 0xbd) && s[2] >= 0x80 &&
 	    s[2] <= 0xbf) {
@@ -75,22 +76,26 @@ word(const char *s, const char *const *words)
 
 /*
  * lookup_parse - is line a status query?  A query word (查询, status,
- * query) first, then the case number and the PIN, with only separators
- * and the labels people write between them (案件编号, 密码, PIN, ...):
- * 「查询 261201000025 825527」, 「查询：JB261201000025，密码：825527」,
- * "status 261201000025 825527".  A line that says anything else is not a
- * query (a report that begins with 查询 stays a report).  1 with the
- * number and PIN in q (either may be "" or malformed: the lookup denies
- * it), or 0.  One pass, after folding full-width forms.
+ * query) first (after a reply's "Re:"), then the case number and the PIN,
+ * with only separators and the words people write around them (案件编号,
+ * 密码, PIN, JB, 谢谢, ...): 「查询 261201000025 825527」, 「查询：JB
+ * 261201000025，密码：825527。」, "status 261201000025 825527".  A line
+ * that says anything else, or lacks either number, is not a query (a
+ * report that begins with 查询 or "Status" stays a report).  1 with the
+ * number and PIN in q (either may be malformed: the lookup denies it), or
+ * 0.  One pass, after folding full-width forms.
  */
 int
 lookup_parse(const char *line, struct lookup_query *q)
 {
 	static const char *const keys[] = { "查询", "查詢", "status",
 	    "query", NULL };
+	static const char *const replies[] = { "re", "aw", "sv", "fw", "fwd",
+	    "回复", "答复", "转发", NULL };
 	static const char *const labels[] = { "查询密码", "回执密码", "密码",
-	    "案件编号", "案件号", "编号", "案件", "号", "进度", "case", "no",
-	    "number", "pin", "password", "code", NULL };
+	    "案件编号", "案件号", "编号", "案件", "号", "进度", "jb", "case",
+	    "no", "number", "pin", "password", "code", "谢谢", "您好", "你好",
+	    "请", "please", "thanks", "thank", "you", "hello", "hi", NULL };
 	char		 norm[512], *s;
 	char		*dst[2] = { q->case_no, q->pin };
 	size_t		 len[2] = { sizeof(q->case_no), sizeof(q->pin) };
@@ -111,8 +116,13 @@ lookup_parse(const char *line, struct lookup_query *q)
 		}
 	}
 	norm[k] = '\0';
-	for (s = norm; sep((unsigned char)*s); s++)
-		;
+	/* "Re: Re: 查询 ...": a reply's prefixes, each a word of its own */
+	for (s = norm; ; s += w) {
+		while (sep((unsigned char)*s))
+			s++;
+		if ((w = word(s, replies)) == 0 || !sep((unsigned char)s[w]))
+			break;
+	}
 	if ((w = word(s, keys)) == 0)
 		return (0);
 	for (s += w; *s != '\0'; ) {
@@ -138,7 +148,7 @@ lookup_parse(const char *line, struct lookup_query *q)
 			return (0);
 		s += w;
 	}
-	return (1);
+	return (nums == 2);
 }
 
 /*
@@ -211,7 +221,9 @@ attempt(struct store *st, const struct lookup_query *q, long long id, int ok,
  * A source: lookup_source_failures wrong ones, or lookup_source_limit in
  * all, in the last hour.  A case number (whether or not a case has it):
  * lookup_case_failures wrong PINs within lookup_lock, locked until
- * lookup_lock after the last.
+ * lookup_lock after the last; LOOKUP_DAY_LOCKS times as many in a day,
+ * locked until a day after the last (one number takes at most that many
+ * guesses a day, whoever makes them).
  */
 static int
 limited(const struct cfg *cfg, struct store *st, const struct lookup_query *q,
@@ -230,6 +242,13 @@ limited(const struct cfg *cfg, struct store *st, const struct lookup_query *q,
 			r->retry_at = q->now + 3600;
 			return (1);
 		}
+	}
+	if (store_lookup_failures(st, "case_no", q->case_no, q->now - 86400,
+	    &bad, &all, &last) < 0)
+		return (-1);
+	if (bad >= LOOKUP_DAY_LOCKS * cfg->lookup_case_failures) {
+		r->retry_at = last + 86400;
+		return (1);
 	}
 	if (store_lookup_failures(st, "case_no", q->case_no,
 	    q->now - cfg->lookup_lock, &bad, &all, &last) < 0)
@@ -277,14 +296,17 @@ lookup_check(const struct cfg *cfg, struct store *st, struct lookup_query *q,
 	    sodium_memcmp(want, have, 32) == 0;
 	if (attempt(st, q, id, ok, ok ? "found" : "wrong PIN") < 0)
 		goto out;
+	/* the wrong PIN that locks the number says so; counted whatever
+	 * the verdict, so that every answer costs the same statements (but
+	 * for the event, written only on a case: the limits leave too few
+	 * tries to time it) */
+	if (store_lookup_failures(st, "case_no", q->case_no,
+	    q->now - cfg->lookup_lock, &bad, &all, &last) < 0)
+		goto out;
 	if (ok) {
 		r->verdict = LOOKUP_OK;
 		r->case_id = id;
 	} else if (id != 0) {
-		/* the wrong PIN that locks the number says so */
-		if (store_lookup_failures(st, "case_no", q->case_no,
-		    q->now - cfg->lookup_lock, &bad, &all, &last) < 0)
-			goto out;
 		if (bad == cfg->lookup_case_failures) {
 			snprintf(note, sizeof(note), "%ld wrong PINs: lookups "
 			    "refused for %lds", bad, cfg->lookup_lock);

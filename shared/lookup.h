@@ -16,7 +16,9 @@
  *			its PIN (a keyed hash, compared in constant time);
  *			the attempt recorded (the source only as a keyed
  *			hash, kept a day) and, when the case exists, an
- *			event on it (channel, result: never who asked)
+ *			event on it (channel, result: never who asked);
+ *			LOOKUP_DAY_LOCKS locks' worth of wrong PINs in a
+ *			day lock the number for the day
  *	  answer	lookup_render: the same text for every channel that
  *			shows text (the mail answer, the web page), from
  *			template_dir/LANG/status*.txt
@@ -38,6 +40,8 @@
 #include "util.h"
 
 #define LOOKUP_PIN_MAX	16
+#define LOOKUP_DAY_LOCKS 4	/* a day's wrong PINs for one number:
+				 * this many times lookup_case_failures */
 #define LOOKUP_KEEP	(86400 + 3600)	/* attempts kept: a day and the
 					 * hour limits' window */
 

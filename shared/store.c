@@ -286,7 +286,7 @@ store_pin_hash(const char *case_no, const char *pin, char out[33])
 	char	*m = xasprintf("%s:%s", case_no, pin);
 
 	crypt_mac(crypt_get()->pin, m, 16, out);
-	free(m);
+	secret_free(m);
 }
 
 /*

@@ -81,7 +81,8 @@ int	 store_reply_target(struct store *, const char *case_no,
 	    const char *sender, struct store_target *);
 long	 store_reports_since(struct store *, int by_client, const char *who,
 	    time_t since);
-long	 store_acks_since(struct store *, const char *recipient, time_t since);
+long	 store_acks_since(struct store *, const char *recipient, time_t since,
+	    int answers);
 int	 store_case_new(struct store *, const struct report *, const char *pin,
 	    const char *status, char *case_no, size_t len, long long *case_id);
 int	 store_case_flood(struct store *, long long case_id);

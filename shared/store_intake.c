@@ -96,19 +96,23 @@ store_reports_since(struct store *st, int by_client, const char *who,
 }
 
 /*
- * store_acks_since - acknowledgements (of a report or a supplement) and
- * status answers (lookup.c) queued or sent to one recipient at or after since; the count, or -1
+ * store_acks_since - acknowledgements (of a report or a supplement), or
+ * with answers status answers (lookup.c), queued or sent to one
+ * recipient at or after since; the count, or -1
  */
 long
-store_acks_since(struct store *st, const char *recipient, time_t since)
+store_acks_since(struct store *st, const char *recipient, time_t since,
+    int answers)
 {
 	long long	 n;
 	char		 idx[33];
 
 	store_index(st, recipient, idx);
-	if (db_int(st->db, &n, "SELECT count(*) FROM outbox WHERE "
+	if (db_int(st->db, &n, answers ? "SELECT count(*) FROM outbox WHERE "
+	    "recipient_idx = $1 AND created_at >= $2 AND kind = 'status' AND "
+	    "status IN ('queued', 'sent')" : "SELECT count(*) FROM outbox WHERE "
 	    "recipient_idx = $1 AND created_at >= $2 AND kind IN ('ack', "
-	    "'supplement', 'status') AND status IN ('queued', 'sent')", "ti", idx,
+	    "'supplement') AND status IN ('queued', 'sent')", "ti", idx,
 	    (long long)since) < 0)
 		return (store_dbfail(st));
 	return ((long)n);

@@ -4,7 +4,8 @@
  * DESCRIPTION
  *	The attempts table serves the limits (lookup.c) and nothing else:
  *	its source is a keyed hash of who asked (a sender, a caller's
- *	number, a client address), its case number the one typed, whether
+ *	number, a client address), apart from the reporters' blind indexes
+ *	(source_idx: no join tells which reporter asked), its case number the one typed, whether
  *	or not a case has it; rows older than the longest window are removed
  *	as new ones come.  ok: 1 the PIN was right, 0 wrong (or no such
  *	case), 2 refused by a limit.  These run in the caller's transaction.
@@ -15,6 +16,16 @@
 
 #include "lookup.h"
 #include "store_int.h"
+
+/* source_idx - the hash a source is kept as (not store_index's alone) */
+static void
+source_idx(struct store *st, const char *source, char out[33])
+{
+	char	*v = xasprintf("lookup-source:%s", source);
+
+	store_index(st, v, out);
+	secret_free(v);
+}
 
 /*
  * store_lookup_failures - the attempts of one source (column "source",
@@ -41,7 +52,7 @@ store_lookup_failures(struct store *st, const char *column, const char *key,
 	    "count(*), COALESCE(MAX(CASE WHEN ok = 0 THEN at END), 0) FROM "
 	    "lookups WHERE case_no = $1 AND at >= $2";
 	if (strcmp(column, "source") == 0) {
-		store_index(st, key, idx);
+		source_idx(st, key, idx);
 		key = idx;
 	}
 	if ((q = db_query(st->db, sql, "ti", key, (long long)since)) == NULL)
@@ -65,7 +76,8 @@ store_lookup_add(struct store *st, const char *channel,
 {
 	char	 idx[33];
 
-	store_index(st, source, idx);
+	if (source != NULL)
+		source_idx(st, source, idx);
 	if (db_exec(st->db, "DELETE FROM lookups WHERE at < $1", "i",
 	    (long long)(now - LOOKUP_KEEP)) < 0 ||
 	    db_exec(st->db, "INSERT INTO lookups (at, channel, source, case_no, "
@@ -115,8 +127,7 @@ store_lookup_case(struct store *st, const char *case_no, long long *id,
 	}
 	if (db_done(q) < 0)
 		return (store_dbfail(st));
-	if (*id == 0)
-		return (0);
+	/* asked for no case too: the same statements either way */
 	if ((q = db_query(st->db, "SELECT measure, until FROM measures WHERE "
 	    "case_id = $1 ORDER BY id", "i", *id)) == NULL)
 		return (store_dbfail(st));

@@ -10,9 +10,9 @@
  *	evidence files deleted (their records stay).  Classification,
  *	targets, measures and the ledger stay.
  *
- *	The answers to status lookups that found no case (lookup.c: outbox
- *	rows of no case) lose their recipient and text a week after they
- *	were sent or given up: nobody's case needs them.
+ *	The answers to status lookups (lookup.c: outbox rows of no case)
+ *	lose their recipient, text, reason and last error a week after they
+ *	were made, once sent or given up: nobody's case needs them.
  *
  *	A batch of cases a transaction (intake waits no longer than one
  *	batch: issue "Hostile senders", finding 8); the caller deletes the
@@ -227,8 +227,9 @@ store_purge_batch(struct store *st, time_t before, time_t now, int max,
 	if (store_begin(st) < 0)
 		return (-1);
 	if (db_exec(st->db, "UPDATE outbox SET recipient = NULL, recipient_idx "
-	    "= NULL, message = NULL WHERE case_id IS NULL AND status <> "
-	    "'queued' AND created_at < $1 AND recipient IS NOT NULL", "i",
+	    "= NULL, message = NULL, reason = NULL, last_error = NULL WHERE "
+	    "case_id IS NULL AND status <> 'queued' AND created_at < $1 AND "
+	    "(recipient IS NOT NULL OR last_error IS NOT NULL)", "i",
 	    (long long)(now - 7 * 86400)) < 0)
 		goto fail;
 	if ((q = db_query(st->db, "SELECT id FROM cases WHERE status = 'closed' "

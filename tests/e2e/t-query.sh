@@ -197,6 +197,15 @@ sleep 2
 [ "$(ncases)" = $((cases0 + 1)) ] && pass "only the second report made a case" ||
 	fail "$(ncases) cases, want $((cases0 + 1))"
 
+# nothing a reporter sends is lost to a query: a report titled "Status",
+# and a query that brings a URL, are reports
+mail reporter3@example.com "Status" "Scam shop at https://shop.example.net takes money and never ships."
+mail reporter3@example.com "查询 $case $pin" "另外补充一个诈骗网址 https://second.example.net/pay"
+wait_for -t 30 test "$(ncases)" -ge $((cases0 + 3))
+[ "$(ncases)" = $((cases0 + 3)) ] &&
+	pass "a report titled \"Status\" and a query bringing a URL are kept as reports" ||
+	fail "$(ncases) cases, want $((cases0 + 3))"
+
 # nothing secret in the log: no PIN, no asker
 for s in "$pin" "$wrong" "$pin2" asker1@example.org other@example.org; do
 	grep -q -- "$s" "$dir/jubao/milter.log" && fail "the milter's log holds '$s'"

@@ -534,8 +534,10 @@ test_lookup(void)
 	    "a query by mail is answered (%s) and opens no case",
 	    res.ack_status);
 	v = see(st, a, 0);
-	check(message(v, "status", "email") != NULL, "the answer is one of "
-	    "case %s's messages", a);
+	check(message(v, "status", "email") == NULL && count("SELECT count(*) "
+	    "FROM outbox WHERE case_id IS NULL AND kind = 'status'", NULL) == 1,
+	    "the answer is no case's message (the asker's address is not kept "
+	    "with case %s)", a);
 	m = mail("c@example.cn", &other, base + 2 * cfg->lookup_lock);
 	free(m->subject);
 	snprintf(subj, sizeof(subj), "查询 %s %s", a, wrong);
@@ -543,8 +545,21 @@ test_lookup(void)
 	check(submit(st, m, &res) == 0 && res.query && strcmp(res.ack_status,
 	    "queued") == 0 && res.case_no[0] == '\0' && ncases(st) == n0 &&
 	    count("SELECT count(*) FROM outbox WHERE case_id IS NULL AND kind "
-	    "= 'status'", NULL) == 1, "a wrong PIN by mail is answered too, "
-	    "by a message of no case");
+	    "= 'status'", NULL) == 2, "a wrong PIN by mail is answered too");
+	/* what brings more than a query is a report: nothing is lost */
+	m = mail("d@example.cn", &fraud, base + 2 * cfg->lookup_lock);
+	free(m->subject);
+	m->subject = xstrdup("Status");
+	check(submit(st, m, &res) == 0 && !res.query && ncases(st) == n0 + 1,
+	    "a report whose subject is a query word is a report");
+	m = mail("d@example.cn", &other, base + 2 * cfg->lookup_lock);
+	free(m->subject);
+	m->subject = xstrdup(subj);
+	free(m->text);
+	m->text = xstrdup("查询的同时补充：https://fraud.example.net/new 也是诈骗网站");
+	check(submit(st, m, &res) == 0 && !res.query && ncases(st) == n0 + 2,
+	    "a query that brings a URL is kept as a report");
+	n0 = ncases(st);
 	m = mail("", &other, base + 2 * cfg->lookup_lock);
 	free(m->subject);
 	m->subject = xstrdup(subj);
@@ -562,10 +577,31 @@ test_lookup(void)
 		check(store_purge_batch(st, base, base + 2 * cfg->lookup_lock +
 		    8 * D, 10, "t_store", &files) >= 0 && count("SELECT "
 		    "count(*) FROM outbox WHERE case_id IS NULL AND recipient IS "
-		    "NULL AND message IS NULL", NULL) == 1, "a week on, purge "
-		    "forgets whom the answer of no case went to");
+		    "NULL AND message IS NULL", NULL) == 2, "a week on, purge "
+		    "forgets whom the answers went to");
 		strlist_free(&files);
 	}
+	/* (last: later than all above) a day: LOOKUP_DAY_LOCKS locks' worth of wrong PINs for case B,
+	 * an hour's lock apart, lock it for the day */
+	{
+		time_t	 t = base + 5 * D, last = 0;
+		int	 k;
+		char	 src[32];
+
+		for (k = 0; k < LOOKUP_DAY_LOCKS; k++)
+			for (i = 0; i < (int)cfg->lookup_case_failures; i++) {
+				snprintf(src, sizeof(src), "198.51.100.%d", 10 + k);
+				last = t + k * (cfg->lookup_lock + 60) + i;
+				query(st, b, "000000", src, last, &r);
+			}
+		check(query(st, b, pb, "192.0.2.10", last + cfg->lookup_lock + 60,
+		    &r) == LOOKUP_LIMITED && r.retry_at == last + D,
+		    "%d locks' worth of wrong PINs in a day lock case %s for the "
+		    "day", LOOKUP_DAY_LOCKS, b);
+		check(query(st, b, pb, "192.0.2.10", last + D, &r) == LOOKUP_OK,
+		    "and a day after the last it may be looked up again");
+	}
+
 	lookup_result_clear(&r);
 	see(NULL, NULL, 0);
 	store_close(st);
