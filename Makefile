@@ -89,7 +89,7 @@ tests/unit/t_store_case: tests/unit/t_store_case.o tests/unit/store_fx.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ tests/unit/t_store_case.o tests/unit/store_fx.o \
 	    $(LIB) $(LDLIBS_COMMON)
 
-tests/unit/%.o: tests/unit/%.c tests/unit/*.h shared/*.h
+tests/unit/%.o: tests/unit/%.c tests/unit/*.h shared/*.h sip/sip_say.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 %.o: %.c shared/*.h milter/*.h

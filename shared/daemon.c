@@ -62,6 +62,15 @@ runtime_free(struct runtime *rt)
 	free(rt);
 }
 
+/* checked - the end of "-n" (or of a start that failed early): rc */
+static int
+checked(struct runtime *rt, buf *err, int rc)
+{
+	runtime_put(rt);
+	buf_free(err);
+	return (rc);
+}
+
 /*
  * runtime_load - configuration, categories, templates and the program's
  * part from path, checked; NULL with what is wrong in err
@@ -337,23 +346,24 @@ daemon_main(int argc, char **argv, const struct daemon *d)
 	if ((rt = runtime_load(conf_path, &err)) == NULL) {
 		fprintf(stderr, "%s%s: %s: configuration has errors\n", err.s,
 		    d->name, conf_path);
+		buf_free(&err);
 		return (1);
 	}
 	/* the key is read while we may (it is 0600, root's or jubao's) */
 	if (store_keys_load(rt->cfg->key_file, &err) < 0) {
 		fprintf(stderr, "%s%s: %s: configuration has errors\n", err.s,
 		    d->name, conf_path);
-		return (1);
+		return (checked(rt, &err, 1));
 	}
 	if (check && store_reachable(rt->cfg->store_engine,
 	    cfg_store_where(rt->cfg), rt->cfg->store_busy_timeout, &err) < 0) {
 		fprintf(stderr, "%s%s: %s: the store is not reachable\n", err.s,
 		    d->name, conf_path);
-		return (EX_TEMPFAIL);
+		return (checked(rt, &err, EX_TEMPFAIL));
 	}
 	if (check) {
 		printf("%s: %s: configuration OK\n", d->name, conf_path);
-		return (0);
+		return (checked(rt, &err, 0));
 	}
 	if (!fg)
 		log_init(d->name, 0, rt->cfg->log_facility);

@@ -5,8 +5,9 @@
  *	One thread (the su_root loop) owns every call: SIP (sofia-sip nua),
  *	RTP sockets and the 20 ms media tick.  It never touches the store:
  *	a worker thread commits finished calls (evidence, the case and what
- *	it owes, the call ledger: intake_call) so that no lock or fsync holds
- *	the loop, and its results come back through a pipe; the daemon
+ *	it owes, the call ledger: intake_call) and runs the status queries
+ *	(lookup_run) so that no lock or fsync holds the loop, and its
+ *	results come back through a pipe; the daemon
  *	skeleton's outbox thread claims and records the outbox rows, the
  *	SIP MESSAGE ones (channel "sip") handed to the loop to send, since
  *	only the loop may speak SIP (ua_sms, sip_ua.c).
@@ -16,7 +17,8 @@
  *	REGISTER, MESSAGE), sip_sdp.c (offer and answer), sip_media.c (RTP,
  *	G.711, jitter-tolerant recording, RFC 4733), sip_call.c (the call's
  *	state machine, its report, recovery), sip_prompt.c (prompt and WAV
- *	files), sip_sms.c (the outbox's SIP MESSAGE transport).
+ *	files), sip_sms.c (the outbox's SIP MESSAGE transport), sip_say.h
+ *	(numbers and dates as prompts).
  */
 #ifndef JUBAO_SIP_H
 #define JUBAO_SIP_H
@@ -29,18 +31,35 @@
 #include "cfg.h"
 #include "classify.h"
 #include "daemon.h"
+#include "lookup.h"
 #include "store.h"
 
 #define SIP_RATE	8000	/* G.711 */
 #define SIP_PTIME	20	/* ms a packet */
 #define SIP_FRAME	160	/* samples a packet */
 #define SIP_MAXKEYS	64
+#define SIP_QCASE_MAX	20	/* digits kept of a keyed case number (12) */
+#define SIP_QPIN_MAX	(LOOKUP_PIN_MAX - 1)	/* of a keyed PIN (6) */
+#define SIP_QTRIES	3	/* a query's tries: asked again twice */
 
-/* the prompts, in conf/prompts/zh/NAME.wav */
+/* the prompts, in conf/prompts/zh/NAME.wav (names: sip_prompt.c) */
 enum prompt_id {
 	PR_GREETING, PR_MENU, PR_RECORD, PR_BEEP, PR_CASENO, PR_PIN,
 	PR_REPEAT, PR_GOODBYE, PR_TOOSHORT, PR_FAILED, PR_BUSY,
-	PR_DIGIT0, PR_N = PR_DIGIT0 + 10
+	PR_DIGIT0,
+	/* the status query (sip_query_key) */
+	PR_MENU_STAR = PR_DIGIT0 + 10,	/* the menu when the key is '*' */
+	PR_Q_CASENO, PR_Q_PIN,		/* "key the case number, then #" */
+	PR_Q_DENIED, PR_Q_LIMITED,	/* wrong number or PIN; too many */
+	PR_Q_NUMBER,			/* "case number" before its digits */
+	PR_Q_DEADLINE, PR_Q_DECIDED,	/* before a date */
+	PR_Q_HINT, PR_Q_BYE,		/* how to complain; goodbye */
+	PR_TEN, PR_MONTH, PR_DAY,	/* 十, 月, 日: dates */
+	/* a status, or the outcome of a finished case (workflow.c) */
+	PR_ST_RECEIVED, PR_ST_AWAITING, PR_ST_ACCEPTED, PR_ST_ESCALATED,
+	PR_ST_REOPENED, PR_ST_DISPOSED, PR_ST_NOT_ACCEPTED,
+	PR_ST_REFUSED_MALICIOUS, PR_ST_TRANSFERRED, PR_ST_CLOSED,
+	PR_N
 };
 
 struct prompt {
@@ -61,6 +80,8 @@ enum call_state {
 	CS_NEW,		/* INVITE answered, waiting for the ACK */
 	CS_GREETING,	/* greeting and menu playing, keys taken */
 	CS_MENU,	/* menu played, waiting sip_menu_timeout for a key */
+	CS_QUERY,	/* the query key: case number or PIN being keyed */
+	CS_LOOKUP,	/* the worker runs the query (lookup_run) */
 	CS_PROMPT,	/* "speak after the tone", then the tone */
 	CS_RECORD,	/* recording */
 	CS_COMMIT,	/* the worker commits the case */
@@ -161,6 +182,18 @@ struct call {
 	int		 kept;		/* its commit failed and the worker
 					 * tries it again: the worker reads
 					 * it, the loop may no longer write */
+	/* the status query: what is keyed is never logged nor stored */
+	int		 query;		/* the caller pressed sip_query_key */
+	int		 q_step;	/* 0: the case number, 1: the PIN */
+	int		 q_tries;	/* wrong or missing entries so far */
+	int		 q_logged;	/* its ledger row is submitted */
+	int		 q_lookup;	/* handed to the worker: lookup_run
+					 * reads q_case and q_pin, writes q_res,
+					 * which the loop reads after the pipe */
+	int64_t		 q_key_ms;	/* the last key, or the prompt's start */
+	char		 q_case[SIP_QCASE_MAX + 1];
+	char		 q_pin[SIP_QPIN_MAX + 1];
+	struct lookup_result q_res;
 };
 
 /* sip_main.c */
@@ -202,6 +235,7 @@ void		 call_unref(struct call *);
 void		 call_free_new(struct call *);
 int		 call_commit(struct call *, struct runtime *, struct store *,
 		    int *too_short);
+int		 call_lookup(struct call *, struct runtime *, struct store *);
 int		 recover_recordings(struct runtime *);
 struct call	*call_list(void);
 int		 call_count(void);

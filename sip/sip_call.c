@@ -8,6 +8,17 @@
  *	commit (worker thread) -> case number and receipt PIN read back digit
  *	by digit (any key repeats) -> goodbye -> BYE.
  *
+ *	The status query (issue 12): sip_query_key in the greeting or the
+ *	menu -> "key the case number, then #" -> "key the PIN, then #" ->
+ *	lookup_run (worker thread) -> the case number, its status (or the
+ *	outcome of a finished case), the deadline of an open case or the day
+ *	it was decided, how to complain -> goodbye -> BYE.  A wrong number or
+ *	PIN, an empty entry or sip_menu_timeout without a key is asked again
+ *	twice at most; too many lookups end the call.  No recording, no case;
+ *	the ledger row says "query".  The digits keyed are neither logged nor
+ *	stored (the ledger keeps the query key only) and the PIN is wiped
+ *	once the worker has used it.
+ *
  *	The state machine runs in the loop thread only.  call_commit runs in
  *	the worker: it reads what the loop no longer changes once the state
  *	is CS_COMMIT, and writes case_no and pin, which the loop reads after
@@ -34,9 +45,12 @@
 #include "intake.h"
 #include "log.h"
 #include "sip.h"
+#include "sip_say.h"
 
 static struct call	*calls;
 static int		 ncalls;
+
+static void	 ledger_submit(struct call *, const char *);
 
 /* call_list, call_count, call_link - the live calls (loop thread only) */
 struct call *
@@ -74,6 +88,8 @@ call_free(struct call *c)
 	free(c->rec_path);
 	free(c->meta_path);
 	free(c->sdp_sent);
+	lookup_result_clear(&c->q_res);
+	sodium_memzero(c->q_pin, sizeof(c->q_pin));
 	if (c->rt)
 		runtime_put(c->rt);
 	free(c);
@@ -130,8 +146,16 @@ go_bye(struct call *c, int prompt)
 	rtp_stop_playing(c);
 	if (prompt >= 0)
 		rtp_play(c, prompt);
-	rtp_play(c, PR_GOODBYE);
+	/* "thank you for your report" would be wrong after a query */
+	rtp_play(c, c->query ? PR_Q_BYE : PR_GOODBYE);
 	set_state(c, CS_BYE);
+}
+
+/* menu_prompt - the menu that names the query key configured */
+static int
+menu_prompt(const struct call *c)
+{
+	return (c->rt->cfg->sip_query_key[0] == '*' ? PR_MENU_STAR : PR_MENU);
 }
 
 /* readback - the case number and the PIN, digit by digit */
@@ -164,8 +188,100 @@ call_start(struct call *c)
 	if (c->state != CS_NEW)
 		return;
 	rtp_play(c, PR_GREETING);
-	rtp_play(c, PR_MENU);
+	rtp_play(c, menu_prompt(c));
 	set_state(c, CS_GREETING);
+}
+
+/*
+ * query_ask - ask for the case number (step 0) or the PIN (step 1),
+ * after the prompt before (-1: none); the entry starts empty
+ */
+static void
+query_ask(struct call *c, int step, int before)
+{
+	rtp_stop_playing(c);
+	if (before >= 0)
+		rtp_play(c, before);
+	rtp_play(c, step == 0 ? PR_Q_CASENO : PR_Q_PIN);
+	c->q_step = step;
+	if (step == 0)
+		c->q_case[0] = '\0';
+	sodium_memzero(c->q_pin, sizeof(c->q_pin));
+	c->q_key_ms = now_ms();
+	set_state(c, CS_QUERY);
+}
+
+/* go_query - the query key: ask for the case number */
+static void
+go_query(struct call *c)
+{
+	log_info("%s: status query", c->tag);
+	c->query = 1;
+	query_ask(c, 0, -1);
+}
+
+/*
+ * query_log - the query call's row in the call ledger, once: outcome
+ * "query", how it ended as its detail.  Not while a lookup is out: the
+ * worker takes one job of a call at a time (query_answered logs then).
+ */
+static void
+query_log(struct call *c, const char *how)
+{
+	if (c->q_logged || c->committing)
+		return;
+	c->q_logged = 1;
+	ledger_submit(c, how);
+}
+
+/*
+ * query_wrong - a wrong or missing entry: ask again (step, after the
+ * prompt before), or after SIP_QTRIES say before and goodbye
+ */
+static void
+query_wrong(struct call *c, int step, int before, const char *why)
+{
+	log_info("%s: status query: %s (try %d of %d)", c->tag, why,
+	    c->q_tries + 1, SIP_QTRIES);
+	if (++c->q_tries < SIP_QTRIES) {
+		query_ask(c, step, before);
+		return;
+	}
+	query_log(c, why);
+	go_bye(c, before);
+}
+
+/* query_key - a key while the case number or the PIN is keyed */
+static void
+query_key(struct call *c, int key)
+{
+	char	*e = c->q_step == 0 ? c->q_case : c->q_pin;
+	size_t	 max = c->q_step == 0 ? SIP_QCASE_MAX : SIP_QPIN_MAX;
+	size_t	 n = strlen(e);
+
+	c->q_key_ms = now_ms();
+	if (rtp_playing(c))
+		rtp_stop_playing(c);	/* a key barges in */
+	if (key >= '0' && key <= '9') {
+		if (n < max) {		/* beyond: ignored, bounded */
+			e[n] = (char)key;
+			e[n + 1] = '\0';
+		}
+	} else if (key == '*')		/* start this entry again */
+		query_ask(c, c->q_step, -1);
+	else if (key != '#')
+		;			/* A-D: nothing */
+	else if (n == 0)
+		query_wrong(c, c->q_step, -1, "empty entry");
+	else if (c->q_step == 0)
+		query_ask(c, 1, -1);
+	else {
+		/* the worker asks the store; keys wait (committing) */
+		c->q_lookup = 1;
+		c->committing = 1;
+		set_state(c, CS_LOOKUP);
+		commit_submit(c);
+	}
 }
 
 /* call_digit - a key, by RFC 4733 or SIP INFO */
@@ -178,6 +294,12 @@ call_digit(struct call *c, int key, const char *how)
 	if (c->state == CS_DONE || c->state == CS_COMMIT || c->hungup ||
 	    c->committing || c->kept)
 		return;
+	if (c->state == CS_QUERY) {
+		/* a case number and its PIN: not in the log, nor the ledger */
+		log_debug("%s: a key of the query (%s)", c->tag, how);
+		query_key(c, key);
+		return;
+	}
 	log_info("%s: key %c (%s)", c->tag, key, how);
 	if (n < SIP_MAXKEYS) {
 		c->keys[n] = (char)key;
@@ -187,6 +309,10 @@ call_digit(struct call *c, int key, const char *how)
 	case CS_NEW:
 	case CS_GREETING:
 	case CS_MENU:
+		if (key == c->rt->cfg->sip_query_key[0]) {
+			go_query(c);
+			break;
+		}
 		cat = key >= '0' && key <= '9' ?
 		    cat_by_dtmf(c->rt->cats, key - '0') : NULL;
 		if (cat != NULL) {
@@ -201,7 +327,7 @@ call_digit(struct call *c, int key, const char *how)
 			break;
 		}
 		rtp_stop_playing(c);
-		rtp_play(c, PR_MENU);
+		rtp_play(c, menu_prompt(c));
 		set_state(c, CS_GREETING);
 		break;
 	case CS_RECORD:
@@ -276,6 +402,8 @@ call_gone(struct call *c, const char *why)
 	} else if (c->state == CS_COMMIT && !c->committing)
 		commit(c);	/* stopped (#, silence, a stop) but not yet
 				 * handed over: the tick skips a call gone */
+	else if (c->query)
+		query_log(c, "hangup");
 	else if (c->state < CS_RECORD && c->state != CS_NEW)
 		ledger_submit(c, "abandoned");
 	rtp_stop_playing(c);
@@ -285,10 +413,97 @@ call_gone(struct call *c, const char *why)
 	call_unref(c);	/* the dialog's reference */
 }
 
+/* query_say - what the caller hears of a case found (LOOKUP_OK) */
+static void
+query_say(struct call *c, const struct lookup_result *r)
+{
+	static const struct {
+		const char	*name;
+		int		 prompt;
+		int		 open;	/* has a deadline still to meet */
+	} st[] = {
+		{ "received",		PR_ST_RECEIVED,		1 },
+		{ "awaiting_materials",	PR_ST_AWAITING,		1 },
+		{ "accepted",		PR_ST_ACCEPTED,		1 },
+		{ "escalated",		PR_ST_ESCALATED,	1 },
+		{ "reopened",		PR_ST_REOPENED,		1 },
+		{ "disposed",		PR_ST_DISPOSED,		0 },
+		{ "not_accepted",	PR_ST_NOT_ACCEPTED,	0 },
+		{ "refused_malicious",	PR_ST_REFUSED_MALICIOUS, 0 },
+		{ "transferred",	PR_ST_TRANSFERRED,	0 },
+		{ "feedback_sent",	PR_ST_CLOSED,		0 },
+		{ "closed",		PR_ST_CLOSED,		0 },
+	};
+	const char	*say = r->status;
+	size_t		 i, k;
+	int		 p[SAY_DATE_MAX], n, open = 0, prompt = -1;
+
+	/* a finished case (the reporter told, or closed): its outcome */
+	if ((strcmp(say, "feedback_sent") == 0 || strcmp(say, "closed") == 0) &&
+	    r->outcome[0] != '\0')
+		say = r->outcome;
+	for (i = 0; i < sizeof(st) / sizeof(st[0]); i++)
+		if (strcmp(st[i].name, say) == 0) {
+			prompt = st[i].prompt;
+			open = st[i].open;
+		}
+	rtp_stop_playing(c);
+	rtp_play(c, PR_Q_NUMBER);
+	rtp_play_digits(c, r->case_no);
+	if (prompt >= 0)
+		rtp_play(c, prompt);
+	else
+		log_warnx("%s: status query: no prompt for status %s", c->tag,
+		    say);
+	if (open && r->deadline > 0 && (n = say_date(r->deadline, p,
+	    SAY_DATE_MAX)) > 0) {
+		rtp_play(c, PR_Q_DEADLINE);
+		for (k = 0; k < (size_t)n; k++)
+			rtp_play(c, p[k]);
+	} else if (!open && r->outcome[0] != '\0' && r->outcome_at > 0 &&
+	    (n = say_date(r->outcome_at, p, SAY_DATE_MAX)) > 0) {
+		rtp_play(c, PR_Q_DECIDED);
+		for (k = 0; k < (size_t)n; k++)
+			rtp_play(c, p[k]);
+	}
+	/* 承诺书 S15: how to complain about the handling */
+	rtp_play(c, PR_Q_HINT);
+	rtp_play(c, PR_Q_BYE);
+	set_state(c, CS_BYE);
+}
+
+/* query_answered - the worker's answer to a lookup (loop thread) */
+static void
+query_answered(struct call *c, int ok)
+{
+	c->q_lookup = 0;
+	c->committing = 0;
+	if (c->hungup || c->state != CS_LOOKUP) {
+		/* gone meanwhile, or sip_max_call_length said goodbye */
+		query_log(c, c->hungup ? "hangup" : "max_call_length");
+	} else if (!ok) {
+		query_log(c, "failed");
+		go_bye(c, PR_FAILED);
+	} else if (c->q_res.verdict == LOOKUP_OK) {
+		query_log(c, "answered");
+		query_say(c, &c->q_res);
+	} else if (c->q_res.verdict == LOOKUP_LIMITED) {
+		query_log(c, "limited");
+		go_bye(c, PR_Q_LIMITED);
+	} else
+		query_wrong(c, 0, PR_Q_DENIED, "denied");
+	lookup_result_clear(&c->q_res);
+	memset(&c->q_res, 0, sizeof(c->q_res));
+}
+
 /* call_committed - the worker's answer (loop thread) */
 void
 call_committed(struct call *c, int ok, int too_short)
 {
+	if (c->q_lookup) {
+		query_answered(c, ok);
+		return;
+	}
 	c->committing = 0;
 	if (c->hungup) {
 		c->state = CS_DONE;
@@ -329,7 +544,10 @@ call_tick(struct call *c, int64_t now)
 			    "max_call_length");
 			rec_stop(c);
 		} else {
-			ledger_submit(c, "max_call_length");
+			if (c->query)
+				query_log(c, "max_call_length");
+			else
+				ledger_submit(c, "max_call_length");
 			go_bye(c, -1);
 		}
 	}
@@ -348,6 +566,12 @@ call_tick(struct call *c, int64_t now)
 			c->menu_tries = -1;
 			go_prompt(c);
 		}
+		break;
+	case CS_QUERY:
+		/* sip_menu_timeout for each key, from the prompt's end */
+		if (!rtp_playing(c) && now - (c->q_key_ms > c->play_done_ms ?
+		    c->q_key_ms : c->play_done_ms) >= cfg->sip_menu_timeout * 1000)
+			query_wrong(c, c->q_step, -1, "no key");
 		break;
 	case CS_PROMPT:
 		if (!rtp_playing(c)) {
@@ -457,7 +681,8 @@ call_commit(struct call *c, struct runtime *rt, struct store *st,
     int *too_short)
 {
 	const struct cfg	*cfg = rt->cfg;
-	struct intake_ctx	 x = { rt->cfg, rt->cats, &rt->ack, "jubao-sipd" };
+	struct intake_ctx	 x = { .cfg = rt->cfg, .cats = rt->cats,
+				    .ack = &rt->ack, .actor = "jubao-sipd" };
 	struct intake_call	 ic;
 	struct intake_result	 res;
 	struct report		*r = NULL;
@@ -478,8 +703,9 @@ call_commit(struct call *c, struct runtime *rt, struct store *st,
 	ic.keys = c->keys;
 	ic.end_reason = c->end_reason;
 	if (c->rec_fd < 0) {
-		/* no recording: the ledger only */
-		if (intake_call_log(st, &ic, c->end_reason, NULL) < 0) {
+		/* no recording: the ledger only; a query says how it ended */
+		if (intake_call_log(st, &ic, c->query ? "query" : c->end_reason,
+		    c->query ? c->end_reason : NULL) < 0) {
 			log_error("%s: call ledger: %s", c->tag, store_error(st));
 			return (-1);
 		}
@@ -547,6 +773,40 @@ out:
 	free(name);
 	buf_free(&err);
 	return (rc);
+}
+
+/*
+ * call_lookup - (worker thread) the status query keyed: lookup_run with
+ * the caller's number as its source (the one the SMS would go to),
+ * q_res its answer; the PIN is wiped here, the loop no longer needs it.
+ * 0, or -1 (store trouble: the caller is told, nothing is kept).
+ */
+int
+call_lookup(struct call *c, struct runtime *rt, struct store *st)
+{
+	static const char *const verdicts[] = { "found", "denied", "limited" };
+	struct lookup_query	 q;
+	int			 rc;
+
+	memset(&q, 0, sizeof(q));
+	q.channel = "hotline";
+	q.source = c->trusted && c->pai_number ? c->pai_number :
+	    c->from_number;
+	snprintf(q.case_no, sizeof(q.case_no), "%s", c->q_case);
+	snprintf(q.pin, sizeof(q.pin), "%s", c->q_pin);
+	q.now = time(NULL);
+	sodium_memzero(c->q_pin, sizeof(c->q_pin));
+	lookup_result_clear(&c->q_res);
+	memset(&c->q_res, 0, sizeof(c->q_res));
+	rc = lookup_run(rt->cfg, st, &q, &c->q_res);
+	sodium_memzero(q.pin, sizeof(q.pin));
+	if (rc < 0) {
+		log_error("%s: status query: %s", c->tag, store_error(st));
+		return (-1);
+	}
+	log_info("%s: status query: %s", c->tag,
+	    (unsigned)c->q_res.verdict < 3 ? verdicts[c->q_res.verdict] : "?");
+	return (0);
 }
 
 /* meta_get - "key=value" from a sidecar; "" when absent */

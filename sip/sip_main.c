@@ -7,7 +7,8 @@
  *	The daemon skeleton (daemon.c) starts it in its fixed order; what is
  *	jubao-sipd's own: the prompts (checked with the configuration), the
  *	recordings directory, recordings left by a crash (turned into cases
- *	marked interrupted), the commit worker, and the su_root loop.
+ *	marked interrupted), the commit worker (which also runs the status
+ *	queries: lookup_run), and the su_root loop.
  *	SIGHUP loads a new configuration, categories and prompts for the
  *	calls that follow (the listen address and registration stay);
  *	SIGTERM or SIGINT refuses new calls, aborts a delivery in flight,
@@ -80,12 +81,14 @@ now_ms(void)
 
 /*
  * load - the prompts, and what the bridge needs of the configuration (an
- * RTP address, a category for each key); 0, or -1 with why in err
+ * RTP address, a category for each key, none on the query key); 0, or
+ * -1 with why in err
  */
 static int
 load(struct runtime *rt, const char *path, buf *err)
 {
 	const char	*l = rt->cfg->sip_listen.v[0];
+	const char	*qk = rt->cfg->sip_query_key;
 	size_t		 i;
 	int		 keys = 0;
 
@@ -95,9 +98,20 @@ load(struct runtime *rt, const char *path, buf *err)
 		    "sip_listen (%s) is not one IPv4 address\n", path, l);
 		return (-1);
 	}
-	for (i = 0; i < rt->cats->n; i++)
+	for (i = 0; i < rt->cats->n; i++) {
 		if (rt->cats->v[i].dtmf >= 0)
 			keys++;
+		/* issue 12: the status-query key selects no category */
+		if (qk[0] >= '0' && qk[0] <= '9' && rt->cats->v[i].dtmf ==
+		    qk[0] - '0') {
+			buf_printf(err, "%s: category %s: dtmf = %d is the "
+			    "hotline's status-query key (sip_query_key = %s "
+			    "in %s): choose another key for one of them\n",
+			    rt->cfg->categories_file, rt->cats->v[i].key,
+			    rt->cats->v[i].dtmf, qk, path);
+			return (-1);
+		}
+	}
 	if (keys == 0) {
 		buf_printf(err, "%s: no category has a hotline key (dtmf = N)\n",
 		    rt->cfg->categories_file);
@@ -152,7 +166,11 @@ answer(struct call *c, int ok, int too_short, int first, int kept)
 		log_panic("commit answer pipe: %s", strerror(errno));
 }
 
-/* commit - (worker) one attempt at a call's commit; 0 or -1 */
+/*
+ * commit - (worker) one attempt at a call's commit, or its status query
+ * (q_lookup: the loop sets it before the submit and clears it on the
+ * answer, one job of a call at a time); 0 or -1
+ */
 static int
 commit(struct call *c, int *too_short)
 {
@@ -164,7 +182,8 @@ commit(struct call *c, int *too_short)
 	buf_adds(&err, "");
 	if ((st = daemon_store(c->rt->cfg, &err)) == NULL)
 		log_error("%s: %s", c->tag, err.s);
-	else if ((rc = call_commit(c, c->rt, st, too_short)) < 0)
+	else if ((rc = c->q_lookup ? call_lookup(c, c->rt, st) :
+	    call_commit(c, c->rt, st, too_short)) < 0)
 		daemon_store_failed(st);
 	buf_free(&err);
 	return (rc);
@@ -239,6 +258,12 @@ worker(void *arg)
 		pthread_mutex_unlock(&wq_lock);
 
 		ok = commit(c, &too_short) == 0;
+		if (first && c->q_lookup) {
+			/* a query is answered, never kept: the caller hears
+			 * "try again later" and may call again */
+			answer(c, ok, 0, 1, 0);
+			continue;
+		}
 		if (!ok && first && n == RETRY_MAX)
 			log_error("%s: the commit failed and %d calls are kept "
 			    "already: the recording stays for recovery at the "

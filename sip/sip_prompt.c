@@ -29,6 +29,24 @@ static const char *const prompt_names[PR_N] = {
 	"goodbye", "tooshort", "failed", "busy",
 	"digit0", "digit1", "digit2", "digit3", "digit4", "digit5", "digit6",
 	"digit7", "digit8", "digit9",
+	/* the status query: its own words, then the statuses */
+	[PR_MENU_STAR] = "menu_star",
+	[PR_Q_CASENO] = "q_caseno", [PR_Q_PIN] = "q_pin",
+	[PR_Q_DENIED] = "q_denied", [PR_Q_LIMITED] = "q_limited",
+	[PR_Q_NUMBER] = "q_number", [PR_Q_DEADLINE] = "q_deadline",
+	[PR_Q_DECIDED] = "q_decided", [PR_Q_HINT] = "q_hint",
+	[PR_Q_BYE] = "q_bye",
+	[PR_TEN] = "ten", [PR_MONTH] = "month", [PR_DAY] = "day",
+	[PR_ST_RECEIVED] = "st_received",
+	[PR_ST_AWAITING] = "st_awaiting_materials",
+	[PR_ST_ACCEPTED] = "st_accepted",
+	[PR_ST_ESCALATED] = "st_escalated",
+	[PR_ST_REOPENED] = "st_reopened",
+	[PR_ST_DISPOSED] = "st_disposed",
+	[PR_ST_NOT_ACCEPTED] = "st_not_accepted",
+	[PR_ST_REFUSED_MALICIOUS] = "st_refused_malicious",
+	[PR_ST_TRANSFERRED] = "st_transferred",
+	[PR_ST_CLOSED] = "st_closed",
 };
 
 /* le16, le32 - little-endian fields */

@@ -2,9 +2,11 @@
 # demo.sh - the whole email flow on loopback, for a newcomer ("make demo")
 #
 # Starts a throw-away Postfix on 127.0.0.1 with jubao-milter in front and an
-# smtp-sink catching what leaves, sends sample reports from tests/data/mail,
-# shows the cases (jubaoctl list) and one acknowledgement as the reporter
-# gets it, then stops everything it started.  Needs root (Postfix).
+# smtp-sink catching what leaves, and jubao-webd's status page; sends sample
+# reports from tests/data/mail, makes a call, shows the cases (jubaoctl
+# list), one acknowledgement as the reporter gets it, and the reporter's
+# status query by mail and on the page; then stops everything it started.
+# Needs root (Postfix).
 cd "$(dirname "$0")/.." || exit 2
 export JUBAO_KEEP_TMP=${JUBAO_KEEP_TMP:-}
 . tests/lib/common.sh
@@ -17,8 +19,10 @@ dir=$(mktestdir demo)
 sink="$dir/sink"
 mkdir -p "$sink"; chown postfix "$sink"
 smtp_port=$(free_port); sink_port=$(free_port); milter_port=$(free_port)
+web_port=$(free_port)
 JB_CONF=$(jb_conf "$dir/jubao" "$milter_port" "delivery_method = smtp" \
-    "smtp_relay = 127.0.0.1:$smtp_port" "outbox_interval = 1s")
+    "smtp_relay = 127.0.0.1:$smtp_port" "outbox_interval = 1s" \
+    "web_listen = 127.0.0.1:$web_port" "web_public_url = http://127.0.0.1:$web_port/")
 
 say "Starting jubao-milter, smtp-sink and a private Postfix on 127.0.0.1"
 jb_milter_start "$JB_CONF" || exit 1
@@ -26,6 +30,11 @@ sink_start "$sink" "$sink_port" || exit 1
 pf_start "$dir/pf" "$smtp_port" "$sink_port" "inet:127.0.0.1:$milter_port" || exit 1
 echo "Postfix: 127.0.0.1:$smtp_port (smtpd_milters = inet:127.0.0.1:$milter_port)"
 echo "smtp-sink: 127.0.0.1:$sink_port, store: $dir/jubao/jubao.db"
+web/jubao-webd -f -c "$JB_CONF" >>"$dir/jubao/webd.log" 2>&1 &
+webd_pid=$!
+on_exit "kill -TERM $webd_pid 2>/dev/null; wait $webd_pid 2>/dev/null"
+wait_for -t 10 port_owned_by "$web_port" "$webd_pid" || { echo "jubao-webd did not start"; exit 1; }
+echo "jubao-webd (the status page): http://127.0.0.1:$web_port/"
 
 say "Sending sample reports through Postfix (swaks)"
 n=0
@@ -65,7 +74,35 @@ f=$(python3 tests/lib/mail.py find "$sink" "subject~=[JB $c]" | head -n 1)
 say "The acknowledgement the reporter received (decoded from smtp-sink)"
 [ -n "$f" ] && python3 tests/lib/mail.py show "$f" | grep -v '^Received:\|^X-' || echo "(none captured)"
 
+pin=$([ -n "$f" ] && python3 tests/lib/mail.py show "$f" | sed -n 's/^ *查询密码：\([0-9]*\).*/\1/p' | head -n 1)
+to=$([ -n "$f" ] && python3 tests/lib/mail.py show "$f" | sed -n 's/^Envelope-To: <\(.*\)>/\1/p' | head -n 1)
+if [ -n "$pin" ] && [ -n "$to" ]; then
+	say "The reporter asks how case $c stands: a mail \"查询 $c $pin\""
+	python3 -c 'import sys; from email.message import EmailMessage as M; m=M(); m["From"]=sys.argv[1]; m["To"]="jubao@example.cn"; m["Subject"]="查询 %s %s" % (sys.argv[2], sys.argv[3]); m.set_content("\n"); sys.stdout.buffer.write(bytes(m))' \
+	    "$to" "$c" "$pin" >"$dir/query.eml"
+	swaks --server "127.0.0.1:$smtp_port" --from "$to" --to jubao@example.cn \
+	    --data "@$dir/query.eml" --silent 2 >/dev/null 2>&1
+	answered() { [ -n "$(python3 tests/lib/mail.py find "$sink" "rcpt=$to" "subject~=案件办理进度")" ]; }
+	wait_for -t 20 answered
+	a=$(python3 tests/lib/mail.py find "$sink" "rcpt=$to" "subject~=案件办理进度" | head -n 1)
+	[ -n "$a" ] && python3 tests/lib/mail.py show "$a" | sed '1,/^$/d' || echo "(no answer captured)"
+
+	say "The same on the status page (POST http://127.0.0.1:$web_port/status)"
+	curl -s --data-urlencode "case=$c" --data-urlencode "pin=$pin" \
+	    "http://127.0.0.1:$web_port/status" | python3 -c '
+import html.parser, sys
+class P(html.parser.HTMLParser):
+    skip = 0
+    def handle_starttag(self, t, a):
+        if t in ("style", "form", "head"): self.skip += 1
+    def handle_endtag(self, t):
+        if t in ("style", "form", "head"): self.skip -= 1
+    def handle_data(self, d):
+        if not self.skip and d.strip(): print(d.strip())
+P().feed(sys.stdin.read())'
+fi
+
 say "What was sent or suppressed"
-jb_sql "SELECT c.case_no, o.kind, o.status, COALESCE(o.reason, '') FROM outbox o JOIN cases c ON c.id = o.case_id ORDER BY o.id" | tr '|' '\t'
+jb_sql "SELECT COALESCE(c.case_no, '-'), o.kind, o.status, COALESCE(o.reason, '') FROM outbox o LEFT JOIN cases c ON c.id = o.case_id ORDER BY o.id" | tr '|' '\t'
 
 say "Stopping everything the demo started"

@@ -2,10 +2,10 @@
 # t-asan.sh - the unit and end-to-end tests on the ASan + UBSan build, zero reports
 #
 # Builds build/asan (make asan, tests/asan.mk), then runs t_unit, t_store,
-# t_store_case, t-golden, t-miltertest, t-email, t-workflow and t-hotline with
-# JUBAO_BUILD=build/asan
-# (the test libraries take jubao-milter, jubaoctl, jubao-sipd and jubao-parse
-# from there).  Every sanitizer report goes to a file (log_path); halting on
+# t_store_case, t-golden, t-miltertest, t-email, t-workflow, t-query, t-web
+# and t-hotline with JUBAO_BUILD=build/asan
+# (the test libraries take jubao-milter, jubaoctl, jubao-sipd, jubao-webd and
+# jubao-parse from there).  Every sanitizer report goes to a file (log_path); halting on
 # the first error and leak detection at exit are on.  Passes only when every
 # suite passes and no asan.* or ubsan.* file exists.  Leaks inside libraries
 # we do not own are suppressed in tests/asan.supp, each entry with its reason.
@@ -28,7 +28,8 @@ export LSAN_OPTIONS="suppressions=$PWD/tests/asan.supp:print_suppressions=0"
 for s in build/asan/tests/unit/t_unit build/asan/tests/unit/t_store \
     build/asan/tests/unit/t_store_case \
     tests/t-golden.sh tests/milter/t-miltertest.sh \
-    tests/e2e/t-email.sh tests/e2e/t-workflow.sh tests/sip/t-hotline.sh; do
+    tests/e2e/t-email.sh tests/e2e/t-workflow.sh tests/e2e/t-query.sh \
+    tests/e2e/t-web.sh tests/sip/t-hotline.sh; do
 	name=$(basename "$s" .sh)
 	log=$dir/$name.log
 	start=$(date +%s)

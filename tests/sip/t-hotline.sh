@@ -63,7 +63,9 @@ scen "$d/hangrec.xml" "" "" 13900000005 invite:0 answered pause:1500 key:1 \
     pause:8000 stream:"$d/t400.wav":0 pause:3200 bye
 scen "$d/hang1s.xml" "" "" 13900000006 invite:0 answered pause:300 \
     method:REFER method:FOO pause:500 bye
-scen "$d/nokey.xml" "" "" 13900000007 invite:0 answered pause:32000 \
+# no key: greeting 8.4 s, menu 16.2 s (it names the query key), the
+# sip_menu_timeout of 3 s, "speak after the tone" 6.4 s, the tone 0.4 s
+scen "$d/nokey.xml" "" "" 13900000007 invite:0 answered pause:36000 \
     stream:"$d/t700.wav":0 pause:3000 bye
 scen "$d/heard.xml" "" "" 13900000008 invite:0 answered pause:1500 key:1 \
     pause:8000 stream:"$d/t1200.wav":0 pause:2300 key:pound waitbye

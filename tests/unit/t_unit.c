@@ -20,6 +20,7 @@
 #include "lookup.h"
 #include "report.h"
 #include "tmpl.h"
+#include "../../sip/sip_say.h"	/* the bridge's pure functions */
 
 static int	 npass, nfail;
 
@@ -548,6 +549,76 @@ test_lookup_parse(void)
 	    "40 digits", "");
 }
 
+/* say_names - prompt ids as their names, "digit2 ten month" */
+static void
+say_names(const int *p, int n, char *out, size_t len)
+{
+	size_t	 used = 0;
+	int	 i;
+
+	out[0] = '\0';
+	for (i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(out + used, len - used, "%s%s%.0d",
+		    i ? " " : "", p[i] == PR_TEN ? "ten" : p[i] == PR_MONTH ?
+		    "month" : p[i] == PR_DAY ? "day" : p[i] >= PR_DIGIT0 &&
+		    p[i] <= PR_DIGIT0 + 9 ? "digit" : "?", p[i] >= PR_DIGIT0 &&
+		    p[i] <= PR_DIGIT0 + 9 ? p[i] - PR_DIGIT0 : 0);
+}
+
+/* test_say - numbers and dates as the hotline speaks them (sip_say.h) */
+static void
+test_say(void)
+{
+	static const struct {
+		int		 n;
+		const char	*say;
+	} t[] = {
+		{ 1, "digit1" }, { 3, "digit3" }, { 9, "digit9" },
+		{ 10, "ten" }, { 11, "ten digit1" }, { 12, "ten digit2" },
+		{ 19, "ten digit9" }, { 20, "digit2 ten" },
+		{ 21, "digit2 ten digit1" }, { 30, "digit3 ten" },
+		{ 31, "digit3 ten digit1" }, { 0, "" }, { -1, "" }, { 100, "" },
+	};
+	static const struct {
+		int		 mon, day;
+		const char	*say;
+	} dt[] = {
+		{ 12, 3, "ten digit2 month digit3 day" },
+		{ 11, 21, "ten digit1 month digit2 ten digit1 day" },
+		{ 1, 31, "digit1 month digit3 ten digit1 day" },
+		{ 10, 10, "ten month ten day" },
+		{ 12, 31, "ten digit2 month digit3 ten digit1 day" },
+	};
+	struct tm	 tm;
+	char		 got[256], num[8];
+	int		 p[SAY_DATE_MAX], n;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		n = say_number(t[i].n, p, SAY_DATE_MAX);
+		say_names(p, n < 0 ? 0 : n, got, sizeof(got));
+		snprintf(num, sizeof(num), "%d", t[i].n);
+		check((n < 0) == (*t[i].say == '\0') &&
+		    strcmp(got, t[i].say) == 0, "say_number %s (got '%s')",
+		    num, got);
+	}
+	check(say_number(21, p, 2) < 0, "say_number %s%s: no room, -1",
+	    "21", "");
+	for (i = 0; i < sizeof(dt) / sizeof(dt[0]); i++) {
+		/* local noon: the day the bridge says in any time zone */
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = 2026 - 1900;
+		tm.tm_mon = dt[i].mon - 1;
+		tm.tm_mday = dt[i].day;
+		tm.tm_hour = 12;
+		tm.tm_isdst = -1;
+		n = say_date(mktime(&tm), p, SAY_DATE_MAX);
+		say_names(p, n < 0 ? 0 : n, got, sizeof(got));
+		check(strcmp(got, dt[i].say) == 0, "say_date %s (got '%s')",
+		    dt[i].say, got);
+	}
+}
+
 int
 main(void)
 {
@@ -559,6 +630,7 @@ main(void)
 	test_elements();
 	test_extract();
 	test_lookup_parse();
+	test_say();
 	unlink(write_file(""));
 	printf("%d passed, %d failed\n", npass, nfail);
 	return (nfail ? 1 : 0);
