@@ -590,15 +590,23 @@ store_uid(const struct store *st)
  * store_busy_timeout); 0 or -1.  End it with store_commit or
  * store_rollback.
  */
-int
-store_begin(struct store *st)
+/* begin - a write transaction by the engine's begin (db_begin or
+ * db_begin_lax); 0 or -1 */
+static int
+begin(struct store *st, int (*engine_begin)(struct db *))
 {
 	if (st->in_tx)
 		log_panic("store: a transaction inside a transaction");
-	if (db_begin(st->db) < 0)
+	if (engine_begin(st->db) < 0)
 		return (store_dbfail(st));
 	st->in_tx = 1;
 	return (0);
+}
+
+int
+store_begin(struct store *st)
+{
+	return (begin(st, db_begin));
 }
 
 /*
@@ -609,12 +617,7 @@ store_begin(struct store *st)
 int
 store_begin_lax(struct store *st)
 {
-	if (st->in_tx)
-		log_panic("store: a transaction inside a transaction");
-	if (db_begin_lax(st->db) < 0)
-		return (store_dbfail(st));
-	st->in_tx = 1;
-	return (0);
+	return (begin(st, db_begin_lax));
 }
 
 /*
