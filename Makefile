@@ -25,14 +25,15 @@ LDLIBS_MILTER = -lmilter -lspf2
 # daemon skeleton
 SHARED_SRC = shared/util.c shared/log.c shared/conffile.c shared/cfg.c \
 	shared/caseno.c shared/report.c shared/extract.c shared/classify.c \
-	shared/tmpl.c shared/evidence.c shared/derive.c shared/crypt.c shared/privdrop.c \
+	shared/tmpl.c shared/evidence.c shared/evidence_get.c shared/derive.c shared/crypt.c shared/privdrop.c \
 	shared/db.c shared/db_sqlite.c shared/db_pg.c \
 	shared/store.c shared/ledger.c shared/store_intake.c \
 	shared/store_outbox.c shared/store_case.c shared/store_query.c \
 	shared/store_stats.c shared/store_rollup.c shared/store_purge.c \
-	shared/store_copy.c shared/store_lookup.c \
+	shared/store_copy.c shared/store_lookup.c shared/store_staff.c \
 	shared/ack.c shared/feedback.c shared/intake.c shared/workflow.c \
-	shared/lookup.c shared/outbox.c shared/daemon.c shared/stats_html.c
+	shared/lookup.c shared/outbox.c shared/daemon.c shared/stats_html.c \
+	shared/staff.c
 SHARED_OBJ = $(SHARED_SRC:.c=.o)
 MILTER_LIB_SRC = milter/milter_mime.c milter/milter_text.c milter/milter_scan.c \
 	milter/milter_spf.c
@@ -41,7 +42,7 @@ MILTER_OBJ = milter/milter_main.o milter/milter_cb.o $(MILTER_LIB_OBJ)
 SIP_OBJ = sip/sip_main.o sip/sip_ua.o sip/sip_call.o sip/sip_media.o \
 	sip/sip_prompt.o sip/sip_sms.o sip/sip_sdp.o
 CTL_OBJ = shared/jubaoctl.o shared/ctl_show.o shared/ctl_act.o \
-	shared/ctl_stats.o shared/ctl_run.o
+	shared/ctl_stats.o shared/ctl_run.o shared/ctl_user.o
 SIP_CFLAGS = $(shell pkg-config --cflags sofia-sip-ua 2>/dev/null)
 LDLIBS_SIP = $(shell pkg-config --libs sofia-sip-ua 2>/dev/null)
 PROMPTS	= conf/prompts/zh/.stamp

@@ -123,6 +123,13 @@ static const struct cfg_param cfg_table[] = {
 	{ "web_trusted_proxies", L(web_trusted_proxies), "127.0.0.1, ::1", 0,	0,	NULL },
 	{ "web_max_connections", I(web_max_connections), "256",	1,	100000,	NULL },
 	{ "web_timeout",	T(web_timeout),		"30s",		1,	3600,	NULL },
+	{ "login_failures",	I(login_failures),	"5",		1,	100,	NULL },
+	{ "login_lock",		T(login_lock),		"15m",		60,	86400,	NULL },
+	{ "web_session_idle",	T(web_session_idle),	"30m",		60,	86400,	NULL },
+	{ "web_session_max",	T(web_session_max),	"12h",		300,	604800,	NULL },
+	{ "web_cookie_secure",	E(web_cookie_secure),	"auto",		0,	0,	"auto|yes|no" },
+	/* 工作规范 第二十六、二十七条: a removal takes a second person */
+	{ "removal_review",	E(removal_review),	"yes",		0,	0,	"yes|no" },
 };
 #define NPARAM	(sizeof(cfg_table) / sizeof(cfg_table[0]))
 

@@ -105,6 +105,14 @@ struct cfg {
 	strlist	 web_trusted_proxies;
 	long	 web_max_connections;
 	long	 web_timeout;		/* seconds */
+	/* the console's accounts and sessions (staff.c), and the second
+	 * person a removal needs (工作规范 第二十六、二十七条) */
+	long	 login_failures;	/* failures that lock an account */
+	long	 login_lock;		/* seconds: the window and the lock */
+	long	 web_session_idle;	/* seconds */
+	long	 web_session_max;	/* seconds */
+	char	*web_cookie_secure;	/* auto | yes | no */
+	char	*removal_review;	/* yes | no */
 
 	char	*path;			/* the file it came from */
 	int	 refs;

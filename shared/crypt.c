@@ -107,6 +107,8 @@ crypt_load(const char *path, struct crypt_keys *k, buf *err)
 	crypto_kdf_derive_from_key(k->pseud, sizeof(k->pseud), 5, "jubaopsd",
 	    master);
 	crypto_kdf_derive_from_key(k->file, sizeof(k->file), 6, "jubaofil", master);
+	crypto_kdf_derive_from_key(k->session, sizeof(k->session), 7, "jubaoses",
+	    master);
 	sodium_memzero(master, sizeof(master));
 	return (0);
 }

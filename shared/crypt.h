@@ -9,7 +9,8 @@
  *	BLAKE2b blind index, so the same reporter can be matched (rate
  *	limits, replies, flood caps) without decrypting anything; MACs in our
  *	Message-IDs and VERP addresses (a reply or a bounce proves it answers
- *	a message we sent); the keyed hash of receipt PINs; pseudonyms for
+ *	a message we sent); the keyed hash of receipt PINs and of the console's
+ *	session tokens, and their CSRF tokens; pseudonyms for
  *	retention; and secretstream for evidence files (originals,
  *	attachments, recordings).
  *	Sealed values look like "v1:" + base64(nonce || box); a value without
@@ -33,6 +34,7 @@ struct crypt_keys {
 	unsigned char	 pin[CRYPT_KEYBYTES];	/* receipt PINs */
 	unsigned char	 pseud[CRYPT_KEYBYTES];	/* retention pseudonyms */
 	unsigned char	 file[CRYPT_KEYBYTES];	/* evidence files */
+	unsigned char	 session[CRYPT_KEYBYTES]; /* console sessions, CSRF */
 };
 
 int	 crypt_init(const char *path, buf *err);

@@ -5,8 +5,8 @@
  *	jubaoctl.c: options, the command table, helpers; ctl_show.c: list,
  *	overdue, show, hot; ctl_act.c: the handlers' actions; ctl_stats.c:
  *	stats and the digest; ctl_run.c: deliver, purge, evidence, config,
- *	keygen, copy-from.  Each command takes its own argv (argv[0] its name) and
- *	returns the exit code.  Results come typed from the store; JSON and
+ *	keygen, copy-from; ctl_user.c: the accounts.  Each command takes
+ *	its own argv (argv[0] its name) and returns the exit code.  Results come typed from the store; JSON and
  *	text are made here, every sender's string made safe for a terminal
  *	(str_visible, json_visible).
  */
@@ -62,5 +62,6 @@ int	 cmd_config(struct ctl *, int, char **);
 int	 cmd_keygen(struct ctl *, int, char **);
 int	 cmd_copy(struct ctl *, int, char **);
 int	 cmd_rebuild_stats(struct ctl *, int, char **);
+int	 cmd_user(struct ctl *, int, char **);
 
 #endif

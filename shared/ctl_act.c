@@ -3,11 +3,12 @@
  *	ctl_act - jubaoctl's handling commands: one action on some cases
  * DESCRIPTION
  *	assign, note, accept, reject (--malicious: refuse), transfer,
- *	escalate, dispose, feedback, close, reopen, objection, complaint,
- *	rate: on the cases named, or on case numbers read from standard
- *	input one a line.  The workflow (workflow.c) decides what is
- *	allowed; the worst result decides the exit code (temporary over
- *	refused over done).
+ *	escalate, dispose, approve, decline, feedback, close, reopen,
+ *	objection, complaint, rate: on the cases named, or on case numbers
+ *	read from standard input one a line.  The workflow (workflow.c)
+ *	decides what is allowed, and who may approve a removal; the worst
+ *	result decides the exit code (temporary over refused over done).  A
+ *	removal proposed is done (exit 0): it says it awaits a reviewer.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -44,7 +45,8 @@ needs(const struct case_action *a, const char *name, int score)
 	size_t	 k;
 
 	if ((strcmp(a->action, "reject") == 0 || strcmp(a->action,
-	    "refuse") == 0) && a->reason == NULL) {
+	    "refuse") == 0 || strcmp(a->action, "decline") == 0) &&
+	    a->reason == NULL) {
 		fprintf(stderr, "jubaoctl: %s needs --reason\n", name);
 		ctl_usage();
 	}
@@ -180,7 +182,9 @@ cmd_act(struct ctl *x, int argc, char **argv)
 		if (r == 0) {
 			json_object_set_new(o, "status", json_string(status));
 			if (!x->json)
-				printf("%s: %s\n", case_no, status);
+				printf("%s: %s\n", case_no, strcmp(status,
+				    "proposed") == 0 ? "proposed, awaits a "
+				    "reviewer's approval" : status);
 		} else if (json_object_get(o, "error") == NULL)
 			json_object_set_new(o, "error",
 			    json_string(store_error(x->st)));

@@ -38,4 +38,11 @@ int	 evidence_read(const char *dir, const char *id, void **data,
 int	 evidence_remove(const char *dir, const char *id);
 int	 mkdirs(const char *path, int mode);
 
+/* evidence_get.c: an item of a case, wherever it is kept */
+struct cfg;
+struct store;
+struct store_evidence;
+int	 evidence_item_open(const struct cfg *, struct store *,
+	    const struct store_evidence *, int out_fd, char sha[65], buf *err);
+
 #endif

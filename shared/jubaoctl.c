@@ -6,9 +6,11 @@
  * DESCRIPTION
  *	Reading: list, overdue, show, hot, stats.  Handling (one case, or
  *	case numbers one a line on standard input when none is given):
- *	assign, note, accept, reject, transfer, escalate, dispose, feedback,
- *	close, reopen, objection, complaint, rate.  Evidence: evidence (the
- *	sealed files, opened one at a time and each opening recorded).
+ *	assign, note, accept, reject, transfer, escalate, dispose, approve,
+ *	decline, feedback, close, reopen, objection, complaint, rate.
+ *	Accounts: user (add, passwd, disable, enable, list).  Evidence:
+ *	evidence (the sealed files, opened one at a time and each opening
+ *	recorded).
  *	Running: deliver, digest, purge, config, keygen, -n.  Every action is
  *	an event with its actor (--actor, else the login name), the real uid
  *	of whoever ran jubaoctl beside it, and the time; --now only reads (a
@@ -68,6 +70,8 @@ static const struct command {
 	{ "transfer",	cmd_act,	C_STORE | C_WRITES },
 	{ "escalate",	cmd_act,	C_STORE | C_WRITES },
 	{ "dispose",	cmd_act,	C_STORE | C_WRITES },
+	{ "approve",	cmd_act,	C_STORE | C_WRITES },
+	{ "decline",	cmd_act,	C_STORE | C_WRITES },
 	{ "feedback",	cmd_act,	C_STORE | C_WRITES },
 	{ "close",	cmd_act,	C_STORE | C_WRITES },
 	{ "reopen",	cmd_act,	C_STORE | C_WRITES },
@@ -78,6 +82,7 @@ static const struct command {
 	{ "deliver",	cmd_deliver,	C_STORE | C_WRITES },
 	{ "purge",	cmd_purge,	C_STORE | C_DRYRUN },
 	{ "copy-from",	cmd_copy,	C_STORE | C_WRITES },
+	{ "user",	cmd_user,	C_STORE | C_WRITES },
 	{ "rebuild-stats", cmd_rebuild_stats, C_STORE | C_WRITES },
 	{ "config",	cmd_config,	0 },
 	{ "keygen",	cmd_keygen,	0 },
@@ -100,6 +105,8 @@ ctl_usage(void)
 	    "  dispose --measure M [--measure M...] [--until DATE] [--explain TEXT]\n"
 	    "          [--no-feedback] [CASE...]\n"
 	    "     M: delete block unlink warn suspend restrict close private dispute-label\n"
+	    "     (delete block unlink close: proposed, until a reviewer approves)\n"
+	    "  approve [CASE...]              decline --reason TEXT [CASE...]\n"
 	    "  feedback | close | reopen [CASE...]\n"
 	    "  objection --text TEXT CASE     complaint --text TEXT CASE\n"
 	    "  rate --score 1-5 CASE\n"
@@ -107,6 +114,9 @@ ctl_usage(void)
 	    "  deliver | digest [--print] | purge [--dry-run]\n"
 	    "  config [--defaults | --changed] | keygen | -n\n"
 	    "  copy-from SQLITE-FILE (into the configured, empty store; verified)\n"
+	    "  user add NAME --role handler|reviewer|admin | user passwd NAME\n"
+	    "  user disable NAME | user enable NAME | user list\n"
+	    "     (a password: twice from the terminal, or a line of standard input)\n"
 	    "  (no CASE: case numbers are read from standard input, one a line)\n");
 	exit(EXIT_USAGE);
 }

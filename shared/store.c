@@ -180,6 +180,24 @@ static const char *const migrations[] = {
 	"CREATE INDEX lookups_case ON lookups (case_no, at);"
 	"CREATE INDEX lookups_at ON lookups (at);"
 	"DROP INDEX outbox_rcpt;",
+	/* 8 -> 9: issue 13: the call centre's accounts, the console's
+	 * sessions (a keyed hash of the token, never the token), and the
+	 * disposals that await a second person (staff.h, store_staff.c) */
+	"CREATE TABLE staff (name TEXT PRIMARY KEY, role TEXT NOT NULL,"
+	"  pwhash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL, pw_changed_at INTEGER NOT NULL,"
+	"  last_login INTEGER, failures INTEGER NOT NULL DEFAULT 0,"
+	"  failed_since INTEGER, locked_until INTEGER);"
+	"CREATE TABLE sessions (token TEXT PRIMARY KEY, name TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL);"
+	"CREATE TABLE proposals ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL,"
+	"  proposer TEXT NOT NULL, measures TEXT NOT NULL, until INTEGER,"
+	"  explanation TEXT, no_feedback INTEGER NOT NULL DEFAULT 0,"
+	"  state TEXT NOT NULL, proposed_at INTEGER NOT NULL,"
+	"  decided_by TEXT, decided_at INTEGER, reason TEXT);"
+	"CREATE INDEX proposals_pending ON proposals (state, case_id);",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 

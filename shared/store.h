@@ -175,6 +175,8 @@ int	 store_case_assign(struct store *, long long id, const char *to,
 int	 store_case_measure(struct store *, long long id, const char *measure,
 	    time_t until, time_t at, const char *actor);
 int	 store_case_feedback_at(struct store *, long long id, time_t at);
+int	 store_callback_done(struct store *, const char *case_no, long msg_id,
+	    const char *actor, time_t now);
 int	 store_feedback_info(struct store *, long long id, const char *case_no,
 	    struct feedback_info *);
 void	 feedback_info_clear(struct feedback_info *);
@@ -269,9 +271,24 @@ struct case_view {		/* one case, whole: show */
 
 int	 store_case_query(struct store *, const struct case_filter *,
 	    struct case_rows *);
+
+struct queue_filter {		/* the console's queue */
+	const char	*view;		/* open, overdue, today, pending,
+					 * callbacks, all (NULL: open) */
+	const char	*status, *category, *channel, *assignee;
+	const char	*text;		/* a URL, an account, or words */
+	time_t		 now, day_end;	/* day_end: the end of today */
+	long		 offset, limit;
+};
+
+int	 store_queue_view(const char *view);
+int	 store_queue(struct store *, const struct queue_filter *,
+	    struct case_rows *);
 void	 case_rows_free(struct case_rows *);
 int	 store_case_view(struct store *, const char *case_no, int reveal,
 	    const char *actor, time_t now, struct case_view *);
+int	 store_case_view_why(struct store *, const char *case_no,
+	    const char *why, const char *actor, time_t now, struct case_view *);
 void	 case_view_free(struct case_view *);
 
 /* store_stats.c: statistics (信息公开), the most reported, the digest */
@@ -367,7 +384,7 @@ struct store_copied {
 	long		 missing;	/* evidence named but not in evidence_dir */
 	char		 sha256[65];	/* of the source's rows */
 };
-#define STORE_COPY_TABLES	12
+#define STORE_COPY_TABLES	14
 /* reads an evidence file's sealed bytes (caller frees); 0, 1 when there
  * is no such file, or -1 */
 typedef int (*store_copy_load_fn)(void *arg, const char *file, void **data,

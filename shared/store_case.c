@@ -226,3 +226,40 @@ store_feedback_bounced(struct store *st, long long id, const char *message_id,
 	*found = db_changes(st->db) > 0;
 	return (0);
 }
+
+/*
+ * store_callback_done - (its own transaction) the call-back owed to a
+ * caller without SMS was made: the outbox row msg_id of case_no, listed
+ * "callback", becomes "sent", and the ledger says who called.  0; -1
+ * refused when there is no such call-back owed (store_busy() 0).
+ */
+int
+store_callback_done(struct store *st, const char *case_no, long msg_id,
+    const char *actor, time_t now)
+{
+	long long	 id;
+	char		 detail[64];
+
+	if (store_begin(st) < 0)
+		return (-1);
+	if (ledger_find(st, case_no, &id) < 0)
+		goto fail;
+	if (db_exec(st->db, "UPDATE outbox SET status = 'sent', sent_at = $1 "
+	    "WHERE id = $2 AND case_id = $3 AND status = 'callback'", "iii",
+	    (long long)now, (long long)msg_id, id) < 0) {
+		store_dbfail(st);
+		goto fail;
+	}
+	if (db_changes(st->db) != 1) {
+		store_refuse(st, "case %s owes no call-back %ld", case_no, msg_id);
+		goto fail;
+	}
+	snprintf(detail, sizeof(detail), "message %ld", msg_id);
+	if (ledger_add(st, id, now, actor, "callback_done", detail) < 0 ||
+	    store_commit(st) < 0)
+		goto fail;
+	return (0);
+fail:
+	store_rollback(st);
+	return (-1);
+}

@@ -39,6 +39,10 @@ static const struct {
 	{ "outbox", "id", 1, 1 },
 	{ "calls", "id", 1, 1 },
 	{ "measures", "id", 1, 1 },
+	/* the accounts and the proposals go with the store; the sessions
+	 * do not (a login on the new store) */
+	{ "staff", "name", 0, 0 },
+	{ "proposals", "id", 1, 1 },
 };
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))
 /* and a last line for the evidence files loaded */

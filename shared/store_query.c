@@ -61,6 +61,26 @@ row_read(struct db_stmt *q, struct case_row *r)
 	r->overdue = db_col_int(q, 12) != 0;
 }
 
+/* case_rows_read - every row of q (ROW_COLS) into *out, q finished; 0, or -1
+ * with *out empty (q NULL: the query failed) */
+static int
+case_rows_read(struct store *st, struct db_stmt *q, struct case_rows *out)
+{
+	size_t	 cap = 0;
+
+	if (q == NULL)
+		return (store_dbfail(st));
+	while (db_next(q) == DB_ROW) {
+		out->v = grow(out->v, out->n, &cap, sizeof(*out->v));
+		row_read(q, &out->v[out->n++]);
+	}
+	if (db_done(q) < 0) {
+		case_rows_free(out);
+		return (store_dbfail(st));
+	}
+	return (0);
+}
+
 #define ROW_COLS "case_no, channel, status, category, priority, received_at, " \
 	"deadline, subject, spf, missing, assignee, outcome, " \
 	"CASE WHEN outcome_at IS NULL AND deadline < $1 THEN 1 ELSE 0 END"
@@ -89,7 +109,6 @@ store_case_query(struct store *st, const struct case_filter *f,
 {
 	struct db_stmt	*q;
 	char		*pat = f->text ? like_pattern(f->text) : NULL;
-	size_t		 cap = 0;
 	int		 urgent = f->overdue || f->due_before;
 
 	memset(out, 0, sizeof(*out));
@@ -103,17 +122,76 @@ store_case_query(struct store *st, const struct case_filter *f,
 	    (long long)f->due_before, f->limit > 0 ? (long long)f->limit :
 	    STORE_NO_LIMIT);
 	free(pat);
-	if (q == NULL)
-		return (store_dbfail(st));
-	while (db_next(q) == DB_ROW) {
-		out->v = grow(out->v, out->n, &cap, sizeof(*out->v));
-		row_read(q, &out->v[out->n++]);
-	}
-	if (db_done(q) < 0) {
-		case_rows_free(out);
-		return (store_dbfail(st));
-	}
+	return (case_rows_read(st, q, out));
+}
+
+/*
+ * The console's queue (jubao-webd): a view of the cases, a filter and a
+ * page.  Open cases come most urgent first (by deadline: the overdue,
+ * then those due today), on the index cases_deadline (outcome_at,
+ * deadline), so that a page costs its own rows on a million cases; the
+ * other views are newest first on cases_received.  $2-$6 filter, $7 is
+ * the text searched: a URL or an account reported (targets_value) or
+ * words of the subject or body.
+ */
+#define QUEUE_FILTER "($2 IS NULL OR status = $2) AND ($3 IS NULL OR " \
+	"category = $3) AND ($4 IS NULL OR channel = $4) AND ($5 IS NULL OR " \
+	"assignee = $5) AND ($6 IS NULL OR id IN (SELECT case_id FROM " \
+	"targets WHERE value = $6) OR lower(subject) LIKE lower($7) ESCAPE " \
+	"'\\' OR lower(body) LIKE lower($7) ESCAPE '\\')"
+
+static const struct {
+	const char	*view, *where, *order;
+} queue_views[] = {
+	{ "open", "outcome_at IS NULL", "deadline, id" },
+	{ "overdue", "outcome_at IS NULL AND deadline < $1", "deadline, id" },
+	{ "today", "outcome_at IS NULL AND deadline >= $1 AND deadline < $8",
+	    "deadline, id" },
+	{ "pending", "id IN (SELECT case_id FROM proposals WHERE state = "
+	    "'pending')", "deadline, id" },
+	{ "callbacks", "id IN (SELECT case_id FROM outbox WHERE status = "
+	    "'callback')", "received_at, id" },
+	{ "all", "1 = 1", "received_at DESC, id DESC" },
+};
+
+/* store_queue_view - is view one of the queue's */
+int
+store_queue_view(const char *view)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(queue_views) / sizeof(queue_views[0]); i++)
+		if (strcmp(queue_views[i].view, view) == 0)
+			return (1);
 	return (0);
+}
+
+/*
+ * store_queue - a page of the console's queue: at most f->limit rows
+ * after f->offset.  0 with the rows in *out (case_rows_free), or -1.
+ */
+int
+store_queue(struct store *st, const struct queue_filter *f,
+    struct case_rows *out)
+{
+	struct db_stmt	*q;
+	char		*sql, *pat = f->text ? like_pattern(f->text) : NULL;
+	size_t		 i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < sizeof(queue_views) / sizeof(queue_views[0]) - 1; i++)
+		if (f->view != NULL && strcmp(queue_views[i].view, f->view) == 0)
+			break;
+	sql = xasprintf("SELECT " ROW_COLS " FROM cases WHERE %s AND "
+	    QUEUE_FILTER " ORDER BY %s LIMIT $9 OFFSET $10",
+	    queue_views[i].where, queue_views[i].order);
+	q = db_query(st->db, sql, "ittttttiii", (long long)f->now, f->status,
+	    f->category, f->channel, f->assignee, f->text, pat,
+	    (long long)f->day_end, (long long)(f->limit > 0 ? f->limit : 50),
+	    (long long)(f->offset > 0 ? f->offset : 0));
+	free(sql);
+	free(pat);
+	return (case_rows_read(st, q, out));
 }
 
 /* case_row_clear - release what a row owns */
@@ -417,8 +495,21 @@ int
 store_case_view(struct store *st, const char *case_no, int reveal,
     const char *actor, time_t now, struct case_view *c)
 {
+	return (store_case_view_why(st, case_no, reveal ? "" : NULL, actor,
+	    now, c));
+}
+
+/*
+ * store_case_view_why - store_case_view, revealing the reporter when why
+ * is not NULL, with why (the reason the handler gave) in the ledger line
+ */
+int
+store_case_view_why(struct store *st, const char *case_no, const char *why,
+    const char *actor, time_t now, struct case_view *c)
+{
 	long long	 id = 0;
-	int		 rc;
+	int		 rc, reveal = why != NULL;
+	char		*detail;
 
 	memset(c, 0, sizeof(*c));
 	if ((rc = view_main(st, case_no, now, c, &id)) < 0)
@@ -431,8 +522,11 @@ store_case_view(struct store *st, const char *case_no, int reveal,
 		c->revealed = 1;
 		if (store_begin(st) < 0)
 			goto fail;
-		if (ledger_add(st, id, now, actor, "reveal",
-		    "reporter identity shown") < 0) {
+		detail = xasprintf("reporter identity shown%s%s", *why ?
+		    ": " : "", why);
+		rc = ledger_add(st, id, now, actor, "reveal", detail);
+		free(detail);
+		if (rc < 0) {
 			store_rollback(st);
 			goto fail;
 		}

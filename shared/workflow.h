@@ -14,6 +14,16 @@
  *	   ▼  │          ├─▶ escalated       │        │               │
  *	awaiting_materials   not_accepted, refused_malicious, transferred
  *	                         reopened ◀── objection, complaint, reopen
+ *
+ *	工作规范 第二十六、二十七条 (审处分离): while removal_review is on, a
+ *	dispose whose measures include delete, block, unlink or close only
+ *	proposes (an event "propose"; the status is "proposed", the case's
+ *	own unchanged), and no other dispose of the case is taken until a
+ *	second person decides: approve (the disposal, made as dispose makes
+ *	it, its actor the proposer) or decline (with a reason).  That person
+ *	is an enabled staff account (staff.h) with the reviewer role or
+ *	above, never the proposer: the actor is looked up in the store here,
+ *	so that jubaoctl and the console keep one rule.
  */
 #ifndef JUBAO_WORKFLOW_H
 #define JUBAO_WORKFLOW_H
@@ -25,7 +35,8 @@ struct case_action {
 	const char		*action;	/* accept, reject, refuse, ... */
 	const char		*actor;
 	time_t			 now;
-	const char		*reason;	/* reject, refuse; note, objection, complaint */
+	const char		*reason;	/* reject, refuse, decline; note,
+						 * objection, complaint */
 	const char		*to;		/* transfer, assign: to whom */
 	const char		*explain;	/* the public explanation */
 	const char *const	*measures;	/* dispose */

@@ -172,7 +172,8 @@ ack2=$(body_of reporter2@example.com 您的举报已收到)
 case2=$(printf '%s\n' "$ack2" | sed -n 's/^ *案件编号：\([0-9]*\).*/\1/p' | head -n 1)
 pin2=$(printf '%s\n' "$ack2" | sed -n 's/^ *查询密码：\([0-9]*\).*/\1/p' | head -n 1)
 jb_ctl accept "$case2" >/dev/null 2>&1
-jb_ctl dispose --measure delete --measure close --explain "已核实" "$case2" >"$dir/dispose.out" 2>&1 ||
+{ jb_ctl dispose --measure delete --measure close --explain "已核实" "$case2" &&
+    jb_approve "$JB_CONF" "$case2"; } >"$dir/dispose.out" 2>&1 ||
 	fail "dispose: $(cat "$dir/dispose.out")"
 mail reporter2@example.com "查询 $case2 $pin2" ""
 wait_for -t 30 has_mail rcpt=reporter2@example.com subject~=案件办理进度

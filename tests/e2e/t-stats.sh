@@ -38,14 +38,19 @@ pass "generated $N cases over a year"
 # from them, as after any such change (jubaoctl(8), rebuild-stats)
 JB_CONF=$sconf jb_ctl rebuild-stats >/dev/null || fail "rebuild-stats"
 if [ "$JB_ENGINE" = postgresql ]; then
+	# an account goes with the store (staff is one of the tables copied)
+	echo 'a-long-password-1' | JB_CONF=$sconf jb_ctl user add zhang.rev \
+	    --role reviewer >/dev/null || fail "user add in the SQLite store"
 	jb_ctl copy-from "$db" >"$dir/copy.out" 2>&1 &&
 	    grep -q "^cases *$((N + 1)) rows .* same$" "$dir/copy.out" &&
-	    grep -q "^copied and verified: 11 tables and the evidence files$" "$dir/copy.out" &&
+	    grep -q "^copied and verified: 13 tables and the evidence files$" "$dir/copy.out" &&
 		pass "jubaoctl copy-from: $((N + 1)) cases into PostgreSQL, every table verified" ||
 		{ fail "copy-from: $(cat "$dir/copy.out")"; finish; }
 	[ "$(jb_sql "SELECT count(*) FROM cases")" = $((N + 1)) ] &&
 	[ "$(jb_sql "SELECT sum(id) FROM events")" = "$(sqlite3 -readonly "$db" "SELECT sum(id) FROM events")" ] &&
 		pass "psql counts the same cases and event ids" || fail "psql: $(jb_sql "SELECT count(*) FROM cases")"
+	[ "$(jb_sql "SELECT role FROM staff WHERE name = 'zhang.rev'")" = reviewer ] &&
+		pass "the account was copied" || fail "staff: $(jb_sql "SELECT name, role FROM staff")"
 	jb_ctl copy-from "$db" >"$dir/copy2.out" 2>&1; rc=$?
 	[ "$rc" = 1 ] && grep -q "is not empty" "$dir/copy2.out" &&
 		pass "a second copy into the same database is refused (exit 1)" || fail "copy again: $rc $(cat "$dir/copy2.out")"

@@ -40,7 +40,8 @@ args() {
 	case $1 in
 	reject|refuse) echo "--reason x" ;;
 	transfer) echo "--to 公安机关" ;;
-	dispose) echo "--measure delete" ;;
+	# a removal (delete) would wait for a reviewer: t-workflow.sh
+	dispose) echo "--measure warn" ;;
 	note|objection|complaint) echo "--text x" ;;
 	assign) echo "--to 李" ;;
 	esac

@@ -72,8 +72,22 @@ out=$(ctl dispose "$a" 2>&1); [ $? = 2 ] && pass "dispose with no measure is a u
 out=$(ctl dispose --measure private "$a" 2>&1); [ $? = 2 ] &&
 	pass "限时加私 needs --until (usage)" || fail "private without --until: $out"
 out=$(ctl dispose --measure burn "$a" 2>&1); [ $? = 2 ] && pass "an unknown measure is a usage error" || fail "$out"
+# a removal waits for a second person (审处分离): the proposer cannot approve
 [ "$(ctl dispose --measure delete --measure warn --explain '涉事网页已删除，发布账号已被警示' "$a")" = \
-    "$a: feedback_sent" ] && pass "dispose: the outcome feedback is queued" || fail "dispose"
+    "$a: proposed, awaits a reviewer's approval" ] &&
+    [ "$(json "$a" 'c["status"]')" = accepted ] &&
+	pass "dispose with delete: proposed, the case still accepted" || fail "dispose"
+echo 'li-reviewer-password' | jb_ctl user add handler-li --role reviewer >/dev/null &&
+	pass "user add: handler-li is a reviewer too" || fail "user add"
+out=$(ctl approve "$a" 2>&1); [ $? = 1 ] && echo "$out" | grep -q "handler-li proposed this disposal and cannot approve it" &&
+	pass "the proposer cannot approve their own removal (exit 1)" || fail "self-approval: $out"
+refused "a second disposal while one is proposed" dispose --measure warn "$a"
+out=$(jb_approve "$JB_CONF" "$a") && [ "$out" = "$a: feedback_sent" ] &&
+	pass "approved by a second person: the outcome feedback is queued" || fail "approve: $out"
+jb_sql "SELECT action || ' ' || actor FROM events e JOIN cases c ON c.id = e.case_id WHERE c.case_no = '$a' AND action IN ('propose', 'approve', 'dispose') ORDER BY e.id" >"$dir/review.ev"
+[ "$(cat "$dir/review.ev" | tr '\n' ,)" = "propose handler-li,approve shen.rev,dispose handler-li," ] &&
+	pass "both names in the ledger: proposed and disposed by handler-li, approved by shen.rev" ||
+	fail "ledger: $(cat "$dir/review.ev")"
 wait_for -t 20 has_mail rcpt=wujiu@example.com "subject~=您的举报已处理完毕"
 f=$(find_mail rcpt=wujiu@example.com "subject~=您的举报已处理完毕" | head -n 1)
 if [ -n "$f" ]; then

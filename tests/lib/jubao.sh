@@ -21,6 +21,7 @@ JB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # JUBAO_BUILD: where the programs are (build/asan for tests/t-asan.sh)
 case ${JUBAO_BUILD:-} in ""|/*) ;; *) JUBAO_BUILD=$JB_TOP/$JUBAO_BUILD ;; esac
 JB_MILTER="${JUBAO_BUILD:-$JB_TOP}/milter/jubao-milter"
+JB_WEBD="${JUBAO_BUILD:-$JB_TOP}/web/jubao-webd"
 JB_CTL="${JUBAO_BUILD:-$JB_TOP}/shared/jubaoctl"
 JB_MILTER_PID=
 JB_MILTER_PORT=
@@ -111,9 +112,60 @@ jb_milter_kill9() {
 	JB_MILTER_PID=
 }
 
+# jb_webd_start - jb_webd_start CONF PORT LOG: jubao-webd -f in the
+# background (its output appended to LOG) until it listens on PORT; its PID
+# in JB_WEBD_PID; stopped at the test's exit
+jb_webd_start() {
+	"$JB_WEBD" -f -c "$1" >>"$3" 2>&1 &
+	JB_WEBD_PID=$!
+	on_exit jb_webd_stop
+	wait_for -t 10 port_owned_by "$2" "$JB_WEBD_PID"
+}
+
+# jb_webd_stop - SIGTERM jubao-webd, wait for it (SIGKILL after 10 s); its
+# exit status in JB_WEBD_RC
+jb_webd_stop() {
+	[ -n "$JB_WEBD_PID" ] || return 0
+	kill -TERM "$JB_WEBD_PID" 2>/dev/null
+	wait_for -t 10 eval "! pid_alive $JB_WEBD_PID" || kill -KILL "$JB_WEBD_PID" 2>/dev/null
+	wait "$JB_WEBD_PID" 2>/dev/null
+	JB_WEBD_RC=$?
+	JB_WEBD_PID=
+}
+
+# jb_chromium - jb_chromium OUT SCRIPT ARG...: a Selenium script
+# (tests/e2e/*_selenium.py) with Debian's Python, its output in OUT; each
+# of its "ok - " and "not ok - " lines counted as this test's
+jb_chromium() {
+	local out=$1 line
+	shift
+	/usr/bin/python3 "$@" >"$out" 2>&1
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) pass "chromium: ${line#ok - }" ;;
+		"not ok - "*) fail "chromium: ${line#not ok - }" ;;
+		esac
+	done <"$out"
+	grep -q '^ok - ' "$out" || { fail "selenium did not run"; diag <"$out"; }
+	! grep -q '^Traceback' "$out" || { fail "selenium stopped"; diag <"$out"; }
+}
+
 # jb_ctl - jubaoctl with the test's configuration
 jb_ctl() {
 	"$JB_CTL" -c "$JB_CONF" "$@"
+}
+
+# jb_approve - jb_approve CONF CASE...: the reviewer shen.rev (an account
+# made the first time) approves the removal proposed on each CASE: a
+# disposal that deletes, blocks, unlinks or closes waits for a second
+# person (审处分离; tests/e2e/t-review.sh tests the rule itself)
+jb_approve() {
+	local conf=$1
+	shift
+	"$JB_CTL" -c "$conf" user list 2>/dev/null | grep -q '^shen\.rev ' ||
+		echo 'shen-reviewer-password' | "$JB_CTL" -c "$conf" user add \
+		    shen.rev --role reviewer >/dev/null || return 1
+	"$JB_CTL" -c "$conf" --actor shen.rev approve "$@"
 }
 
 # jb_evidence_named - jb_evidence_named DIR: true when the sealed files in the

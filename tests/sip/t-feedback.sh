@@ -31,8 +31,9 @@ wait_for -t 20 sms_sent 1 && pass "the acknowledgement went by SMS" || fail "no 
 
 ctl() { "$SIP_TOP/shared/jubaoctl" -c "$conf" --actor handler-wang "$@"; }
 [ "$(ctl accept "$c")" = "$c: accepted" ] && pass "accept the hotline case" || fail "accept"
-[ "$(ctl dispose --measure delete --measure close "$c")" = "$c: feedback_sent" ] &&
-	pass "dispose: the feedback is queued" || fail "dispose"
+[ "$(ctl dispose --measure delete --measure close "$c")" = "$c: proposed, awaits a reviewer's approval" ] &&
+    [ "$(jb_approve "$conf" "$c")" = "$c: feedback_sent" ] &&
+	pass "dispose, approved by a reviewer: the feedback is queued" || fail "dispose"
 [ "$(jb_sql "SELECT o.channel || ' ' || (o.recipient_idx IS NOT NULL) FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.case_no = '$c' AND o.kind = 'feedback'")" = "sip 1" ] &&
 	pass "on the caller's channel (sip), to the caller's number" || fail "feedback row: $(jb_sql "SELECT kind, channel, status FROM outbox")"
 wait_for -t 20 sms_sent 2 && pass "the outcome feedback went by SIP MESSAGE" ||

@@ -326,7 +326,8 @@ ack_err | grep -q "no answer from the gateway in 5s" &&
 	pass "the acknowledgement to a silent gateway is deferred after 5 s" ||
 	fail "ack row: $(jb_sql "SELECT status, last_error FROM outbox WHERE channel = 'sip'")"
 ctl5() { "$SIP_TOP/shared/jubaoctl" -c "$conf5" --actor handler-li "$@"; }
-ctl5 accept "$c5" >/dev/null && ctl5 dispose --measure delete "$c5" >/dev/null ||
+ctl5 accept "$c5" >/dev/null && ctl5 dispose --measure delete "$c5" >/dev/null &&
+    jb_approve "$conf5" "$c5" >/dev/null ||
 	fail "accept and dispose $c5"
 fb_err() { jb_sql "SELECT last_error FROM outbox WHERE channel = 'sip' AND kind = 'feedback'"; }
 wait_for -t 10 eval '[ -n "$(fb_err)" ]'

@@ -137,7 +137,8 @@ expect_heard qwrong "$d/qwrong.expect" "a wrong PIN: asked again twice, then goo
 # --- disposed: its outcome; and a caller over lookup_source_failures ---
 ctl() { jb_ctl --actor handler-li "$@"; }
 [ "$(ctl accept "$c")" = "$c: accepted" ] && pass "accept $c" || fail "accept"
-out=$(ctl dispose --measure delete --explain '涉事信息已删除' "$c")
+ctl dispose --measure delete --explain '涉事信息已删除' "$c" >/dev/null
+out=$(jb_approve "$JB_CONF" "$c")
 case $out in "$c: disposed"|"$c: feedback_sent") pass "dispose $c: $out" ;; *) fail "dispose: $out" ;; esac
 decided=$(show "$c" 'd["outcome_at"]')
 scen "$d/qdone.xml" "" "" 13900000024 invite:0 answered pause:1500 key:0 pause:6000 \

@@ -19,6 +19,7 @@
 #include <gmime/gmime.h>
 
 #include "log.h"
+#include "staff.h"
 #include "store_fx.h"
 
 /* test_workflow - actions, refusals, feedback, rating, reopen, the ledger */
@@ -30,13 +31,16 @@ test_workflow(struct store *st)
 		const char	*action, *actor;
 		long		 at;
 		const char	*status, *err, *other;	/* other: not our case */
+		const char	*event;		/* the event, when not action */
 	} steps[] = {
-		{ "dispose", "alice", 29, 0, "is received: cannot dispose", 0 },
-		{ "accept", "alice", 29, "accepted", 0, 0 },
-		{ "dispose", "bob", 20, "feedback_sent", 0, 0 },
-		{ "accept", "carol", 19, 0, "is feedback_sent: cannot accept", 0 },
-		{ "reopen", "dave", 18, "reopened", 0, 0 },
-		{ "accept", "dave", 17, 0, "no case 261123000017", "261123000017" },
+		{ "dispose", "alice", 29, 0, "is received: cannot dispose", 0, 0 },
+		{ "accept", "alice", 29, "accepted", 0, 0, 0 },
+		/* a removal: proposed, then approved by a reviewer */
+		{ "dispose", "bob", 20, "proposed", 0, 0, "propose" },
+		{ "approve", "rita", 20, "feedback_sent", 0, 0, 0 },
+		{ "accept", "carol", 19, 0, "is feedback_sent: cannot accept", 0, 0 },
+		{ "reopen", "dave", 18, "reopened", 0, 0, 0 },
+		{ "accept", "dave", 17, 0, "no case 261123000017", "261123000017", 0 },
 	};
 	const struct case_message *m;
 	const struct case_view *v;
@@ -54,18 +58,20 @@ test_workflow(struct store *st)
 		    == 0 : rc < 0 && !store_busy(st) && strstr(store_error(st),
 		    steps[i].err) != NULL;
 		v = see(st, no, 0);
-		check(ok && events(v, steps[i].action, steps[i].actor) ==
-		    (steps[i].status != NULL), "%s by %s: %s "
-		    "(an event only if allowed)", steps[i].action, steps[i].actor,
-		    rc ? store_error(st) : status);
+		check(ok && events(v, steps[i].event ? steps[i].event :
+		    steps[i].action, steps[i].actor) == (steps[i].status != NULL),
+		    "%s by %s: %s (an event only if allowed)", steps[i].action,
+		    steps[i].actor, rc ? store_error(st) : status);
 		m = message(v, "feedback", "email");
-		if (i == 2)
+		if (i == 3)
 			check(strcmp(S(v->row.outcome), "disposed") == 0 &&
 			    v->outcome_at == base - 20 * H && v->nmeasures == 2 &&
 			    m && strcmp(m->status, "queued") == 0 &&
+			    events(v, "dispose", "bob") == 1 &&
 			    events(v, "feedback_queued", "bob") == 1,
-			    "dispose: outcome, 2 measures, feedback queued");
-		if (i == 4)
+			    "approved: outcome, 2 measures, feedback queued, "
+			    "bob's disposal");
+		if (i == 5)
 			check(v->outcome_at == 0 && v->row.outcome == NULL &&
 			    strcmp(v->row.status, "reopened") == 0,
 			    "reopen clears the outcome");
@@ -93,7 +99,9 @@ test_workflow(struct store *st)
 static void
 test_purge(struct store *st)
 {
-	static const char *const life[] = { "accept", "dispose", "close" };
+	static const char *const life[] = { "accept", "dispose", "approve",
+		"close" };
+	static const char *const who[] = { "alice", "alice", "rita", "alice" };
 	static const char *const ms[] = { "delete", NULL };
 	const char		*file = "0123456789abcdef0123456789abcdef";
 	const time_t		 before = base - 180 * D;
@@ -115,8 +123,8 @@ test_purge(struct store *st)
 		if (submit(st, r, &res) < 0)
 			die("purge", store_error(st));
 		memcpy(no[i], res.case_no, CASENO_MAX);
-		for (j = 0; j < 3; j++)
-			rc |= act(st, no[i], life[j], "alice", base - (i ? 19 :
+		for (j = 0; j < 4; j++)
+			rc |= act(st, no[i], life[j], who[j], base - (i ? 19 :
 			    399) * D + (time_t)j * D, j == 1 ? ms : NULL, status);
 	}
 	check(rc == 0 && strcmp(status, "closed") == 0, "two cases closed");
@@ -316,6 +324,114 @@ test_queries(void)
 	store_close(st);
 }
 
+/*
+ * test_staff - accounts, logins, lockout, sessions and CSRF tokens, and
+ * the two-person rule of a removal (审处分离): who may approve it
+ */
+static void
+test_staff(struct store *st)
+{
+	static const char *const del[] = { "delete", NULL };
+	struct staff_limits	 lim = { 3, 900, 1800, 43200 };
+	struct staff_session	 s, s2;
+	struct staff_user	 u;
+	char			 tok[STAFF_TOKEN_LEN + 1], tok2[STAFF_TOKEN_LEN + 1];
+	char			 no[CASENO_MAX], status[32];
+	const struct case_view	*v;
+	time_t			 t = base - 10 * D;
+	int			 rc;
+
+	check(staff_user_add(st, "hana", ROLE_HANDLER, "short", t) < 0,
+	    "a password under %d characters is refused", STAFF_PW_MIN);
+	check(staff_user_add(st, "Bad Name", ROLE_HANDLER, "long-enough-1",
+	    t) < 0, "a name with a space and capitals is refused");
+	check(staff_user_add(st, "hana", ROLE_HANDLER, "hana-password-1", t) ==
+	    0 && staff_user_add(st, "hana", ROLE_ADMIN, "hana-password-2", t) <
+	    0, "an account is made once; the name is not taken twice");
+	check(staff_login(st, &lim, "hana", "hana-password-1", t, tok, &s) ==
+	    LOGIN_OK && strlen(tok) == STAFF_TOKEN_LEN && strcmp(s.user,
+	    "hana") == 0 && s.role == ROLE_HANDLER, "hana logs in as a handler");
+	check(staff_session_check(st, &lim, tok, t + 60, &s2) == 0 &&
+	    strcmp(s2.user, "hana") == 0 && staff_csrf_ok(&s2, s.csrf) &&
+	    !staff_csrf_ok(&s2, NULL) && !staff_csrf_ok(&s2, tok),
+	    "the session holds; its CSRF token is the login's, not the cookie");
+	check(staff_session_check(st, &lim, tok, t + 60 + lim.idle, &s2) == 1 &&
+	    staff_session_check(st, &lim, tok, t + 120, &s2) == 1,
+	    "idle for web_session_idle, the session ends for good");
+	check(staff_login(st, &lim, "nobody", "hana-password-1", t, tok2, &s2)
+	    == LOGIN_DENIED && staff_login(st, &lim, "hana", "wrong-password",
+	    t, tok2, &s2) == LOGIN_DENIED && *tok2 == '\0',
+	    "an unknown name and a wrong password are denied alike");
+	check(staff_login(st, &lim, "hana", "wrong-password", t + 1, tok2, &s2)
+	    == LOGIN_DENIED && staff_login(st, &lim, "hana", "wrong-password",
+	    t + 2, tok2, &s2) == LOGIN_LOCKED, "the %ldrd wrong password locks "
+	    "the account", lim.failures);
+	check(staff_login(st, &lim, "hana", "hana-password-1", t + 3, tok2, &s2)
+	    == LOGIN_LOCKED && staff_login(st, &lim, "hana", "hana-password-1",
+	    t + 3 + lim.lock, tok2, &s2) == LOGIN_OK, "locked, the right "
+	    "password is refused until login_lock has passed");
+	check(staff_user_passwd(st, "hana", "hana-password-3", t + 3 + lim.lock)
+	    == 0 && staff_session_check(st, &lim, tok2, t + 4 + lim.lock, &s2)
+	    == 1, "a new password ends the account's sessions");
+	check(staff_login(st, &lim, "hana", "hana-password-3", t + 5 + lim.lock,
+	    tok2, &s2) == LOGIN_OK && staff_user_disable(st, "hana", 1, t) == 0
+	    && staff_session_check(st, &lim, tok2, t + 6 + lim.lock, &s2) == 1 &&
+	    staff_login(st, &lim, "hana", "hana-password-3", t + 7 + lim.lock,
+	    tok2, &s2) == LOGIN_DENIED, "disabled: its sessions end, its "
+	    "logins are denied");
+	staff_user_disable(st, "hana", 0, t);
+	check(staff_user_get(st, "hana", &u) == 0 && !u.disabled &&
+	    u.role == ROLE_HANDLER, "enabled again, a handler still");
+
+	/* the two-person rule */
+	new_case(st, "tip@example.net", &fraud, t, no);
+	rc = act(st, no, "accept", "hana", t, NULL, status);
+	rc |= act(st, no, "dispose", "hana", t + 1, del, status);
+	check(rc == 0 && strcmp(status, "proposed") == 0 && strcmp(see(st, no,
+	    0)->row.status, "accepted") == 0, "hana's removal is proposed; the "
+	    "case stays accepted");
+	check(act(st, no, "dispose", "hana", t + 2, del, status) < 0 &&
+	    strstr(store_error(st), "awaits a reviewer") != NULL,
+	    "a second disposal waits for the first: %s", store_error(st));
+	check(act(st, no, "approve", "hana", t + 3, NULL, status) < 0 &&
+	    strstr(store_error(st), "cannot approve it") != NULL,
+	    "the proposer cannot approve: %s", store_error(st));
+	staff_user_add(st, "henry", ROLE_HANDLER, "henry-password-1", t);
+	check(act(st, no, "approve", "henry", t + 3, NULL, status) < 0 &&
+	    strstr(store_error(st), "reviewer or admin role (handler)") != NULL,
+	    "another handler cannot approve: %s", store_error(st));
+	check(act(st, no, "approve", "mallory", t + 3, NULL, status) < 0 &&
+	    strstr(store_error(st), "no such account") != NULL,
+	    "a name without an account cannot approve");
+	staff_user_disable(st, "rita", 1, t);
+	check(act(st, no, "approve", "rita", t + 3, NULL, status) < 0,
+	    "a disabled reviewer cannot approve");
+	staff_user_disable(st, "rita", 0, t);
+	check(act(st, no, "decline", "rita", t + 4, NULL, status) < 0,
+	    "a decline without a reason is refused");
+	{
+		struct case_action	 a = { .action = "decline", .actor =
+					    "rita", .now = t + 4, .reason =
+					    "证据不足" };
+
+		rc = workflow_act(st, NULL, no, &a, status, sizeof(status));
+	}
+	v = see(st, no, 0);
+	check(rc == 0 && strcmp(v->row.status, "accepted") == 0 && events(v,
+	    "decline", "rita") == 1 && v->row.outcome == NULL, "declined with "
+	    "a reason: the case is as it was");
+	rc = act(st, no, "dispose", "henry", t + 5, del, status);
+	rc |= act(st, no, "approve", "rita", t + 6, NULL, status);
+	v = see(st, no, 0);
+	check(rc == 0 && strcmp(S(v->row.outcome), "disposed") == 0 &&
+	    events(v, "propose", "henry") == 1 && events(v, "approve", "rita")
+	    == 1 && events(v, "dispose", "henry") == 1, "proposed again by "
+	    "henry, approved by rita: disposed, both names in the ledger");
+	check(act(st, no, "approve", "rita", t + 7, NULL, status) < 0,
+	    "nothing left to approve");
+	see(st, NULL, 0);
+}
+
 /* main - every group of checks, in one throw-away directory */
 int
 main(void)
@@ -326,8 +442,12 @@ main(void)
 	g_mime_init();
 	setup();
 	st = open_store("flow.db");
+	if (staff_user_add(st, "rita", ROLE_REVIEWER, "rita-password-1",
+	    base - 400 * D) < 0)
+		die("staff", store_error(st));
 	test_workflow(st);
 	test_purge(st);
+	test_staff(st);
 	store_close(st);
 	test_queries();
 	fx_done();
