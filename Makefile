@@ -169,7 +169,8 @@ fuzz:
 # libmicrohttpd; its templates and stylesheet go with the others; the
 # test tool tests/tools/webfx makes cases with known PINs (tests/e2e/t-web.sh,
 # tests/bench/bench-web.sh)
-WEBD_OBJ = web/webd_main.o web/webd_http.o web/webd_page.o
+WEBD_OBJ = web/webd_main.o web/webd_http.o web/webd_page.o \
+	web/webd_staff.o web/webd_console.o
 WEBD_CFLAGS = $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
 LDLIBS_WEBD = $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
 TOOLS	+= tests/tools/webfx
@@ -178,7 +179,7 @@ all: tests/tools/webfx
 web/jubao-webd: $(WEBD_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(WEBD_OBJ) $(LIB) $(LDLIBS_WEBD) $(LDLIBS_COMMON)
 
-web/%.o: web/%.c web/webd.h shared/*.h
+web/%.o: web/%.c web/*.h shared/*.h
 	$(CC) $(CPPFLAGS) $(WEBD_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 tests/tools/webfx: tests/tools/webfx.o $(LIB)

@@ -102,6 +102,52 @@ class P(html.parser.HTMLParser):
 P().feed(sys.stdin.read())'
 fi
 
+say "The call centre's console: http://127.0.0.1:$web_port/staff/ (jubao-webd)"
+# queue_rows - the rows of the console's queue page, one line each
+queue_rows() {
+	python3 -c '
+import html.parser, sys
+class P(html.parser.HTMLParser):
+    row = None
+    def handle_starttag(self, t, a):
+        if t == "tr": self.row = []
+        if t in ("td", "th") and self.row is not None: self.row.append("")
+    def handle_endtag(self, t):
+        if t == "tr" and self.row: print("  " + " | ".join(c.strip() for c in self.row[1:])); self.row = None
+    def handle_data(self, d):
+        if self.row: self.row[-1] += d
+P().feed(sys.stdin.read())'
+}
+# staff_login - staff_login NAME PASSWORD: a session in $dir/NAME.jar
+staff_login() {
+	local tok
+	tok=$(curl -s -c "$dir/$1.jar" "http://127.0.0.1:$web_port/staff/login" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
+	curl -s -o /dev/null -b "$dir/$1.jar" -c "$dir/$1.jar" --data "csrf=$tok&name=$1&password=$2" \
+	    "http://127.0.0.1:$web_port/staff/login"
+}
+# staff_post - staff_post NAME PATH FIELDS: a form posted with NAME's CSRF token
+staff_post() {
+	local tok
+	tok=$(curl -s -b "$dir/$1.jar" "http://127.0.0.1:$web_port/staff/queue" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1)
+	curl -s -o /dev/null -b "$dir/$1.jar" --data "csrf=$tok&$3" "http://127.0.0.1:$web_port$2"
+}
+echo 'li-demo-password' | jb_ctl user add li --role handler 2>/dev/null
+echo 'zhao-demo-password' | jb_ctl user add zhao --role reviewer 2>/dev/null
+staff_login li li-demo-password
+echo "-- li (a handler) logs in; the queue, most urgent first:"
+curl -s -b "$dir/li.jar" "http://127.0.0.1:$web_port/staff/queue" | queue_rows | head -n 12
+d=$(jb_sql "SELECT case_no FROM cases WHERE status = 'received' ORDER BY deadline LIMIT 1")
+if [ -n "$d" ]; then
+	echo "-- li accepts case $d and proposes to delete the content (审处分离: it waits)"
+	staff_post li "/staff/case/$d/act" "action=accept"
+	staff_post li "/staff/case/$d/act" "action=dispose&measure=delete&explain=涉事信息已删除"
+	jb_ctl show "$d" | grep -E '^status:|propose' | head -n 3
+	echo "-- zhao (a reviewer) approves it: disposed, the outcome feedback queued"
+	staff_login zhao zhao-demo-password
+	staff_post zhao "/staff/case/$d/act" "action=approve"
+	jb_ctl show "$d" | grep -E '^status:|approve|dispose' | head -n 4
+fi
+
 say "What was sent or suppressed"
 jb_sql "SELECT COALESCE(c.case_no, '-'), o.kind, o.status, COALESCE(o.reason, '') FROM outbox o LEFT JOIN cases c ON c.id = o.case_id ORDER BY o.id" | tr '|' '\t'
 

@@ -71,12 +71,52 @@ struct webd_form {
 	int	 repeated;		/* a field sent twice */
 };
 
+/*
+ * The console's requests (webd_staff.c): the query's or the form's fields
+ * by name, as many as WEBD_KV_MAX, each at most WEBD_TEXT_MAX bytes; a
+ * name may come more than once (the cases of a bulk action, measures)
+ */
+#define WEBD_KV_MAX	128
+struct webd_kv {
+	char	*name;
+	buf	 value;
+};
+
+struct webd_fields {
+	struct webd_kv	 v[WEBD_KV_MAX];
+	size_t		 n;
+	int		 too_many;	/* a field past WEBD_KV_MAX */
+	int		 too_long;	/* a value past WEBD_TEXT_MAX */
+};
+
+struct webd_request {
+	const char		*path;		/* the target without the query */
+	int			 post;		/* POST; else GET or HEAD */
+	const struct webd_fields *f;		/* the form (POST) or the query */
+	const char		*session;	/* the session cookie, or NULL */
+	const char		*pre;		/* the login form's cookie */
+	const char		*lang;		/* the language cookie, or NULL */
+	const char		*range;		/* the Range header, or NULL */
+	const char		*client;	/* never logged */
+	int			 https;		/* through a TLS proxy */
+};
+
 /* what a page handler answers: the status and the HTML (owned) */
 struct webd_answer {
 	unsigned int	 status;
 	char		*html;
 	const char	*allow;		/* 405: the methods allowed */
 	long		 retry_after;	/* 429: seconds; 0 none */
+	char		*cookie[2];	/* Set-Cookie lines (owned) */
+	char		*location;	/* a 303's Location (owned) */
+	/* a file instead of a page: data (owned, wiped when freed), its
+	 * type and download name; answered in ranges when asked */
+	void		*data;
+	size_t		 len;
+	const char	*type;
+	char		*filename;	/* owned; NULL: shown inline */
+	int		 media;		/* a page that plays audio: media-src */
+	const char	*csp;		/* another Content-Security-Policy */
 };
 
 /* the pages' names for the error template's sections */
@@ -87,6 +127,12 @@ struct webd_answer {
 #define WE_414	"e414"
 #define WE_415	"e415"
 #define WE_503	"e503"
+
+/* webd_staff.c: the call centre's console under /staff/ */
+void	 webd_staff(const struct runtime *, const struct webd_request *,
+	    struct webd_answer *);
+const char *webd_fields_get(const struct webd_fields *, const char *name);
+void	 webd_fields_free(struct webd_fields *);
 
 /* webd_main.c */
 int	 webd_addr_parse(const char *, struct sockaddr_storage *, socklen_t *,
@@ -109,6 +155,7 @@ void	 webd_page_status(const struct runtime *, struct webd_form *,
 	    const char *client, struct webd_answer *);
 void	 webd_page_rate(const struct runtime *, struct webd_form *,
 	    const char *client, struct webd_answer *);
+long	 webd_utf8_chars(const unsigned char *, size_t);
 void	 webd_page_complain(const struct runtime *, struct webd_form *,
 	    const char *client, struct webd_answer *);
 

@@ -31,6 +31,8 @@
  *	worker handles a request start to end, with its own store handle.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -43,15 +45,17 @@
 #include "log.h"
 #include "webd.h"
 
-enum route { R_NONE, R_FORM, R_CSS, R_STATUS, R_RATE, R_COMPLAIN };
+enum route { R_NONE, R_FORM, R_CSS, R_STATUS, R_RATE, R_COMPLAIN, R_STAFF };
 
 /* a request in progress (libmicrohttpd's req_cls) */
 struct req {
 	enum route		 route;
 	struct runtime		*rt;		/* kept from the first call */
 	struct MHD_PostProcessor *pp;
+	char			*path;		/* the target, without the query */
 	size_t			 body;		/* bytes of body so far */
 	struct webd_form	 form;
+	struct webd_fields	 kv;		/* the console's fields */
 };
 
 static const struct {
@@ -248,6 +252,74 @@ client_text(struct MHD_Connection *c, const struct webd_site *s, char *out,
 }
 
 /*
+ * kv_add - a piece of a console field: a new field when off is 0, else
+ * more of the last one; -1 past the caps (the request is refused)
+ */
+static int
+kv_add(struct webd_fields *f, const char *key, const char *data, size_t size,
+    uint64_t off)
+{
+	struct webd_kv	*k;
+
+	if (off == 0) {
+		if (f->n == WEBD_KV_MAX || strlen(key) >= WEBD_FIELD_MAX) {
+			f->too_many = 1;
+			return (0);
+		}
+		k = &f->v[f->n++];
+		k->name = xstrdup(key);
+		buf_adds(&k->value, "");
+	} else if (f->n == 0 || f->too_many)
+		return (0);
+	k = &f->v[f->n - 1];
+	if (k->value.len + size > WEBD_TEXT_MAX) {
+		f->too_long = 1;
+		return (0);
+	}
+	buf_add(&k->value, data, size);
+	return (0);
+}
+
+/* query_arg - libmicrohttpd's iterator over the query: each into the fields */
+static enum MHD_Result
+query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	(void)kind;
+	if (value == NULL)
+		value = "";
+	(void)kv_add(cls, key, value, strlen(value), 0);
+	return (MHD_YES);
+}
+
+/* webd_fields_get - the first value of a field, or NULL */
+const char *
+webd_fields_get(const struct webd_fields *f, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->n; i++)
+		if (strcmp(f->v[i].name, name) == 0)
+			return (f->v[i].value.s);
+	return (NULL);
+}
+
+/* webd_fields_free - release the fields (their values wiped: passwords) */
+void
+webd_fields_free(struct webd_fields *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->n; i++) {
+		free(f->v[i].name);
+		if (f->v[i].value.s != NULL)
+			explicit_bzero(f->v[i].value.s, f->v[i].value.len);
+		buf_free(&f->v[i].value);
+	}
+	f->n = 0;
+}
+
+/*
  * field - one chunk of a form field from the post processor: appended at
  * off, within the field's cap; an unknown field is ignored, a known one
  * sent twice marks the form
@@ -257,11 +329,15 @@ field(void *cls, enum MHD_ValueKind kind, const char *key, const char *name,
     const char *type, const char *enc, const char *data, uint64_t off,
     size_t size)
 {
-	struct webd_form	*f = cls;
+	struct req		*rq = cls;
+	struct webd_form	*f = &rq->form;
 	char			*dst = NULL;
 	size_t			 have;
 
 	(void)kind; (void)name; (void)type; (void)enc;
+	if (rq->route == R_STAFF)
+		return (kv_add(&rq->kv, key, data, size, off) < 0 ? MHD_NO :
+		    MHD_YES);
 	if (strcmp(key, "text") == 0) {
 		if (off == 0 && f->text.len > 0)
 			f->repeated = 1;
@@ -295,37 +371,158 @@ field(void *cls, enum MHD_ValueKind kind, const char *key, const char *name,
 	return (MHD_YES);
 }
 
-/* headers - what every page says to the browser and the caches */
+/*
+ * headers - what every page says to the browser and the caches; a
+ * console page that plays a recording may load media from us too
+ */
 static void
-headers(struct MHD_Response *r)
+headers(struct MHD_Response *r, const char *type, int media, const char *csp)
 {
-	MHD_add_response_header(r, "Content-Type", "text/html; charset=utf-8");
+	MHD_add_response_header(r, "Content-Type", type);
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Content-Security-Policy",
+	MHD_add_response_header(r, "Content-Security-Policy", csp ? csp : media ?
+	    "default-src 'none'; style-src 'self'; media-src 'self'; "
+	    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'" :
 	    "default-src 'none'; style-src 'self'; form-action 'self'; "
 	    "frame-ancestors 'none'; base-uri 'none'");
 }
 
-/* answer - queue a page (its HTML freed with the response) */
+/*
+ * range - a Range header of one range, "bytes=A-B", "bytes=A-" or
+ * "bytes=-N", against a file of len bytes: 1 with [*from, *to] (to
+ * inclusive), 0 to answer the whole file (no header, or one we do not
+ * serve in parts: several ranges, another unit), -1 when it cannot be
+ * satisfied (416)
+ */
+static int
+range(const char *h, size_t len, size_t *from, size_t *to)
+{
+	unsigned long long	 a, b;
+	const char		*p;
+	char			*end;
+
+	if (h == NULL || strncmp(h, "bytes=", 6) != 0 || strchr(h, ',') != NULL)
+		return (0);
+	p = h + 6;
+	if (*p == '-') {
+		if (!isdigit((unsigned char)p[1]))
+			return (0);
+		b = strtoull(p + 1, &end, 10);
+		if (*end != '\0')
+			return (0);
+		if (b == 0 || len == 0)
+			return (-1);
+		*from = b >= len ? 0 : len - (size_t)b;
+		*to = len - 1;
+		return (1);
+	}
+	if (!isdigit((unsigned char)*p))
+		return (0);
+	a = strtoull(p, &end, 10);
+	if (*end != '-')
+		return (0);
+	p = end + 1;
+	b = ULLONG_MAX;
+	if (*p != '\0') {
+		if (!isdigit((unsigned char)*p))
+			return (0);
+		b = strtoull(p, &end, 10);
+		if (*end != '\0' || b < a)
+			return (0);
+	}
+	if (a >= len)
+		return (-1);
+	*from = (size_t)a;
+	*to = b >= len ? len - 1 : (size_t)b;
+	return (1);
+}
+
+/*
+ * file_response - a file's bytes, whole or the range asked for; a->data
+ * is wiped and freed here.  NULL only when libmicrohttpd cannot make one.
+ */
+static struct MHD_Response *
+file_response(struct webd_answer *a, const char *range_h)
+{
+	struct MHD_Response	*r;
+	size_t			 from = 0, to = 0;
+	char			 cr[96];
+	int			 k;
+
+	k = range(range_h, a->len, &from, &to);
+	if (k < 0) {
+		r = MHD_create_response_from_buffer(0, (void *)"",
+		    MHD_RESPMEM_PERSISTENT);
+		snprintf(cr, sizeof(cr), "bytes */%zu", a->len);
+		a->status = 416;
+	} else if (k > 0) {
+		r = MHD_create_response_from_buffer(to - from + 1,
+		    (char *)a->data + from, MHD_RESPMEM_MUST_COPY);
+		snprintf(cr, sizeof(cr), "bytes %zu-%zu/%zu", from, to, a->len);
+		a->status = 206;
+	} else
+		r = MHD_create_response_from_buffer(a->len, a->data,
+		    MHD_RESPMEM_MUST_COPY);
+	sodium_memzero(a->data, a->len);
+	free(a->data);
+	a->data = NULL;
+	if (r == NULL)
+		return (NULL);
+	headers(r, a->type, 0, NULL);
+	MHD_add_response_header(r, "Accept-Ranges", "bytes");
+	if (k != 0)
+		MHD_add_response_header(r, "Content-Range", cr);
+	return (r);
+}
+
+/*
+ * answer - queue a page (its HTML freed with the response), or a file
+ * (in the range range_h asks for), with its cookies and redirect
+ */
 static enum MHD_Result
-answer(struct MHD_Connection *c, struct webd_answer *a, int close_it)
+answer_range(struct MHD_Connection *c, struct webd_answer *a, int close_it,
+    const char *range_h)
 {
 	struct MHD_Response	*r;
 	enum MHD_Result		 rc;
-	char			 n[24];
+	char			 n[24], *cd;
+	size_t			 i;
 
-	if (a->html == NULL)
-		a->html = xstrdup("");
-	r = MHD_create_response_from_buffer(strlen(a->html), a->html,
-	    MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
+	if (a->data != NULL) {
 		free(a->html);
-		return (MHD_NO);
+		a->html = NULL;
+		r = file_response(a, range_h);
+	} else {
+		if (a->html == NULL)
+			a->html = xstrdup("");
+		r = MHD_create_response_from_buffer(strlen(a->html), a->html,
+		    MHD_RESPMEM_MUST_FREE);
+		if (r == NULL)
+			free(a->html);
+		else
+			headers(r, "text/html; charset=utf-8", a->media, a->csp);
 	}
-	headers(r);
+	for (i = 0; i < 2; i++) {
+		if (r != NULL && a->cookie[i] != NULL)
+			MHD_add_response_header(r, "Set-Cookie", a->cookie[i]);
+		free(a->cookie[i]);
+	}
+	if (r != NULL && a->location != NULL)
+		MHD_add_response_header(r, "Location", a->location);
+	free(a->location);
+	if (r != NULL && a->filename != NULL) {
+		/* the name is ours (case, item, an ASCII extension): still
+		 * quoted, and the RFC 6266 form for what is not ASCII */
+		cd = xasprintf("attachment; filename=\"%s\"", a->filename);
+		MHD_add_response_header(r, "Content-Disposition", cd);
+		free(cd);
+	}
+	free(a->filename);
+	if (r == NULL)
+		return (MHD_NO);
 	if (a->allow != NULL)
 		MHD_add_response_header(r, "Allow", a->allow);
 	if (a->retry_after > 0) {
@@ -337,6 +534,13 @@ answer(struct MHD_Connection *c, struct webd_answer *a, int close_it)
 	rc = MHD_queue_response(c, a->status, r);
 	MHD_destroy_response(r);
 	return (rc);
+}
+
+/* answer - a page or a file, whole */
+static enum MHD_Result
+answer(struct MHD_Connection *c, struct webd_answer *a, int close_it)
+{
+	return (answer_range(c, a, close_it, NULL));
 }
 
 /* refuse - an error page, before or instead of the request's work */
@@ -387,25 +591,35 @@ start(struct MHD_Connection *c, const char *url, const char *method,
 		rc = refuse(c, rt, l, 414, WE_414, NULL);
 		goto out;
 	}
-	for (i = 0; i < NROUTES; i++)
-		if (strcmp(url, routes[i].path) == 0)
-			break;
-	if (i == NROUTES) {
-		rc = refuse(c, rt, l, 404, WE_404, NULL);
-		goto out;
+	if (strcmp(url, "/staff") == 0 || strncmp(url, "/staff/", 7) == 0) {
+		/* the console routes its own paths and methods */
+		if (!get && !post) {
+			rc = refuse(c, rt, l, 405, WE_405, "GET, HEAD, POST");
+			goto out;
+		}
+		*rq = xcalloc(1, sizeof(**rq));
+		(*rq)->route = R_STAFF;
+	} else {
+		for (i = 0; i < NROUTES; i++)
+			if (strcmp(url, routes[i].path) == 0)
+				break;
+		if (i == NROUTES) {
+			rc = refuse(c, rt, l, 404, WE_404, NULL);
+			goto out;
+		}
+		if (routes[i].post ? !post : !get) {
+			rc = refuse(c, rt, l, 405, WE_405, routes[i].post ?
+			    "POST" : "GET, HEAD");
+			goto out;
+		}
+		*rq = xcalloc(1, sizeof(**rq));
+		(*rq)->route = routes[i].route;
 	}
-	if (routes[i].post ? !post : !get) {
-		rc = refuse(c, rt, l, 405, WE_405, routes[i].post ? "POST" :
-		    "GET, HEAD");
-		goto out;
-	}
-	*rq = xcalloc(1, sizeof(**rq));
-	(*rq)->route = routes[i].route;
 	(*rq)->rt = rt;
 	*done = 0;
 	/* a GET is answered at the next call: libmicrohttpd 0.9.75 closes
 	 * the connection after a response queued at the first */
-	if (!routes[i].post)
+	if (!post)
 		return (MHD_YES);
 	ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 	if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded",
@@ -420,7 +634,7 @@ start(struct MHD_Connection *c, const char *url, const char *method,
 		goto out;
 	}
 	if (((*rq)->pp = MHD_create_post_processor(c, 1024, field,
-	    &(*rq)->form)) == NULL) {
+	    *rq)) == NULL) {
 		rc = refuse(c, rt, l, 400, WE_400, NULL);
 		goto out;
 	}
@@ -434,6 +648,46 @@ out:
 	*done = 1;
 	runtime_put(rt);
 	return (rc);
+}
+
+/*
+ * staff - a console request: its fields (the query of a GET, the form of
+ * a POST), cookies and Range handed to webd_staff
+ */
+static enum MHD_Result
+staff(struct MHD_Connection *c, struct req *rq, const char *client)
+{
+	struct webd_site	*s = rq->rt->own;
+	struct webd_request	 r;
+	struct webd_answer	 a = { 0 };
+	const char		*proto;
+	char			 peer[64];
+	enum MHD_Result		 rc;
+
+	memset(&r, 0, sizeof(r));
+	if (rq->pp == NULL)
+		(void)MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND,
+		    query_arg, &rq->kv);
+	if (rq->kv.too_many || rq->kv.too_long) {
+		rc = refuse(c, rq->rt, WL_ZH, 413, WE_413, NULL);
+		return (rc);
+	}
+	r.path = rq->path;
+	r.post = rq->pp != NULL;
+	r.f = &rq->kv;
+	r.session = MHD_lookup_connection_value(c, MHD_COOKIE_KIND,
+	    "jubao_staff");
+	r.pre = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "jubao_pre");
+	r.lang = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "jubao_lang");
+	r.range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Range");
+	r.client = client;
+	proto = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "X-Forwarded-Proto");
+	r.https = proto != NULL && strcasecmp(proto, "https") == 0 &&
+	    peer_text(c, peer, sizeof(peer)) == 0 &&
+	    strlist_has(&s->proxies, peer);
+	webd_staff(rq->rt, &r, &a);
+	return (answer_range(c, &a, 0, r.range));
 }
 
 /* finish - the whole body is in: the page for the request */
@@ -452,6 +706,8 @@ finish(struct MHD_Connection *c, struct req *rq)
 	}
 	if (client_text(c, s, client, sizeof(client)) < 0)
 		snprintf(client, sizeof(client), "unknown");
+	if (rq->route == R_STAFF)
+		return (staff(c, rq, client));
 	if (rq->form.text.s == NULL)
 		buf_adds(&rq->form.text, "");
 	if (rq->form.repeated || (rq->form.too_long &&
@@ -489,8 +745,10 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	(void)cls; (void)version;
 	if (rq == NULL) {
 		rc = start(c, url, method, &rq, &done);
-		if (!done)
+		if (!done) {
 			*req_cls = rq;
+			rq->path = xstrdup(url);
+		}
 		return (rc);
 	}
 	if (*size > 0) {
@@ -522,6 +780,8 @@ completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	if (rq->form.text.s != NULL)
 		explicit_bzero(rq->form.text.s, rq->form.text.len);
 	buf_free(&rq->form.text);
+	webd_fields_free(&rq->kv);
+	free(rq->path);
 	runtime_put(rq->rt);
 	free(rq);
 	*req_cls = NULL;

@@ -435,12 +435,12 @@ webd_page_rate(const struct runtime *rt, struct webd_form *f,
 }
 
 /*
- * utf8_chars - the code points in s, or -1 when it is not UTF-8 (an
+ * webd_utf8_chars - the code points in s, or -1 when it is not UTF-8 (an
  * overlong form, a surrogate, past U+10FFFF) or holds a control
  * character other than tab, CR and LF; one pass
  */
-static long
-utf8_chars(const unsigned char *s, size_t len)
+long
+webd_utf8_chars(const unsigned char *s, size_t len)
 {
 	size_t		 i = 0, k, n;
 	unsigned long	 c, min;
@@ -497,7 +497,7 @@ webd_page_complain(const struct runtime *rt, struct webd_form *f,
 	char			 status[256], *text;
 	long			 n;
 
-	if (f->too_long || (n = utf8_chars((unsigned char *)f->text.s,
+	if (f->too_long || (n = webd_utf8_chars((unsigned char *)f->text.s,
 	    f->text.len)) > WEBD_TEXT_CHARS) {
 		bad_input(rt, l, "text_long", a);
 		return;

@@ -13,7 +13,6 @@ cd "$(dirname "$0")/../.." || exit 2
 . tests/lib/jubao.sh
 
 make -s web/jubao-webd tests/tools/webfx >&2 || { fail "cannot build jubao-webd"; finish; }
-WEBD="${JUBAO_BUILD:-$JB_TOP}/web/jubao-webd"
 FX="$JB_TOP/tests/tools/webfx"
 dir=$(mktestdir web)
 # the screenshots stay with the suite's log (tests/run.sh), passed or not
@@ -25,11 +24,11 @@ JB_CONF=$(jb_conf "$dir/jubao" 1 "web_listen = 127.0.0.1:$port" "lookup_case_fai
 log="$dir/webd.log"
 
 # -n: the configuration and the templates
-out=$("$WEBD" -n -c "$JB_CONF" 2>&1) && pass "jubao-webd -n: configuration OK" || fail "-n: $out"
+out=$("$JB_WEBD" -n -c "$JB_CONF" 2>&1) && pass "jubao-webd -n: configuration OK" || fail "-n: $out"
 mkdir -p "$dir/tmpl"; cp -r conf/templates/. "$dir/tmpl/"
 sed -i 's/{{heading}}/{{headline}}/' "$dir/tmpl/en/web-status.html"
 sed -e "s|^template_dir = .*|template_dir = $dir/tmpl|" "$JB_CONF" >"$dir/bad.conf"
-out=$("$WEBD" -n -c "$dir/bad.conf" 2>&1); rc=$?
+out=$("$JB_WEBD" -n -c "$dir/bad.conf" 2>&1); rc=$?
 [ "$rc" = 1 ] && echo "$out" | grep -q "headline" && echo "$out" | grep -q "web-status.html" &&
 	pass "-n: a typo in a template is an error naming it (exit 1)" || fail "-n with a bad template: exit $rc, $out"
 
@@ -43,18 +42,7 @@ U=$(sed -n '6s/ .*//p' "$dir/other-cases")
 [ -n "$A" ] && [ -n "$B" ] && [ -n "$U" ] && [ "$U" != "$A" ] && pass "cases $A and $B; $U is well formed but no case's" ||
 	{ fail "cases: '$A' '$B' '$U'"; finish; }
 
-"$WEBD" -f -c "$JB_CONF" >>"$log" 2>&1 &
-WEBD_PID=$!
-stop_webd() {
-	[ -n "$WEBD_PID" ] || return 0
-	kill -TERM "$WEBD_PID" 2>/dev/null
-	wait_for -t 10 eval "! pid_alive $WEBD_PID" || kill -KILL "$WEBD_PID" 2>/dev/null
-	wait "$WEBD_PID" 2>/dev/null
-	WEBD_RC=$?
-	WEBD_PID=
-}
-on_exit stop_webd
-wait_for -t 10 port_owned_by "$port" "$WEBD_PID" || { fail "jubao-webd did not listen"; diag <"$log"; finish; }
+jb_webd_start "$JB_CONF" "$port" "$log" || { fail "jubao-webd did not listen"; diag <"$log"; finish; }
 pass "jubao-webd listens on 127.0.0.1:$port"
 
 # post - post PATH BODY [XFF]: the status code, the page in $dir/page
@@ -118,14 +106,7 @@ due=$(jb_ctl --json show "$A" | python3 -c '
 import json, sys, datetime
 d = datetime.datetime.fromisoformat(json.load(sys.stdin)["deadline"])
 print(d.astimezone().strftime("%Y-%m-%d %H:%M"))')
-/usr/bin/python3 tests/e2e/web_selenium.py "$base/" "$A" "$PA" "$cat_name" "$due" "$shots" >"$dir/selenium.out" 2>&1
-while IFS= read -r line; do
-	case $line in
-	"ok - "*) pass "chromium: ${line#ok - }" ;;
-	"not ok - "*) fail "chromium: ${line#not ok - }" ;;
-	esac
-done <"$dir/selenium.out"
-grep -q '^ok - ' "$dir/selenium.out" || { fail "selenium did not run"; diag <"$dir/selenium.out"; }
+jb_chromium "$dir/selenium.out" tests/e2e/web_selenium.py "$base/" "$A" "$PA" "$cat_name" "$due" "$shots"
 n=$(ls "$shots"/*.png 2>/dev/null | wc -l)
 [ "$n" -ge 8 ] && pass "$n screenshots in $shots" || fail "$n screenshots"
 
@@ -157,12 +138,12 @@ code=$(post /status "case=$A&pin=$PA" 198.51.100.22)
 [ "$code" = 200 ] && grep -q 'rate-form' "$dir/page" && pass "another case is still found" || fail "case A: $code"
 
 # a reload keeps it serving
-kill -HUP "$WEBD_PID"
+kill -HUP "$JB_WEBD_PID"
 sleep 0.5
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/")" = 200 ] && grep -q "configuration reloaded" "$log" &&
 	pass "SIGHUP reloads, still serving" || fail "reload"
-stop_webd
-[ "$WEBD_RC" = 0 ] && pass "SIGTERM: stopped, exit 0" || fail "exit $WEBD_RC"
+jb_webd_stop
+[ "$JB_WEBD_RC" = 0 ] && pass "SIGTERM: stopped, exit 0" || fail "exit $JB_WEBD_RC"
 
 # the log: no PIN typed, no complaint text, no client address
 leak=

@@ -10,14 +10,13 @@ a screenshot of each page in SHOTS and checks the browser's console after
 each page.  Prints "ok - ..." / "not ok - ..." lines for the shell test
 to count.  The page needs no JavaScript: none is run here but Selenium's.
 """
-import os
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
+
+import jbselenium as jb
 
 url, case, pin, category, deadline, shots = sys.argv[1:7]
 COMPLAINT = "处理结果与事实不符，请重新核查。"
@@ -25,19 +24,15 @@ results = []
 
 
 def check(ok, what):
-    results.append(ok)
-    print(("ok - " if ok else "not ok - ") + what, flush=True)
+    results.append(jb.check(ok, what))
 
 
 def page(name):
-    """screenshot the page as SHOTS/NAME.png; the console must hold no error"""
-    driver.save_screenshot(os.path.join(shots, name + ".png"))
-    bad = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
-    check(not bad, "%s: no console errors%s" % (name, (": %s" % bad) if bad else ""))
+    jb.page(driver, shots, name)
 
 
 def text():
-    return driver.find_element(By.TAG_NAME, "body").text
+    return jb.text(driver)
 
 
 def click(what):
@@ -56,13 +51,7 @@ def lookup(c, p):
     click("lookup")
 
 
-opts = webdriver.ChromeOptions()
-opts.binary_location = "/usr/bin/chromium"
-for a in ("--headless=new", "--no-sandbox", "--disable-gpu",
-          "--window-size=412,915", "--disable-dev-shm-usage"):
-    opts.add_argument(a)
-opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+driver = jb.chromium("412,915")
 try:
     # the form, zh-CN by default, on a phone-sized window
     driver.get(url)
