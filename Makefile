@@ -101,7 +101,7 @@ deps:
 
 check: deps
 	$(MAKE) all
-	sh tests/run.sh
+	bash tests/run.sh
 
 demo: deps
 	$(MAKE) all

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # run.sh - run every test suite; the last line is "N passed, N failed"
 #
 # usage: tests/run.sh [SUITE ...]   (run from anywhere; default: all)
@@ -10,6 +10,11 @@
 # ends with its own "N passed, N failed".  Each suite's output goes to
 # $JUBAO_TEST_TMP/logs/NAME.log and is shown in full when it fails.  A suite
 # that dies without its summary line counts as one failure.
+#
+# Suites run JUBAO_TEST_JOBS at a time (default 2): each has its own
+# directory and reserves its ports under a lock (free_port), so they do not
+# meet.  Those that measure time (SOLO below) run alone.  A suite's line is
+# printed when it ends.
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 # the suites that run a second time with the store on PostgreSQL
@@ -32,16 +37,21 @@ else
 	done
 fi
 
-total_pass=0
-total_fail=0
-for s in $suites; do
-	engine=sqlite
+# the suites that measure time: nothing else runs beside them
+SOLO=" tests/t-bench-smoke.sh tests/e2e/t-complexity.sh tests/e2e/t-purge.sh tests/e2e/t-stop.sh tests/t-deb.sh "
+jobs_max=${JUBAO_TEST_JOBS:-2}
+
+# run_suite - run_suite SUITE: run one (pg:SUITE on PostgreSQL), its log in
+# $logs/NAME.log and "passed failed exit seconds" in $logs/NAME.res
+run_suite() {
+	local s=$1 engine=sqlite name log start rc summary p f
 	case $s in
 	pg:*) engine=postgresql; s=${s#pg:} ;;
 	esac
 	name=$(basename "$s" .sh)
 	[ "$engine" = postgresql ] && name=$name@pg
 	log="$logs/$name.log"
+	rm -f "$logs/$name.res"
 	start=$(date +%s)
 	# the shell suites are bash (tests/lib/common.sh); programs run as they are
 	case $s in
@@ -49,7 +59,6 @@ for s in $suites; do
 	*) "./$s" >"$log" 2>&1 ;;
 	esac
 	rc=$?
-	secs=$(( $(date +%s) - start ))
 	summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	if [ -n "$summary" ]; then
 		p=$(echo "$summary" | sed 's/ passed.*//')
@@ -61,15 +70,65 @@ for s in $suites; do
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
 	fi
-	total_pass=$((total_pass + p))
-	total_fail=$((total_fail + f))
-	if [ "$f" -ne 0 ]; then
-		echo "== $name: FAILED (exit $rc, ${secs}s): $summary"
-		sed 's/^/    /' "$log" | tail -n 80
-	else
-		echo "== $name: $p ok (${secs}s)"
-	fi
+	echo "$p $f $rc $(( $(date +%s) - start ))" >"$logs/$name.res.tmp"
+	mv "$logs/$name.res.tmp" "$logs/$name.res"
+}
+
+# suite_name - the NAME of a suite as run_suite names it
+suite_name() {
+	case $1 in
+	pg:*) echo "$(basename "${1#pg:}" .sh)@pg" ;;
+	*) basename "$1" .sh ;;
+	esac
+}
+
+# report - print the line of each suite in $pending that has ended, add
+# it to the totals, and keep only those still running in $pending
+total_pass=0
+total_fail=0
+pending=
+report() {
+	local name left= p f rc secs summary
+	for name in $pending; do
+		if [ ! -f "$logs/$name.res" ]; then
+			left="$left $name"
+			continue
+		fi
+		read -r p f rc secs <"$logs/$name.res"
+		total_pass=$((total_pass + p))
+		total_fail=$((total_fail + f))
+		if [ "$f" -ne 0 ]; then
+			summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logs/$name.log" | tail -n 1)
+			echo "== $name: FAILED (exit $rc, ${secs}s): $summary"
+			sed 's/^/    /' "$logs/$name.log" | tail -n 80
+		else
+			echo "== $name: $p ok (${secs}s)"
+		fi
+	done
+	pending=$left
+}
+
+for s in $suites; do
+	name=$(suite_name "$s")
+	case $SOLO in
+	*" ${s#pg:} "*)
+		wait
+		report
+		pending="$pending $name"
+		run_suite "$s"
+		report
+		continue ;;
+	esac
+	pending="$pending $name"
+	run_suite "$s" &
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+		wait -n
+		report
+	done
+	report
 done
+wait
+report
 # nothing a test started may outlive it (give what was stopped 5 s to go)
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	left=$(ps -eo pid=,args= | grep -F "$JUBAO_TEST_TMP/" | grep -v grep)

@@ -37,7 +37,10 @@ sip_conf() {
 	local dir=${1:?sip_conf DIR} l
 	shift
 	SIPD_PORT=$(free_port)
-	local rtp=$(( (RANDOM % 200) * 100 + 40000 ))
+	# the RTP ports reserved as any other (tests run in parallel), even
+	local rtp
+	rtp=$(free_port 101) || return 1
+	rtp=$(( rtp + rtp % 2 ))
 	mkdir -p "$dir/evidence" "$dir/rec" "$dir/spool"
 	{
 		echo "store_path = $dir/jubao.db"
