@@ -241,8 +241,8 @@ token_valid(const char *t)
  * session's token (the cookie) in token and the session in *s;
  * LOGIN_DENIED for an unknown name, a wrong password or a disabled
  * account alike, each after the same Argon2id work; LOGIN_LOCKED while
- * the account is locked (the password not even looked at), and for the
- * failure that locks it; LOGIN_ERROR when the store failed.
+ * the account is locked (the password not looked at, the same work done),
+ * and for the failure that locks it; LOGIN_ERROR when the store failed.
  */
 enum staff_login
 staff_login(struct store *st, const struct staff_limits *lim,
@@ -260,8 +260,13 @@ staff_login(struct store *st, const struct staff_limits *lim,
 	rc = staff_name_valid(name) ? store_staff_get(st, name, &u, h) : 1;
 	if (rc < 0)
 		return (LOGIN_ERROR);
-	if (rc == 0 && u.locked_until > now)
+	if (rc == 0 && u.locked_until > now) {
+		/* the password not looked at, but the same work done */
+		sodium_memzero(h, sizeof(h));
+		right = crypto_pwhash_str_verify(dummy_hash, password, plen <=
+		    STAFF_PW_MAX ? plen : 0);	/* whatever it says */
 		return (LOGIN_LOCKED);
+	}
 	/* the same work whether the name is an account or not: no oracle */
 	right = plen <= STAFF_PW_MAX && crypto_pwhash_str_verify(rc == 0 ? h :
 	    dummy_hash, password, plen) == 0 && rc == 0;

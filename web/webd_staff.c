@@ -354,18 +354,14 @@ login(struct sx *x, const char *pre)
 		sx_redirect(x, "/staff/queue");
 		return;
 	case LOGIN_DENIED:
-		/* the name may be anyone's: not logged */
-		sx_flash(x, 1, "%s", T(x, "用户名或密码不正确。",
-		    "Wrong name or password."));
-		login_form(x, 403);
-		return;
 	case LOGIN_LOCKED:
-		x->a->retry_after = x->rt->cfg->login_lock;
-		sx_flash(x, 1, "%s", T(x, "登录失败次数过多，账户已暂时锁定，"
-		    "请稍后再试或联系管理员。", "Too many failed logins: the "
-		    "account is locked for a while; try later or ask an "
-		    "administrator."));
-		login_form(x, 429);
+		/* the same page, whether the name is an account, the password
+		 * wrong or the account locked: no oracle of who works here
+		 * (the lock is logged when it is set: staff.c) */
+		sx_flash(x, 1, "%s", T(x, "用户名或密码不正确。连续多次失败后，"
+		    "账户将暂时锁定。", "Wrong name or password.  After "
+		    "repeated failures an account is locked for a while."));
+		login_form(x, 403);
 		return;
 	default:
 		log_error("console login: %s", store_error(x->st));
