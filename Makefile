@@ -4,6 +4,7 @@
 #   make check      install missing Debian packages, build, run every test
 #   make demo       the whole flow on loopback (Postfix, milter, store, acks)
 #   make install    DESTDIR=... PREFIX=... (default /usr/local)
+#   make deb        the Debian packages, built from a copy, into build/deb
 
 PREFIX	?= /usr/local
 SBINDIR	?= $(PREFIX)/sbin
@@ -107,28 +108,37 @@ demo: deps
 	$(MAKE) all
 	bash tests/demo.sh
 
+# the units name the programs where SBINDIR puts them
+INSTALL_UNIT = sed -e 's,/usr/local/sbin/,$(SBINDIR)/,g'
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSCONFDIR)/jubao/templates/zh-CN \
 	    $(DESTDIR)$(SYSCONFDIR)/jubao/templates/en $(DESTDIR)$(UNITDIR)
 	install -m 755 milter/jubao-milter shared/jubaoctl $(DESTDIR)$(SBINDIR)
-	install -m 644 milter/jubao-milter.8 shared/jubaoctl.8 $(DESTDIR)$(MANDIR)/man8
+	install -m 755 milter/jubao-postfix-config $(DESTDIR)$(SBINDIR)
+	install -m 644 milter/jubao-milter.8 shared/jubaoctl.8 \
+	    milter/jubao-postfix-config.8 $(DESTDIR)$(MANDIR)/man8
 	install -m 644 shared/jubao.conf.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 644 conf/categories.conf $(DESTDIR)$(SYSCONFDIR)/jubao/
 	test -e $(DESTDIR)$(SYSCONFDIR)/jubao/jubao.conf || \
 	    install -m 640 conf/jubao.conf $(DESTDIR)$(SYSCONFDIR)/jubao/
+	# a key, made once and never replaced; the units run the daemons as
+	# jubao, so chown it to jubao (README "Installing with make
+	# install").  The Debian packages ship none (debian/rules removes
+	# it): jubao-common's postinst makes it on the host
 	test -e $(DESTDIR)$(SYSCONFDIR)/jubao/jubao.key || \
 	    (umask 077; od -An -N32 -tx1 /dev/urandom | tr -d ' \n' \
 	    >$(DESTDIR)$(SYSCONFDIR)/jubao/jubao.key; \
 	    echo >>$(DESTDIR)$(SYSCONFDIR)/jubao/jubao.key)
 	install -m 644 conf/templates/zh-CN/*.txt $(DESTDIR)$(SYSCONFDIR)/jubao/templates/zh-CN
 	install -m 644 conf/templates/en/*.txt $(DESTDIR)$(SYSCONFDIR)/jubao/templates/en
-	install -m 644 conf/jubao-milter.service $(DESTDIR)$(UNITDIR)
+	$(INSTALL_UNIT) conf/jubao-milter.service >$(DESTDIR)$(UNITDIR)/jubao-milter.service
 	install -d $(DESTDIR)$(SYSCONFDIR)/jubao/prompts/zh
 	install -m 755 sip/jubao-sipd $(DESTDIR)$(SBINDIR)
 	install -m 644 sip/jubao-sipd.8 $(DESTDIR)$(MANDIR)/man8
 	install -m 644 conf/prompts/zh/*.wav $(DESTDIR)$(SYSCONFDIR)/jubao/prompts/zh
-	install -m 644 conf/jubao-sipd.service $(DESTDIR)$(UNITDIR)
+	$(INSTALL_UNIT) conf/jubao-sipd.service >$(DESTDIR)$(UNITDIR)/jubao-sipd.service
 
 clean:
 	rm -f $(SHARED_OBJ) $(MILTER_OBJ) $(SIP_OBJ) $(CTL_OBJ) $(LIB) $(PROGS) \
@@ -195,10 +205,21 @@ install-webd: web/jubao-webd
 	install -m 644 conf/templates/zh-CN/web-*.html $(DESTDIR)$(SYSCONFDIR)/jubao/templates/zh-CN
 	install -m 644 conf/templates/en/web-*.html $(DESTDIR)$(SYSCONFDIR)/jubao/templates/en
 	install -m 644 conf/templates/web-style.css $(DESTDIR)$(SYSCONFDIR)/jubao/templates
-	install -m 644 conf/jubao-webd.service $(DESTDIR)$(UNITDIR)
+	$(INSTALL_UNIT) conf/jubao-webd.service >$(DESTDIR)$(UNITDIR)/jubao-webd.service
 
 clean: clean-webd
 clean-webd:
 	rm -f $(WEBD_OBJ) web/jubao-webd
 
 .PHONY: install-webd clean-webd
+
+# the Debian packages (debian/, issue 14): built by dpkg-buildpackage in a
+# copy of the tracked files (git ls-files), so that neither the work tree
+# nor its parent directory is written; the .debs, .buildinfo and .changes
+# land in DEBDIR.  tests/t-deb.sh builds, lints and installs them.
+DEBDIR	?= build/deb
+
+deb:
+	sh debian/build.sh $(DEBDIR)
+
+.PHONY: deb

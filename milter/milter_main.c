@@ -133,6 +133,8 @@ static int
 listen_milter(struct runtime *rt, buf *err)
 {
 	const char	*sock = rt->cfg->milter_socket;
+	mode_t		 old;
+	int		 rc;
 
 	if (smfi_register(milter_desc) == MI_FAILURE) {
 		buf_printf(err, "smfi_register failed");
@@ -143,7 +145,13 @@ listen_milter(struct runtime *rt, buf *err)
 		return (-1);
 	}
 	smfi_settimeout((int)rt->cfg->milter_timeout);
-	if (smfi_opensocket(1) == MI_FAILURE) {
+	/* libmilter makes a unix socket with the umask: group-writable, so
+	 * that the group of its directory (postfix, set-group-ID) may
+	 * connect; daemon.c's 027 would leave Postfix only read permission */
+	old = umask(007);
+	rc = smfi_opensocket(1);
+	umask(old);
+	if (rc == MI_FAILURE) {
 		buf_printf(err, "milter_socket %s: cannot listen (in use, or a "
 		    "bad path or address?)", sock);
 		return (-1);

@@ -27,7 +27,7 @@ mkdir -p "$logs"
 if [ $# -gt 0 ]; then
 	suites="$*"
 else
-	suites="tests/unit/t_unit tests/unit/t_store tests/unit/t_store_case tests/t-golden.sh tests/t-derive.sh tests/t-conf.sh tests/t-install.sh tests/t-bench-smoke.sh tests/t-fuzz-regress.sh tests/t-fuzz.sh tests/t-hostile.sh tests/t-asan.sh"
+	suites="tests/unit/t_unit tests/unit/t_store tests/unit/t_store_case tests/t-golden.sh tests/t-derive.sh tests/t-conf.sh tests/t-install.sh tests/t-deb.sh tests/t-bench-smoke.sh tests/t-fuzz-regress.sh tests/t-fuzz.sh tests/t-hostile.sh tests/t-asan.sh"
 	for f in tests/milter/t-*.sh tests/e2e/t-*.sh tests/sip/t-*.sh; do
 		[ -f "$f" ] && suites="$suites $f"
 	done
