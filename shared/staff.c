@@ -257,6 +257,12 @@ staff_login(struct store *st, const struct staff_limits *lim,
 
 	*token = '\0';
 	memset(s, 0, sizeof(*s));
+	if (plen > STAFF_PW_MAX) {
+		/* no password is that long: refused as a wrong one, after the
+		 * same work, and not counted (a way to lock others out) */
+		rc = crypto_pwhash_str_verify(dummy_hash, "", 0);	/* its work */
+		return (LOGIN_DENIED);
+	}
 	rc = staff_name_valid(name) ? store_staff_get(st, name, &u, h) : 1;
 	if (rc < 0)
 		return (LOGIN_ERROR);

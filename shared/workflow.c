@@ -242,14 +242,17 @@ apply(struct store *st, const struct feedback_ctx *fb,
     char *status, size_t slen)
 {
 	char	 detail[1024];
-	size_t	 used;
+	size_t	 used = 0;
 
 	if (change(st, t, to, c, a) < 0)
 		return (-1);
-	event_detail(a, detail, sizeof(detail));
-	if (also != NULL && (used = strlen(detail)) < sizeof(detail))
-		snprintf(detail + used, sizeof(detail) - used, "%s%s",
-		    used ? "; " : "", also);
+	/* also first: a long explanation is what a full detail cuts */
+	if (also != NULL && (used = (size_t)snprintf(detail, sizeof(detail),
+	    "%.200s; ", also)) >= sizeof(detail))
+		used = sizeof(detail) - 1;
+	event_detail(a, detail + used, sizeof(detail) - used);
+	if (used >= 2 && detail[used] == '\0')
+		detail[used - 2] = '\0';	/* no "; " at the end */
 	if (ledger_add(st, c->id, a->now, a->actor, a->action, *detail ? detail :
 	    NULL) < 0)
 		return (-1);

@@ -120,6 +120,7 @@ for s in $suites; do
 		continue ;;
 	esac
 	pending="$pending $name"
+	rm -f "$logs/$name.res"	# (a last run's, before report looks)
 	run_suite "$s" &
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
 		wait -n

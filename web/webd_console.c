@@ -115,7 +115,7 @@ status_name(const struct sx *x, const char *s)
 	for (i = 0; s != NULL && i < NSTATUSES; i++)
 		if (strcmp(statuses[i][0], s) == 0)
 			return (statuses[i][x->l == WL_EN ? 2 : 1]);
-	return (s ? s : "");
+	return ("-");	/* printed as it is (%S): never the store's text */
 }
 
 /* channel_name - a channel in the page's language */
@@ -128,7 +128,7 @@ channel_name(const struct sx *x, const char *c)
 		return (T(x, "电话", "hotline"));
 	if (strcmp(c, "web") == 0)
 		return (T(x, "网页", "web"));
-	return (c);
+	return ("-");	/* printed as it is (%S): never the store's text */
 }
 
 /* category - the category's name, and its marks (fast lane, minors) */
@@ -475,7 +475,7 @@ case_evidence(struct sx *x, const struct case_view *v)
 	    "案件记录。", "Each opening is recorded in the case's ledger."),
 	    T(x, "名称", "Name"), T(x, "类型", "Type"), T(x, "大小", "Size"));
 	for (i = 0; i < v->nev; i++) {
-		hp(&x->b, "<tr><td>%l</td><td>%v</td><td>%s</td><td>%L</td><td>"
+		hp(&x->b, "<tr><td>%l</td><td>%v</td><td>%v</td><td>%L</td><td>"
 		    "<code class=\"sha\">%s</code></td><td>", (long)i + 1,
 		    v->ev[i].name, v->ev[i].type, v->ev[i].size,
 		    v->ev[i].sha256);
@@ -483,6 +483,17 @@ case_evidence(struct sx *x, const struct case_view *v)
 			hp(&x->b, "<audio controls preload=\"none\" id=\"rec%l\" "
 			    "src=\"/staff/case/%s/evidence/%l\"></audio>",
 			    (long)i + 1, v->row.case_no, (long)i + 1);
+		else if (v->ev[i].original)
+			/* the message as it came names its sender: a reveal */
+			hp(&x->b, "<form method=\"post\" action=\"/staff/case/%s/"
+			    "evidence/%l\" class=\"inline\" id=\"original%l\">"
+			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			    "<input name=\"reason\" required maxlength=\"200\" "
+			    "size=\"16\" placeholder=\"%S\"> <button type=\"submit"
+			    "\">%S</button></form>", v->row.case_no, (long)i + 1,
+			    (long)i + 1, x->ses.csrf, T(x, "理由（记入案件记录）",
+			    "why (recorded)"), T(x, "下载原始邮件（含举报人信息）",
+			    "Download the original (names the reporter)"));
 		else
 			hp(&x->b, "<a href=\"/staff/case/%s/evidence/%l\">%S</a>",
 			    v->row.case_no, (long)i + 1, T(x, "下载", "Download"));
@@ -885,14 +896,16 @@ read_all(int fd, void **data, size_t *len)
 
 	if (fstat(fd, &sb) < 0 || sb.st_size > EVIDENCE_MAX)
 		return (-1);
-	*len = (size_t)sb.st_size;
-	*data = xmalloc(*len ? *len : 1);
-	if (*len == 0)
+	if (sb.st_size == 0) {
+		*data = xmalloc(1);
+		*len = 0;
 		return (0);
-	if ((m = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
-		free(*data);
-		return (-1);
 	}
+	if ((m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd,
+	    0)) == MAP_FAILED)
+		return (-1);
+	*data = xmalloc((size_t)sb.st_size);
+	*len = (size_t)sb.st_size;
 	memcpy(*data, m, *len);
 	munmap(m, *len);
 	return (0);
@@ -914,6 +927,42 @@ ext_of(const char *name, char *out, size_t len)
 }
 
 /*
+ * original_reveal - before item n of case no is opened: the original
+ * message as it came names the reporter (its From, its Received lines),
+ * so it is opened only by a POST with a reason, which is recorded as a
+ * reveal first, as the reveal form's is.  1: go on and open it; 0: the
+ * refusal is the answer; -1: the store failed.
+ */
+static int
+original_reveal(struct sx *x, const char *no, long n)
+{
+	struct case_view	 v;
+	const char		*why = field(x, "reason");
+	int			 orig;
+
+	if (store_case_view(x->st, no, 0, x->ses.user, x->now, &v) < 0)
+		return (store_busy(x->st) ? -1 : 1);	/* open refuses it */
+	orig = n <= (long)v.nev && v.ev[n - 1].original;
+	case_view_free(&v);
+	if (!orig)
+		return (x->rq->post ? (sx_error(x, 405, "请求方法不对。",
+		    "Wrong method."), 0) : 1);
+	if (!x->rq->post || why == NULL || !text_ok(why, 200)) {
+		sx_error(x, x->rq->post ? 400 : 403, "原始邮件含有举报人信息：请在"
+		    "案件页填写理由后下载（将记入案件记录）。", "The original "
+		    "message names the reporter: download it from the case "
+		    "page with a reason (it is recorded).");
+		return (0);
+	}
+	if (store_case_view_why(x->st, no, why, x->ses.user, x->now, &v) < 0)
+		return (store_busy(x->st) ? -1 : 1);
+	case_view_free(&v);
+	log_info("%s: the original message (item %ld) opened by %s on the "
+	    "console, a reveal", no, n, x->ses.user);
+	return (1);
+}
+
+/*
  * evidence - GET /staff/case/N/evidence/K: the item, its opening in the
  * ledger first; a recording as audio/wav (a player asks in ranges),
  * anything else as a download that the browser never renders here
@@ -932,10 +981,18 @@ evidence(struct sx *x, const char *no, const char *k)
 		sx_error(x, 404, "没有这件证据。", "No such item.");
 		return (0);
 	}
+	if ((rc = original_reveal(x, no, n)) != 1)
+		return (rc);
 	if (store_evidence_open(x->st, no, n, x->ses.user, x->now, &ev) < 0) {
 		if (store_busy(x->st))
 			return (-1);
 		sx_error(x, 404, "没有这件证据。", "No such item.");
+		return (0);
+	}
+	if (ev.size > EVIDENCE_MAX) {
+		sx_error(x, 413, "这件证据太大，无法在网页中打开，请用 jubaoctl "
+		    "evidence。", "This item is too large for the console: use "
+		    "jubaoctl evidence.");
 		return (0);
 	}
 	if ((fd = memfd_create("jubao-evidence", MFD_CLOEXEC)) < 0)
@@ -1148,7 +1205,7 @@ console_page(struct sx *x, const char *p)
 		}
 		if (strcmp(rest, "/callback") == 0 && x->rq->post)
 			return (callback(x, no));
-		if (strncmp(rest, "/evidence/", 10) == 0 && !x->rq->post)
+		if (strncmp(rest, "/evidence/", 10) == 0)
 			return (evidence(x, no, rest + 10));
 	}
 none:

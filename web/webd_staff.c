@@ -37,6 +37,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #include <sodium.h>
@@ -47,9 +48,16 @@
 #include "webd_console.h"
 
 #define LOGIN_AT_ONCE	2		/* Argon2id hashings in parallel */
+#define LOGIN_CLIENTS	512		/* clients remembered (a hash table) */
+#define LOGIN_PER_CLIENT 10		/* login attempts a minute from one */
 
 static pthread_mutex_t	 login_lock = PTHREAD_MUTEX_INITIALIZER;
 static int		 logins;	/* hashing now */
+static struct {
+	uint64_t	 key;		/* of the client address */
+	time_t		 since;		/* the minute counted */
+	int		 n;
+} clients[LOGIN_CLIENTS];
 
 /* hp - printf for HTML: %s escaped, %v visible and escaped, %S as it is
  * (ours), %u URL-encoded, %d int, %l long, %L long long, %t a time */
@@ -297,6 +305,38 @@ login_form(struct sx *x, unsigned int status)
 	sx_page(x, status, T(x, "登录", "Log in"));
 }
 
+/*
+ * login_client - may this client try a login now: at most
+ * LOGIN_PER_CLIENT a minute from one address, so that one client cannot
+ * keep the Argon2id slots busy nor lock accounts at will.  The table is
+ * small and fixed: a client that lands on another's slot takes it over.
+ */
+static int
+login_client(const char *client, time_t now)
+{
+	unsigned char	 h[8];
+	uint64_t	 key;
+	size_t		 i;
+	int		 ok = 1;
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)(client ?
+	    client : ""), client ? strlen(client) : 0, NULL, 0);
+	memcpy(&key, h, sizeof(key));
+	i = (size_t)(key % LOGIN_CLIENTS);
+	pthread_mutex_lock(&login_lock);
+	if (clients[i].key != key || now - clients[i].since >= 60) {
+		clients[i].key = key;
+		clients[i].since = now;
+		clients[i].n = 0;
+	}
+	if (clients[i].n >= LOGIN_PER_CLIENT)
+		ok = 0;
+	else
+		clients[i].n++;
+	pthread_mutex_unlock(&login_lock);
+	return (ok);
+}
+
 /* login_slot - room to hash one more password now? */
 static int
 login_slot(int take)
@@ -333,7 +373,18 @@ login(struct sx *x, const char *pre)
 		login_form(x, 403);
 		return;
 	}
-	if (name == NULL || pw == NULL || !login_slot(1)) {
+	if (!login_client(x->rq->client, x->now)) {
+		x->a->retry_after = 60;
+		sx_flash(x, 1, "%s", T(x, "登录尝试过于频繁，请一分钟后再试。",
+		    "Too many logins from here: try again in a minute."));
+		login_form(x, 429);
+		return;
+	}
+	if (name == NULL || pw == NULL) {
+		sx_error(x, 400, "请求不完整。", "The request is incomplete.");
+		return;
+	}
+	if (!login_slot(1)) {
 		x->a->retry_after = 1;
 		sx_error(x, 503, "登录繁忙，请稍后再试。",
 		    "Too many logins at once: try again in a moment.");
@@ -559,7 +610,11 @@ webd_staff(const struct runtime *rt, const struct webd_request *rq,
 			goto out;
 		}
 	}
-	if (strcmp(p, "/logout") == 0 && rq->post)
+	if (!staff_may(x.ses.role, ROLE_HANDLER))
+		/* a role this program does not know: nothing */
+		sx_error(&x, 403, "此账户没有可用的角色。",
+		    "This account has no role the console knows.");
+	else if (strcmp(p, "/logout") == 0 && rq->post)
 		logout(&x);
 	else if (strcmp(p, "") == 0 || strcmp(p, "/") == 0)
 		sx_redirect(&x, "/staff/queue");

@@ -100,13 +100,17 @@ sms_sent() { [ "$(jb_sql "SELECT count(*) FROM outbox WHERE channel = 'sip' AND 
 wait_for -t 20 sms_sent 1 && pass "the caller's acknowledgement went by SMS" || fail "no SMS acknowledgement"
 
 # --- security, with curl, before anyone handles the cases ---
-# login - login NAME PASSWORD JAR: the login form's token and cookie, then
-# the post; the status code
+# login - login NAME PASSWORD JAR [CLIENT]: the login form's token and
+# cookie, then the post (from CLIENT, by X-Forwarded-For from loopback, a
+# trusted proxy: else a client of its own each time); the status code
+nlogin=0
 login() {
 	local tok
+	nlogin=$((nlogin + 1))
 	rm -f "$3"
 	tok=$(curl -s -c "$3" -b "$3" "$base/staff/login" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
 	curl -s -o "$dir/login.out" -D "$dir/login.h" -w '%{http_code}' -c "$3" -b "$3" \
+	    -H "X-Forwarded-For: ${4:-198.51.100.$nlogin}" \
 	    --data-urlencode "csrf=$tok" --data-urlencode "name=$1" --data-urlencode "password=$2" \
 	    "$base/staff/login"
 }
@@ -118,7 +122,7 @@ case $cookie in *HttpOnly*SameSite=Strict*) ;; *) cookie= ;; esac
 [ -n "$cookie" ] && ! grep -qi 'jubao_staff=.*Secure' "$dir/login.h" &&
 	pass "the session cookie: HttpOnly, SameSite=Strict, not Secure over plain HTTP" || fail "cookie: $(grep -i set-cookie "$dir/login.h")"
 tok=$(curl -s -c "$dir/s.jar" "$base/staff/login" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
-curl -s -o /dev/null -D "$dir/tls.h" -b "$dir/s.jar" -H 'X-Forwarded-Proto: https' \
+curl -s -o /dev/null -D "$dir/tls.h" -b "$dir/s.jar" -H 'X-Forwarded-Proto: https' -H 'X-Forwarded-For: 203.0.113.9' \
     --data "csrf=$tok&name=zhao.r&password=$PW_REVIEWER" "$base/staff/login"
 grep -qi '^Set-Cookie: jubao_staff=.*; Secure' "$dir/tls.h" &&
 	pass "behind a trusted proxy with X-Forwarded-Proto: https the cookie is Secure" || fail "Secure: $(grep -i set-cookie "$dir/tls.h")"
@@ -156,6 +160,23 @@ code=$(curl -s -o "$dir/ev.full" -w '%{http_code}' -b "$dir/h.jar" "$base/staff/
 code=$(curl -s -o /dev/null -w '%{http_code}' -b "$dir/h.jar" "$base/staff/case/$hot/evidence/9")
 [ "$code" = 404 ] && pass "an evidence number the case does not have: 404" || fail "evidence 9: $code"
 
+# the original message names its sender: opened only with a reason, as a reveal
+hc=$(csrf_of "$dir/h.jar")
+opened() { jb_sql "SELECT count(*) FROM events e JOIN cases c ON c.id = e.case_id WHERE c.case_no = '$mailc' AND action IN ('evidence_opened', 'reveal')"; }
+o0=$(opened)
+code=$(curl -s -o "$dir/orig.get" -w '%{http_code}' -b "$dir/h.jar" "$base/staff/case/$mailc/evidence/1")
+code2=$(curl -s -o "$dir/orig.nowhy" -w '%{http_code}' -b "$dir/h.jar" --data "csrf=$hc" "$base/staff/case/$mailc/evidence/1")
+[ "$code" = 403 ] && [ "$code2" = 400 ] && [ "$(opened)" = "$o0" ] && ! grep -q whistle "$dir/orig.get" "$dir/orig.nowhy" &&
+	pass "the original message by GET (403) or without a reason (400): refused, nothing opened" || fail "original: $code $code2"
+code=$(curl -s -o "$dir/orig.eml" -w '%{http_code}' -b "$dir/h.jar" --data-urlencode "csrf=$hc" \
+    --data-urlencode "reason=核对邮件原文" "$base/staff/case/$mailc/evidence/1")
+[ "$code" = 200 ] && grep -q "^From: .*whistle@example.org" "$dir/orig.eml" &&
+	jb_sql "SELECT action || ' ' || actor || ' ' || COALESCE(detail, '') FROM events e JOIN cases c ON c.id = e.case_id WHERE c.case_no = '$mailc' AND action IN ('evidence_opened', 'reveal') ORDER BY e.id" >"$dir/orig.ev" &&
+	[ "$(sed -n 1p "$dir/orig.ev")" = "reveal li.h reporter identity shown: 核对邮件原文" ] &&
+	sed -n 2p "$dir/orig.ev" | grep -q "^evidence_opened li.h item 1: message.eml " && [ "$(wc -l <"$dir/orig.ev")" = 2 ] &&
+	pass "with a reason: the original, after a reveal recorded with the reason" ||
+	fail "original with a reason: $code $(jb_sql "SELECT action, actor, detail FROM events WHERE action IN ('evidence_opened', 'reveal')")"
+
 # no identity on any page before the reveal
 for p in "/staff/queue" "/staff/queue?view=all" "/staff/queue?view=callbacks" "/staff/case/$hot" \
     "/staff/case/$mailc" "/staff/stats" "/staff/digest" "/staff/queue?q=whistle%40example.org" \
@@ -186,6 +207,14 @@ code2=$(login li.h 'wrong-password-x' "$dir/n.jar"); sed 's/value="[0-9a-f]*"//'
 	pass "an unknown name, a wrong password and a locked account: the same page ($code)" || fail "login oracle: $code $code2"
 login li.h "$PW_HANDLER" "$dir/h.jar" >/dev/null
 
+# one client: 10 logins a minute, then 429 before any password is hashed
+for i in $(seq 1 10); do login nobody.here "wrong-password-$i" "$dir/f.jar" 192.0.2.77 >/dev/null; done
+code=$(login li.h "$PW_HANDLER" "$dir/f.jar" 192.0.2.77); cp "$dir/login.h" "$dir/limited.h"
+code2=$(login li.h "$PW_HANDLER" "$dir/g.jar" 192.0.2.78)
+[ "$code" = 429 ] && grep -qi '^Retry-After: 60' "$dir/limited.h" && [ "$code2" = 303 ] &&
+	pass "the 11th login in a minute from one client: 429, even with the right password; another client logs in" ||
+	fail "per-client login limit: $code $code2"
+
 # --- in Chromium ---
 jb_chromium "$dir/selenium.out" tests/e2e/console_selenium.py "$base" "$hot" "$mailc" "$secs" "$shots"
 n=$(ls "$shots"/*.png 2>/dev/null | wc -l)
@@ -208,7 +237,7 @@ ledger() { jb_sql "SELECT action || ':' || actor FROM events e JOIN cases c ON c
 	pass "the hotline case's ledger: li.h accepted and proposed, zhao.r approved" || fail "ledger $hot: $(ledger "$hot")"
 [ "$(ledger "$mailc")" = "accept:zhao.r propose:zhao.r approve:wang.admin dispose:zhao.r " ] &&
 	pass "the email case's ledger: zhao.r proposed, wang.admin approved" || fail "ledger $mailc: $(ledger "$mailc")"
-[ "$(jb_sql "SELECT actor || ' ' || detail FROM events e JOIN cases c ON c.id = e.case_id WHERE c.case_no = '$mailc' AND action = 'reveal'")" = "wang.admin reporter identity shown: 核实举报人身份以便回访" ] &&
+[ "$(jb_sql "SELECT actor || ' ' || detail FROM events e JOIN cases c ON c.id = e.case_id WHERE c.case_no = '$mailc' AND action = 'reveal' AND actor = 'wang.admin'")" = "wang.admin reporter identity shown: 核实举报人身份以便回访" ] &&
 	pass "the reveal is in the ledger with its reason" || fail "reveal: $(jb_sql "SELECT actor, detail FROM events WHERE action = 'reveal'")"
 
 # a handler cannot approve their own removal, nor a handler another's

@@ -358,6 +358,18 @@ test_staff(struct store *st)
 	check(staff_session_check(st, &lim, tok, t + 60 + lim.idle, &s2) == 1 &&
 	    staff_session_check(st, &lim, tok, t + 120, &s2) == 1,
 	    "idle for web_session_idle, the session ends for good");
+	{
+		char	 huge[STAFF_PW_MAX + 2];
+
+		memset(huge, 'x', sizeof(huge) - 1);
+		huge[sizeof(huge) - 1] = '\0';
+		for (rc = 0; rc < 5; rc++)
+			staff_login(st, &lim, "hana", huge, t, tok2, &s2);
+		check(staff_user_get(st, "hana", &u) == 0 && u.failures == 0 &&
+		    u.locked_until == 0, "a password over %d bytes is denied "
+		    "and not counted: no one locks an account at wire speed",
+		    STAFF_PW_MAX);
+	}
 	check(staff_login(st, &lim, "nobody", "hana-password-1", t, tok2, &s2)
 	    == LOGIN_DENIED && staff_login(st, &lim, "hana", "wrong-password",
 	    t, tok2, &s2) == LOGIN_DENIED && *tok2 == '\0',
