@@ -100,21 +100,10 @@ sms_sent() { [ "$(jb_sql "SELECT count(*) FROM outbox WHERE channel = 'sip' AND 
 wait_for -t 20 sms_sent 1 && pass "the caller's acknowledgement went by SMS" || fail "no SMS acknowledgement"
 
 # --- security, with curl, before anyone handles the cases ---
-# login - login NAME PASSWORD JAR [CLIENT]: the login form's token and
-# cookie, then the post (from CLIENT, by X-Forwarded-For from loopback, a
-# trusted proxy: else a client of its own each time); the status code
-nlogin=0
-login() {
-	local tok
-	nlogin=$((nlogin + 1))
-	rm -f "$3"
-	tok=$(curl -s -c "$3" -b "$3" "$base/staff/login" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
-	curl -s -o "$dir/login.out" -D "$dir/login.h" -w '%{http_code}' -c "$3" -b "$3" \
-	    -H "X-Forwarded-For: ${4:-198.51.100.$nlogin}" \
-	    --data-urlencode "csrf=$tok" --data-urlencode "name=$1" --data-urlencode "password=$2" \
-	    "$base/staff/login"
-}
-csrf_of() { curl -s -b "$1" "$base/staff/queue" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1; }
+# login - login NAME PASSWORD JAR [CLIENT]: jb_login, the answer in
+# $dir/login.out and $dir/login.h; the status code
+login() { jb_login "$base" "$dir/login" "$@"; }
+csrf_of() { jb_csrf "$base" "$1"; }
 [ "$(login li.h "$PW_HANDLER" "$dir/h.jar")" = 303 ] && grep -qi '^Location: /staff/queue' "$dir/login.h" &&
 	pass "li.h logs in (303 to the queue)" || fail "login: $(cat "$dir/login.h")"
 cookie=$(grep -i '^Set-Cookie: jubao_staff=' "$dir/login.h")
@@ -223,6 +212,8 @@ n=$(ls "$shots"/*.png 2>/dev/null | wc -l)
 # the outcome feedback: the SMS gateway for the caller, smtp-sink for the mail
 wait_for -t 20 sms_sent 2 && pass "the hotline case's outcome went by SIP MESSAGE" ||
 	fail "SMS feedback: $(jb_sql "SELECT kind, status, last_error FROM outbox WHERE channel = 'sip'")"
+# the gateway ends after its last MESSAGE; stopped if that never came
+sms_sent 2 || kill "$gwpid" 2>/dev/null
 wait "$gwpid"
 grep -q "您举报的第 $hot 号案件已依法处置" "$dir/gw.msg" && pass "the gateway got: 案件 $hot 已依法处置" ||
 	fail "gateway: $(grep -a "案件" "$dir/gw.msg" | head -3)"

@@ -39,8 +39,8 @@ def click(what):
     """click the element with id what and wait for the next page"""
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, what).click()
-    WebDriverWait(driver, 10).until(EC.staleness_of(old))
-    WebDriverWait(driver, 10).until(
+    WebDriverWait(driver, 30).until(EC.staleness_of(old))
+    WebDriverWait(driver, 30).until(
         lambda d: d.execute_script("return document.readyState") == "complete")
 
 

@@ -7,6 +7,8 @@
 #   jb_ctl ARGS...                       jubaoctl -c "$JB_CONF" ARGS...
 #   jb_evidence_named DIR                the sealed files in DIR are those the store names
 #   jb_evidence_head DIR ID              the first bytes of evidence item ID as stored
+#   jb_login BASE OUT NAME PW JAR [CLIENT] a console login (jubao-webd); its status code
+#   jb_csrf BASE JAR                     the CSRF token of that session
 #   jb_sql SQL                           a query on the test's store (sqlite3 or psql)
 #   jb_cases_once N                      check: N cases, no report stored twice
 #   jb_stats_same FROM TO                stats from the rollup = stats --scan
@@ -147,7 +149,8 @@ jb_chromium() {
 		esac
 	done <"$out"
 	grep -q '^ok - ' "$out" || { fail "selenium did not run"; diag <"$out"; }
-	! grep -q '^Traceback' "$out" || { fail "selenium stopped"; diag <"$out"; }
+	# the exception's own line last, where a short log still shows it
+	! grep -q '^Traceback' "$out" || { diag <"$out"; fail "selenium stopped: $(grep -m1 -E '^[A-Za-z_.]+(Exception|Error)' "$out")"; }
 }
 
 # jb_ctl - jubaoctl with the test's configuration
@@ -217,6 +220,29 @@ jb_stats_same() {
 		[ "$a" = "$b" ] && [ -n "$a" ] && return 0
 	diff <(echo "$a") <(echo "$b") | head -10
 	return 1
+}
+
+# jb_login - jb_login BASE OUT NAME PASSWORD JAR [CLIENT]: a console login
+# at BASE (http://host:port): the login form's token and cookie, then the
+# post (from CLIENT by X-Forwarded-For, loopback being a trusted proxy;
+# else 198.51.100.N, N counted in JB_NLOGIN, to stay under the logins a
+# minute from one client); the status code, the answer in OUT.out and its
+# headers in OUT.h
+JB_NLOGIN=0
+jb_login() {
+	local tok
+	JB_NLOGIN=$((JB_NLOGIN + 1))
+	rm -f "$5"
+	tok=$(curl -s -c "$5" -b "$5" "$1/staff/login" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
+	curl -s -o "$2.out" -D "$2.h" -w '%{http_code}' -c "$5" -b "$5" \
+	    -H "X-Forwarded-For: ${6:-198.51.100.$JB_NLOGIN}" \
+	    --data-urlencode "csrf=$tok" --data-urlencode "name=$3" --data-urlencode "password=$4" \
+	    "$1/staff/login"
+}
+
+# jb_csrf - jb_csrf BASE JAR: the CSRF token of the session in JAR
+jb_csrf() {
+	curl -s -b "$2" "$1/staff/queue" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1
 }
 
 # jb_sql - jb_sql SQL: a read-only query on the test's store (independent of jubaoctl)

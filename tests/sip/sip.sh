@@ -357,7 +357,7 @@ sms_gateway_start() {
 	cat >"$dir/gw.xml" <<'XML'
 <?xml version="1.0" encoding="UTF-8"?>
 <scenario name="sms gateway">
-<recv request="MESSAGE" timeout="150000"/>
+<recv request="MESSAGE" timeout="600000"/>
 <send><![CDATA[
 SIP/2.0 200 OK
 [last_Via:]
@@ -371,7 +371,7 @@ Content-Length: 0
 </scenario>
 XML
 	(cd "$dir" && exec sipp -sf gw.xml -p "$port" -i 127.0.0.1 -m "$count" \
-	    -timeout 160 -nostdin -trace_msg -message_file "$dir/gw.msg" \
+	    -timeout 900 -nostdin -trace_msg -message_file "$dir/gw.msg" \
 	    >"$dir/gw.out" 2>&1) &
 	GW_PID=$!
 	on_exit "kill $GW_PID 2>/dev/null; true"

@@ -38,6 +38,8 @@ ctl() { "$SIP_TOP/shared/jubaoctl" -c "$conf" --actor handler-wang "$@"; }
 	pass "on the caller's channel (sip), to the caller's number" || fail "feedback row: $(jb_sql "SELECT kind, channel, status FROM outbox")"
 wait_for -t 20 sms_sent 2 && pass "the outcome feedback went by SIP MESSAGE" ||
 	fail "feedback not sent: $(jb_sql "SELECT kind, status, last_error FROM outbox WHERE channel = 'sip'")"
+# the gateway ends after its last MESSAGE; stopped if that never came
+sms_sent 2 || kill "$gwpid" 2>/dev/null
 wait "$gwpid"
 grep -q "您举报的第 $c 号案件已依法处置" "$d/gw.msg" && pass "the gateway got the outcome: 案件 $c 已依法处置" ||
 	fail "gateway messages: $(grep -a "案件" "$d/gw.msg" | head -3)"
