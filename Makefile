@@ -34,7 +34,7 @@ SHARED_SRC = shared/util.c shared/log.c shared/conffile.c shared/cfg.c \
 	shared/store_copy.c shared/store_lookup.c shared/store_staff.c \
 	shared/ack.c shared/feedback.c shared/intake.c shared/workflow.c \
 	shared/lookup.c shared/outbox.c shared/daemon.c shared/stats_html.c \
-	shared/staff.c
+	shared/staff.c shared/store_typical.c
 SHARED_OBJ = $(SHARED_SRC:.c=.o)
 MILTER_LIB_SRC = milter/milter_mime.c milter/milter_text.c milter/milter_scan.c \
 	milter/milter_spf.c
@@ -180,7 +180,7 @@ fuzz:
 # test tool tests/tools/webfx makes cases with known PINs (tests/e2e/t-web.sh,
 # tests/bench/bench-web.sh)
 WEBD_OBJ = web/webd_main.o web/webd_http.o web/webd_page.o \
-	web/webd_staff.o web/webd_console.o
+	web/webd_staff.o web/webd_console.o web/webd_typical.o web/webd_public.o
 WEBD_CFLAGS = $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
 LDLIBS_WEBD = $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
 TOOLS	+= tests/tools/webfx

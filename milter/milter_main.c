@@ -10,7 +10,6 @@
  *	"accepted" for them, so it retries), SIGUSR1 to reload, and
  *	libmilter's loop, which SIGTERM or SIGHUP stops.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -28,31 +27,6 @@
 #include "milter.h"
 #include "milter_mime.h"
 #include "privdrop.h"
-
-/* clear_spool - remove spool files a crash left; Postfix retries them */
-static void
-clear_spool(const char *dir)
-{
-	DIR		*d;
-	struct dirent	*e;
-	char		*p;
-	int		 n = 0;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, "jubao.", 6) != 0)
-			continue;
-		p = xasprintf("%s/%s", dir, e->d_name);
-		if (unlink(p) == 0)
-			n++;
-		free(p);
-	}
-	closedir(d);
-	if (n > 0)
-		log_info("removed %d spool file(s) of messages never accepted "
-		    "(the MTA retries them)", n);
-}
 
 /* where libmilter listens: what poke connects to */
 static struct sockaddr_storage	 listen_addr;
@@ -206,7 +180,10 @@ run(struct runtime *rt)
 	char		*name;
 	int		 sig, i;
 
-	clear_spool(rt->cfg->spool_dir);
+	/* spool files a crash left: Postfix retries them */
+	if ((i = daemon_spool_clear(rt->cfg->spool_dir, "jubao.")) > 0)
+		log_info("removed %d spool file(s) of messages never accepted "
+		    "(the MTA retries them)", i);
 	daemon_outbox_start();
 	main_thread = pthread_self();
 	sigemptyset(&set);

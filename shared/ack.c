@@ -24,7 +24,8 @@
 #include "tmpl.h"
 
 static const char *const lang_dir[ACK_NLANG] = { "zh-CN", "en" };
-static const char *const kind_name[ACK_NKIND] = { "ack", "supplement" };
+static const char *const kind_name[ACK_NKIND] = { "ack", "supplement",
+	"ack-web" };
 
 /* vars_fill - the template variables of one acknowledgement */
 static size_t
@@ -397,7 +398,8 @@ ack_render(const struct ack_ctx *a, const struct report *r, const char *kind,
 	out->kind = kind;
 	out->channel = "email";
 	l = r->lang && strcmp(r->lang, "en") == 0 ? ACK_LANG_EN : ACK_LANG_ZH;
-	k = strcmp(kind, "supplement") == 0 ? ACK_KIND_SUPPLEMENT : ACK_KIND_ACK;
+	k = strcmp(kind, "supplement") == 0 ? ACK_KIND_SUPPLEMENT :
+	    strcmp(r->channel, "web") == 0 ? ACK_KIND_WEB : ACK_KIND_ACK;
 	cat = cat_find(a->cats, r->category ? r->category : "other");
 	fmt_time(r->received_at, received, sizeof(received));
 	fmt_time(deadline, due, sizeof(due));

@@ -25,7 +25,9 @@
 #include "report.h"
 
 enum { ACK_LANG_ZH, ACK_LANG_EN, ACK_NLANG };
-enum { ACK_KIND_ACK, ACK_KIND_SUPPLEMENT, ACK_NKIND };
+/* ack-web: a report made on our web form, mailed to the address typed in
+ * it, which nobody has confirmed: the case number and nothing else */
+enum { ACK_KIND_ACK, ACK_KIND_SUPPLEMENT, ACK_KIND_WEB, ACK_NKIND };
 
 struct ack_ctx {
 	const struct cfg	*cfg;

@@ -113,6 +113,12 @@ struct cfg {
 	long	 web_session_max;	/* seconds */
 	char	*web_cookie_secure;	/* auto | yes | no */
 	char	*removal_review;	/* yes | no */
+	/* the online reporting zones (webd_public.c) */
+	long	 web_upload_max;	/* bytes a file */
+	long	 web_uploads_max;	/* files a report */
+	long	 web_report_limit;	/* reports an hour from a client: 429 */
+	long	 web_flood_hour;	/* ... past which they are flood */
+	long	 web_zone_hour;		/* reports an hour into a zone: flood */
 
 	char	*path;			/* the file it came from */
 	int	 refs;

@@ -64,6 +64,75 @@ yesno(const char *v)
 	return (-1);
 }
 
+/*
+ * zone_entry - a zone_* key of category c (classify.h): its text (at most
+ * 4000 bytes each) or its flags; 0 or -1 with the error
+ */
+static int
+zone_entry(struct load_ctx *lc, struct category *c, const char *key,
+    const char *v, int line, buf *err)
+{
+	static const char *const texts[] = { "zone_title", "zone_scope",
+		"zone_evidence", "zone_guide" };
+	char	**slot = NULL;
+	size_t	 i;
+	int	 b;
+
+	if (strcmp(key, "zone") == 0) {
+		if (*v == '\0' || strlen(v) > 32 || strspn(v,
+		    "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(v)) {
+			conffile_error(err, lc->path, line, "zone: '%s' is not "
+			    "a key (a-z, 0-9, _ and -, at most 32)", v);
+			return (-1);
+		}
+		free(c->zone);
+		c->zone = xstrdup(v);
+		return (0);
+	}
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		if (strcmp(key, texts[i]) == 0)
+			slot = &(&c->zone_title[0])[2 * i];
+		else if (strncmp(key, texts[i], strlen(texts[i])) == 0 &&
+		    strcmp(key + strlen(texts[i]), "_en") == 0)
+			slot = &(&c->zone_title[0])[2 * i + 1];
+	}
+	if (slot != NULL) {
+		if (strlen(v) > 4000) {
+			conffile_error(err, lc->path, line, "%s: longer than "
+			    "4000 bytes", key);
+			return (-1);
+		}
+		free(*slot);
+		*slot = xstrdup(v);
+		return (0);
+	}
+	if (strcmp(key, "zone_contact") == 0) {
+		if (strcmp(v, "required") != 0 && strcmp(v, "optional") != 0) {
+			conffile_error(err, lc->path, line, "zone_contact: '%s' "
+			    "is not required or optional", v);
+			return (-1);
+		}
+		c->zone_contact = strcmp(v, "required") == 0;
+		return (0);
+	}
+	if (strcmp(key, "zone_statement") == 0 || strcmp(key,
+	    "zone_classify") == 0) {
+		if ((b = yesno(v)) < 0) {
+			conffile_error(err, lc->path, line, "%s: '%s' is not "
+			    "yes or no", key, v);
+			return (-1);
+		}
+		if (key[5] == 's')
+			c->zone_statement = b;
+		else
+			c->zone_classify = b;
+		return (0);
+	}
+	conffile_error(err, lc->path, line, "unknown key '%s' in [%s]", key,
+	    c->key);
+	return (-1);
+}
+
 /* cat_entry - conffile callback for one category key */
 static int
 cat_entry(void *arg, const char *section, const char *key, const char *v,
@@ -144,7 +213,9 @@ cat_entry(void *arg, const char *section, const char *key, const char *v,
 			c->evidence = b;
 		else
 			c->fast = b;
-	} else {
+	} else if (strncmp(key, "zone", 4) == 0)
+		return (zone_entry(lc, c, key, v, line, err));
+	else {
 		conffile_error(err, lc->path, line, "unknown key '%s' in [%s]",
 		    key, section);
 		return (-1);
@@ -181,7 +252,7 @@ fail:
 void
 cat_free(struct categories *c)
 {
-	size_t	 i;
+	size_t	 i, k;
 
 	if (c == NULL)
 		return;
@@ -191,9 +262,65 @@ cat_free(struct categories *c)
 		free(c->v[i].name_en);
 		strlist_free(&c->v[i].keywords);
 		strlist_free(&c->v[i].requires);
+		free(c->v[i].zone);
+		for (k = 0; k < 2; k++) {
+			free(c->v[i].zone_title[k]);
+			free(c->v[i].zone_scope[k]);
+			free(c->v[i].zone_evidence[k]);
+			free(c->v[i].zone_guide[k]);
+		}
 	}
 	free(c->v);
 	free(c);
+}
+
+/*
+ * cat_zones - the zones, in the order their first categories come: at
+ * most max into z; how many.  A zone over 16 categories keeps the first.
+ */
+size_t
+cat_zones(const struct categories *cats, struct zone *z, size_t max)
+{
+	size_t	 i, k, n = 0;
+
+	for (i = 0; i < cats->n; i++) {
+		if (cats->v[i].zone == NULL)
+			continue;
+		for (k = 0; k < n; k++)
+			if (strcmp(z[k].key, cats->v[i].zone) == 0)
+				break;
+		if (k == n) {
+			if (n == max)
+				continue;
+			memset(&z[n], 0, sizeof(z[n]));
+			z[n].key = cats->v[i].zone;
+			z[n++].first = &cats->v[i];
+		}
+		if (z[k].n < sizeof(z[k].cats) / sizeof(z[k].cats[0]))
+			z[k].cats[z[k].n++] = &cats->v[i];
+	}
+	return (n);
+}
+
+/*
+ * zone_text - what a zone says (ZONE_TITLE, ZONE_SCOPE, ZONE_EVIDENCE,
+ * ZONE_GUIDE) in lang ("en", else zh-CN): the English when given, else
+ * the Chinese; a title without either is its first category's name;
+ * "" when nothing is said
+ */
+const char *
+zone_text(const struct zone *z, int which, const char *lang)
+{
+	char *const	*t = &(&z->first->zone_title[0])[2 * which];
+	int		 en = lang != NULL && strcmp(lang, "en") == 0;
+
+	if (en && t[1] != NULL)
+		return (t[1]);
+	if (t[0] != NULL)
+		return (t[0]);
+	if (which == ZONE_TITLE)
+		return (cat_name(z->first, en ? "en" : "zh-CN"));
+	return ("");
 }
 
 /* cat_find - by key, or by Chinese or English name; NULL if none */

@@ -25,7 +25,29 @@ struct category {
 	int	 evidence;	/* 0: identity proofs suffice */
 	int	 fast;
 	int	 dtmf;		/* hotline key, -1 none */
+	/*
+	 * the online reporting zone (指导意见 三、九、十四) it belongs to:
+	 * the zone's key, NULL none.  The first category of a zone says
+	 * what the zone's page says, [0] zh-CN and [1] en; a zone of more
+	 * than one category asks the reporter which.
+	 */
+	char	*zone;
+	char	*zone_title[2], *zone_scope[2], *zone_evidence[2];
+	char	*zone_guide[2];
+	int	 zone_contact;	/* 1: the reporter's contact is required */
+	int	 zone_statement; /* 1: the true-and-lawful statement too */
+	int	 zone_classify;	/* 1: the category from the text (general) */
 };
+
+/* a zone: its categories, in the file's order (cat_zones) */
+struct zone {
+	const char		*key;
+	const struct category	*first;		/* what the zone says */
+	const struct category	*cats[16];
+	size_t			 n;
+};
+
+#define ZONES_MAX	16
 
 struct categories {
 	struct category	*v;
@@ -39,6 +61,14 @@ const struct category	*cat_by_dtmf(const struct categories *, int key);
 const struct category	*cat_classify(const struct categories *,
 			    const char *subject, const char *text);
 const char		*cat_name(const struct category *, const char *lang);
+size_t			 cat_zones(const struct categories *, struct zone *,
+			    size_t max);
+const char		*zone_text(const struct zone *, int which,
+			    const char *lang);
+#define ZONE_TITLE	0
+#define ZONE_SCOPE	1
+#define ZONE_EVIDENCE	2
+#define ZONE_GUIDE	3
 void			 cat_apply(const struct category *, struct report *);
 unsigned		 elem_check(const struct category *, const struct report *);
 

@@ -14,6 +14,7 @@
  *	a WAL index rebuild and prepared statements, so it is done once per
  *	thread, not per report (tests/bench/RESULTS.md).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -190,6 +191,32 @@ daemon_store_failed(struct store *st)
 		return;
 	pthread_setspecific(store_key, NULL);
 	store_close(st);
+}
+
+/*
+ * daemon_spool_clear - (run, before any request) remove the files of dir
+ * named prefix*: what a crash left of the program's own work; the count
+ */
+int
+daemon_spool_clear(const char *dir, const char *prefix)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		*p;
+	int		 n = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return (0);
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		p = xasprintf("%s/%s", dir, e->d_name);
+		if (unlink(p) == 0)
+			n++;
+		free(p);
+	}
+	closedir(d);
+	return (n);
 }
 
 /* daemon_kick - something was queued: wake the outbox thread */

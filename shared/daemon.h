@@ -72,6 +72,7 @@ void		 daemon_outbox_start(void);
 void		 daemon_outbox_abort(void);
 void		 daemon_outbox_stop(void);
 volatile sig_atomic_t *daemon_stopping(void);
+int		 daemon_spool_clear(const char *dir, const char *prefix);
 struct store	*daemon_store(const struct cfg *, buf *err);
 void		 daemon_store_failed(struct store *);
 

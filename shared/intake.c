@@ -504,6 +504,149 @@ fail:
 	return (end(x, st, r, &m, 0, res));
 }
 
+/*
+ * web_flood - is a report by the web form past web_flood_hour from its
+ * client address, or past web_zone_hour into its zone, in the last hour
+ * (工作规范 第十八条)?  Why into out, "" when not; 0 or -1.
+ */
+static int
+web_flood(const struct intake_ctx *x, struct store *st, const struct report *r,
+    const struct intake_web *w, char *out, size_t len)
+{
+	long	 n = 0, k;
+	size_t	 i;
+
+	out[0] = '\0';
+	if (x->cfg->web_flood_hour > 0 && r->client_addr != NULL) {
+		if ((n = store_reports_since(st, 1, r->client_addr,
+		    r->received_at - 3600)) < 0)
+			return (-1);
+		if (n >= x->cfg->web_flood_hour) {
+			snprintf(out, len, "flood: %ld reports from this client "
+			    "address in the last hour (cap %ld)", n + 1,
+			    x->cfg->web_flood_hour);
+			return (0);
+		}
+	}
+	if (x->cfg->web_zone_hour <= 0)
+		return (0);
+	for (n = 0, i = 0; i < w->nzone_cats; i++) {
+		if ((k = store_web_reports_since(st, w->zone_cats[i],
+		    r->received_at - 3600)) < 0)
+			return (-1);
+		n += k;
+	}
+	if (n >= x->cfg->web_zone_hour)
+		snprintf(out, len, "flood: %ld reports into this zone in the "
+		    "last hour (cap %ld)", n + 1, x->cfg->web_zone_hour);
+	return (0);
+}
+
+/*
+ * web_enrich - a web report enriched as any other, then put in the
+ * zone's category (unless the zone classifies), with the elements the
+ * form showed missing
+ */
+static void
+web_enrich(const struct intake_ctx *x, struct report *r,
+    const struct intake_web *w, const char *category)
+{
+	const struct category	*c;
+	char			*name = r->reporter_name, *lang = r->lang;
+
+	/* the name and the language are the form's, not guessed from the text */
+	r->reporter_name = NULL;
+	r->lang = NULL;
+	intake_enrich(x->cfg, x->cats, r);
+	if (name != NULL) {
+		free(r->reporter_name);
+		r->reporter_name = name;
+	}
+	if (lang != NULL) {
+		free(r->lang);
+		r->lang = lang;
+	}
+	if (category != NULL && (c = cat_find(x->cats, category)) != NULL)
+		cat_apply(c, r);
+	if (r->enterprise && w->missing >= 0)
+		r->missing = (unsigned)w->missing & ELEM_ALL;
+}
+
+/*
+ * web_tx - commit a report of the web form: a new case, the flood rules
+ * (web_flood), and its acknowledgement: a mail to the address typed in
+ * the form, which nobody has confirmed, so in the form that tells a
+ * stranger nothing (ack-web.txt: the case number, neither the PIN nor
+ * anything the reporter wrote), under the same limits as every
+ * acknowledgement.  The PIN is for the confirmation page.  0 or -1.
+ */
+static int
+web_tx(const struct intake_ctx *x, struct store *st, struct report *r,
+    const struct intake_web *w, struct intake_result *res)
+{
+	struct owed	 m = { 0 };
+	char		 fl[160] = "";
+	long long	 id;
+	int		 rc;
+
+	web_enrich(x, r, w, w->category);
+	r->authenticated = 0;
+	if ((rc = begin(st, r, res)) != 0)
+		return (rc < 0 ? -1 : 0);
+	if (web_flood(x, st, r, w, fl, sizeof(fl)) < 0 ||
+	    new_case(x, st, r, res, &id) < 0)
+		goto fail;
+	if (*fl && (store_case_flood(st, id) < 0 || ledger_add(st, id,
+	    r->received_at, x->actor, "flood", fl) < 0))
+		goto fail;
+	if (ack_render(x->ack, r, "ack", res->case_no, res->pin,
+	    r->received_at + r->deadline_secs, r->enterprise ? r->missing : 0,
+	    &m) < 0) {
+		store_fail(st, 1, "cannot render the acknowledgement of case %s",
+		    res->case_no);
+		goto fail;
+	}
+	if (*fl && m.suppress == NULL)
+		m.suppress = xstrdup(fl);
+	return (end(x, st, r, &m, owe(x, st, id, &m, 1, "reporter",
+	    r->received_at, res, res->ack_status, sizeof(res->ack_status)) == 0,
+	    res));
+fail:
+	return (end(x, st, r, &m, 0, res));
+}
+
+/*
+ * web_supplement_tx - a supplement on the status page, by one who gave
+ * the case number and its PIN (checked by the caller, as a lookup): it
+ * joins the case as a reply of its reporter does, the elements it brings
+ * completing those the case lacks.  No message goes out: the page says
+ * it.  0 or -1 (no such case: refused).
+ */
+static int
+web_supplement_tx(const struct intake_ctx *x, struct store *st,
+    const char *case_no, struct report *r, const struct intake_web *w,
+    struct intake_result *res)
+{
+	struct store_target	 t;
+	struct owed		 m = { 0 };
+	unsigned		 missing;
+	int			 rc;
+
+	if (store_case_target(st, case_no, &t) < 0)
+		return (-1);
+	if (t.id == 0)
+		return (store_fail(st, 0, "no case %s", case_no));
+	web_enrich(x, r, w, t.category);
+	if ((rc = begin(st, r, res)) != 0)
+		return (rc < 0 ? -1 : 0);
+	if (store_case_target(st, case_no, &t) < 0 || t.id == 0 ||
+	    supplement(x, st, r, &t, &missing) < 0)
+		return (end(x, st, r, &m, 0, res));
+	res->supplement = 1;
+	snprintf(res->case_no, sizeof(res->case_no), "%s", case_no);
+	return (end(x, st, r, &m, 1, res));
+}
+
 #define QUERY_OTHER_TEXT	100	/* characters a query may say besides */
 
 /*
@@ -672,6 +815,27 @@ intake_call(const struct intake_ctx *x, struct store *st, struct report *r,
 	memset(res, 0, sizeof(*res));
 	return (files_settle(x, st, r, keep_evidence(x, st, r) < 0 ? -1 :
 	    call_tx(x, st, r, c, res), res));
+}
+
+/* intake_web - commit a report of the web form (web_tx); its files as above */
+int
+intake_web(const struct intake_ctx *x, struct store *st, struct report *r,
+    const struct intake_web *w, struct intake_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	return (files_settle(x, st, r, keep_evidence(x, st, r) < 0 ? -1 :
+	    web_tx(x, st, r, w, res), res));
+}
+
+/* intake_web_supplement - a supplement on the status page (its files as above) */
+int
+intake_web_supplement(const struct intake_ctx *x, struct store *st,
+    const char *case_no, struct report *r, const struct intake_web *w,
+    struct intake_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	return (files_settle(x, st, r, keep_evidence(x, st, r) < 0 ? -1 :
+	    web_supplement_tx(x, st, case_no, r, w, res), res));
 }
 
 /*

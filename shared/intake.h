@@ -72,6 +72,13 @@ struct intake_call {		/* what a call brings beside its report */
 	const char	*end_reason;
 };
 
+struct intake_web {		/* what a web form decided beside its report */
+	const char	*category;	/* the zone's, or NULL: from the text */
+	const char	*const *zone_cats; /* the zone's categories (flood) */
+	size_t		 nzone_cats;
+	int		 missing;	/* ELEM_* the form lacks; -1: the text's */
+};
+
 void	 intake_drop_files(const char *evidence_dir, const struct report *);
 void	 intake_enrich(const struct cfg *, const struct categories *,
 	    struct report *);
@@ -80,6 +87,12 @@ int	 intake_email(const struct intake_ctx *, struct store *,
 	    struct report *, struct intake_result *);
 int	 intake_call(const struct intake_ctx *, struct store *,
 	    struct report *, const struct intake_call *,
+	    struct intake_result *);
+int	 intake_web(const struct intake_ctx *, struct store *,
+	    struct report *, const struct intake_web *,
+	    struct intake_result *);
+int	 intake_web_supplement(const struct intake_ctx *, struct store *,
+	    const char *case_no, struct report *, const struct intake_web *,
 	    struct intake_result *);
 int	 intake_call_log(struct store *, const struct intake_call *,
 	    const char *outcome, const char *detail);

@@ -193,6 +193,37 @@ staff_user_get(struct store *st, const char *name, struct staff_user *u)
 	return (store_staff_get(st, name, u, NULL));
 }
 
+/*
+ * staff_second_person - may actor decide (verb: approve, decline) the
+ * what ("disposal", "typical case") that proposer proposed on case_no:
+ * never its proposer, and an enabled account with the reviewer role or
+ * above (rule: the rule cited in the refusal).  0, or -1 (a refusal
+ * naming why, store_busy() 0; or the store failed).  Runs in the
+ * caller's transaction: workflow.c's removals and store_typical.c keep
+ * one rule.
+ */
+int
+staff_second_person(struct store *st, const char *actor, const char *proposer,
+    const char *case_no, const char *verb, const char *what, const char *rule)
+{
+	struct staff_user	 u;
+	int			 rc;
+
+	if (strcmp(proposer, actor) == 0)
+		return (store_fail(st, 0, "case %s: %s proposed this %s and "
+		    "cannot %s it: a second person decides (%s)", case_no,
+		    actor, what, verb, rule));
+	if ((rc = store_staff_get(st, actor, &u, NULL)) < 0)
+		return (-1);
+	if (rc == 1 || u.disabled || !staff_may(u.role, ROLE_REVIEWER))
+		return (store_fail(st, 0, "case %s: %s may not %s a %s: that "
+		    "takes an enabled account with the reviewer or admin role "
+		    "(%s)", case_no, actor, verb, what, rc == 1 ?
+		    "no such account" : u.disabled ? "the account is disabled" :
+		    staff_role_name(u.role)));
+	return (0);
+}
+
 /* staff_user_list - every account, by name (staff_users_free); 0 or -1 */
 int
 staff_user_list(struct store *st, struct staff_users *out)

@@ -108,6 +108,9 @@ int		 staff_session_check(struct store *, const struct staff_limits *,
 int		 staff_logout(struct store *, const char *token);
 int		 staff_csrf_ok(const struct staff_session *, const char *given);
 int		 staff_may(enum staff_role have, enum staff_role need);
+int		 staff_second_person(struct store *, const char *actor,
+		    const char *proposer, const char *case_no, const char *verb,
+		    const char *what, const char *rule);
 
 /* store_staff.c: the rows (callers hold no transaction; each is its own) */
 int	 store_proposals(struct store *, const char *case_no,

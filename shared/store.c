@@ -198,8 +198,31 @@ static const char *const migrations[] = {
 	"  state TEXT NOT NULL, proposed_at INTEGER NOT NULL,"
 	"  decided_by TEXT, decided_at INTEGER, reason TEXT);"
 	"CREATE INDEX proposals_pending ON proposals (state, case_id);",
+	/* 9 -> 10: issue 15: typical cases (指导意见 二十), a public summary
+	 * of a finished case, published when a second person approves
+	 * (typical.h, store_typical.c) */
+	"CREATE TABLE typical ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL,"
+	"  title TEXT NOT NULL, summary TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"	/* pending, published, declined, withdrawn */
+	"  proposer TEXT NOT NULL, proposed_at INTEGER NOT NULL,"
+	"  decided_by TEXT, decided_at INTEGER, reason TEXT);"
+	"CREATE INDEX typical_state ON typical (state);"
+	/* one pending or published a case, even with two writers at once */
+	"CREATE UNIQUE INDEX typical_open ON typical (case_id)"
+	"  WHERE state IN ('pending', 'published');",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+/* store_fail_tx - store_dbfail, the transaction rolled back; -1 */
+int
+store_fail_tx(struct store *st)
+{
+	store_dbfail(st);
+	store_rollback(st);
+	return (-1);
+}
 
 /* store_dbfail - take the db layer's reason and class; always -1 */
 int

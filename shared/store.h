@@ -79,6 +79,10 @@ int	 store_find_duplicate(struct store *, const struct report *,
 	    char *case_no, size_t len);
 int	 store_reply_target(struct store *, const char *case_no,
 	    const char *sender, struct store_target *);
+int	 store_case_target(struct store *, const char *case_no,
+	    struct store_target *);
+long	 store_web_reports_since(struct store *, const char *category,
+	    time_t since);
 long	 store_reports_since(struct store *, int by_client, const char *who,
 	    time_t since);
 long	 store_acks_since(struct store *, const char *recipient, time_t since,
@@ -384,7 +388,7 @@ struct store_copied {
 	long		 missing;	/* evidence named but not in evidence_dir */
 	char		 sha256[65];	/* of the source's rows */
 };
-#define STORE_COPY_TABLES	14
+#define STORE_COPY_TABLES	15
 /* reads an evidence file's sealed bytes (caller frees); 0, 1 when there
  * is no such file, or -1 */
 typedef int (*store_copy_load_fn)(void *arg, const char *file, void **data,

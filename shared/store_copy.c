@@ -43,6 +43,8 @@ static const struct {
 	 * do not (a login on the new store) */
 	{ "staff", "name", 0, 0 },
 	{ "proposals", "id", 1, 1 },
+	/* and the typical cases, published or not */
+	{ "typical", "id", 1, 1 },
 };
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))
 /* and a last line for the evidence files loaded */

@@ -30,6 +30,7 @@ struct store {
 };
 
 int	 store_dbfail(struct store *);
+int	 store_fail_tx(struct store *);
 int	 store_refuse(struct store *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* store_rollup.c: the statistics' rollup, kept with the cases (Unix days

@@ -36,6 +36,26 @@ store_find_duplicate(struct store *st, const struct report *r, char *case_no,
 	return (0);
 }
 
+/* target_read - the row of a query for a target (id, status, category,
+ * missing, deadline), if any, into t; 0 or -1 */
+static int
+target_read(struct store *st, struct db_stmt *q, struct store_target *t)
+{
+	if (q == NULL)
+		return (store_dbfail(st));
+	if (db_next(q) == DB_ROW) {
+		t->id = db_col_int(q, 0);
+		snprintf(t->status, sizeof(t->status), "%s", db_col_text(q, 1));
+		snprintf(t->category, sizeof(t->category), "%s",
+		    db_col_text(q, 2));
+		t->missing = (unsigned)db_col_int(q, 3);
+		t->deadline = (time_t)db_col_int(q, 4);
+	}
+	if (db_done(q) < 0)
+		return (store_dbfail(st));
+	return (0);
+}
+
 /*
  * store_reply_target - the case a reply may act on: case_no, if sender is
  * its reporter (the envelope sender the case came from, or the address its
@@ -50,27 +70,46 @@ store_reply_target(struct store *st, const char *case_no, const char *sender,
 {
 	struct db_stmt	*q;
 	char		 idx[33];
-	int		 rc;
 
 	memset(t, 0, sizeof(*t));
 	store_index(st, sender ? sender : "", idx);
-	if ((q = db_query(st->db, "SELECT c.id, c.status, c.category, c.missing, "
+	q = db_query(st->db, "SELECT c.id, c.status, c.category, c.missing, "
 	    "c.deadline FROM cases c LEFT JOIN reporters r ON r.case_id = c.id "
 	    "WHERE c.case_no = $1 AND (r.sender_idx = $2 OR EXISTS (SELECT 1 "
 	    "FROM outbox o WHERE o.case_id = c.id AND o.kind = 'ack' AND "
-	    "o.recipient_idx = $2))", "tt", case_no, idx)) == NULL)
+	    "o.recipient_idx = $2))", "tt", case_no, idx);
+	return (target_read(st, q, t));
+}
+
+/*
+ * store_case_target - the case case_no as store_reply_target gives it,
+ * for one who proved to be its reporter otherwise (the PIN on the status
+ * page): t->id 0 when there is no such case; 0 or -1
+ */
+int
+store_case_target(struct store *st, const char *case_no,
+    struct store_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	return (target_read(st, db_query(st->db, "SELECT id, status, category, "
+	    "missing, deadline FROM cases WHERE case_no = $1", "t", case_no),
+	    t));
+}
+
+/*
+ * store_web_reports_since - the cases the web form made in category at
+ * or after since; the count, or -1
+ */
+long
+store_web_reports_since(struct store *st, const char *category, time_t since)
+{
+	long long	 n;
+
+	if (db_int(st->db, &n, "SELECT count(*) FROM cases WHERE received_at "
+	    ">= $1 AND channel = 'web' AND category = $2", "it",
+	    (long long)since, category) < 0)
 		return (store_dbfail(st));
-	if ((rc = db_next(q)) == DB_ROW) {
-		t->id = db_col_int(q, 0);
-		snprintf(t->status, sizeof(t->status), "%s", db_col_text(q, 1));
-		snprintf(t->category, sizeof(t->category), "%s",
-		    db_col_text(q, 2));
-		t->missing = (unsigned)db_col_int(q, 3);
-		t->deadline = (time_t)db_col_int(q, 4);
-	}
-	if (db_done(q) < 0)
-		return (store_dbfail(st));
-	return (0);
+	return ((long)n);
 }
 
 /*

@@ -18,15 +18,6 @@
 #include "staff.h"
 #include "store_int.h"
 
-/* fail_tx - the engine's failure, the transaction rolled back; -1 */
-static int
-fail_tx(struct store *st)
-{
-	store_dbfail(st);
-	store_rollback(st);
-	return (-1);
-}
-
 /* no_account - the refusal for a name that is no account; -1 */
 static int
 no_account(struct store *st, const char *name)
@@ -50,7 +41,7 @@ store_staff_add(struct store *st, const char *name, const char *role,
 		return (-1);
 	if (db_int(st->db, &n, "SELECT count(*) FROM staff WHERE name = $1",
 	    "t", name) < 0)
-		return (fail_tx(st));
+		return (store_fail_tx(st));
 	if (n > 0) {
 		store_refuse(st, "account %s exists", name);
 		store_rollback(st);
@@ -59,7 +50,7 @@ store_staff_add(struct store *st, const char *name, const char *role,
 	if (db_exec(st->db, "INSERT INTO staff (name, role, pwhash, created_at, "
 	    "pw_changed_at) VALUES ($1, $2, $3, $4, $4)", "ttti", name, role,
 	    pwhash, (long long)now) < 0)
-		return (fail_tx(st));
+		return (store_fail_tx(st));
 	return (store_commit(st));
 }
 
@@ -76,13 +67,13 @@ store_staff_passwd(struct store *st, const char *name, const char *pwhash,
 	if (db_exec(st->db, "UPDATE staff SET pwhash = $1, pw_changed_at = $2, "
 	    "failures = 0, failed_since = NULL, locked_until = NULL WHERE "
 	    "name = $3", "tit", pwhash, (long long)now, name) < 0)
-		return (fail_tx(st));
+		return (store_fail_tx(st));
 	if (db_changes(st->db) != 1) {
 		return (no_account(st, name));
 	}
 	if (db_exec(st->db, "DELETE FROM sessions WHERE name = $1", "t",
 	    name) < 0)
-		return (fail_tx(st));
+		return (store_fail_tx(st));
 	return (store_commit(st));
 }
 
@@ -97,13 +88,13 @@ store_staff_disable(struct store *st, const char *name, int disabled)
 		return (-1);
 	if (db_exec(st->db, "UPDATE staff SET disabled = $1 WHERE name = $2",
 	    "it", (long long)(disabled != 0), name) < 0)
-		return (fail_tx(st));
+		return (store_fail_tx(st));
 	if (db_changes(st->db) != 1) {
 		return (no_account(st, name));
 	}
 	if (disabled && db_exec(st->db, "DELETE FROM sessions WHERE name = $1",
 	    "t", name) < 0)
-		return (fail_tx(st));
+		return (store_fail_tx(st));
 	return (store_commit(st));
 }
 
@@ -200,12 +191,12 @@ store_staff_failed(struct store *st, const char *name, time_t now,
 	    "iit", (long long)(now - lim->lock), (long long)now, name) < 0 ||
 	    (rc = db_int(st->db, &n, "SELECT failures FROM staff WHERE name = "
 	    "$1", "t", name)) < 0)
-		return (fail_tx(st));
+		return (store_fail_tx(st));
 	if (rc == DB_ROW && n >= lim->failures) {
 		if (db_exec(st->db, "UPDATE staff SET locked_until = $1, "
 		    "failures = 0, failed_since = NULL WHERE name = $2", "it",
 		    (long long)(now + lim->lock), name) < 0)
-			return (fail_tx(st));
+			return (store_fail_tx(st));
 		*locked = 1;
 	}
 	return (store_commit(st));
@@ -227,7 +218,7 @@ store_session_open(struct store *st, const char *name, const char *pwhash,
 	    "failed_since = NULL, locked_until = NULL WHERE name = $2 AND "
 	    "disabled = 0 AND pwhash = $3", "itt", (long long)now, name,
 	    pwhash) < 0)
-		return (fail_tx(st));
+		return (store_fail_tx(st));
 	if (db_changes(st->db) != 1) {
 		store_rollback(st);
 		return (1);
@@ -238,7 +229,7 @@ store_session_open(struct store *st, const char *name, const char *pwhash,
 	    db_exec(st->db, "INSERT INTO sessions (token, name, created_at, "
 	    "last_seen) VALUES ($1, $2, $3, $3)", "tti", key, name,
 	    (long long)now) < 0)
-		return (fail_tx(st));
+		return (store_fail_tx(st));
 	return (store_commit(st));
 }
 
@@ -280,7 +271,7 @@ store_session_seen(struct store *st, const char *key, time_t now)
 		return (-1);
 	if (db_exec(st->db, "UPDATE sessions SET last_seen = $1 WHERE token = "
 	    "$2", "it", (long long)now, key) < 0)
-		return (fail_tx(st));
+		return (store_fail_tx(st));
 	return (store_commit(st));
 }
 
@@ -292,7 +283,7 @@ store_session_end(struct store *st, const char *key)
 		return (-1);
 	if (db_exec(st->db, "DELETE FROM sessions WHERE token = $1", "t",
 	    key) < 0)
-		return (fail_tx(st));
+		return (store_fail_tx(st));
 	return (store_commit(st));
 }
 

@@ -358,6 +358,28 @@ str_visible(const char *s, int multiline)
 }
 
 /*
+ * str_text_chars - the characters (code points) of typed text, or -1 when
+ * it is not UTF-8 or holds a control character (C0 but, with multiline,
+ * newline, CR and tab; DEL; C1) or a bidi override; one pass
+ */
+long
+str_text_chars(const char *s, int multiline)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 len;
+	long			 cp, n = 0;
+
+	for (; *p; p += len, n++) {
+		cp = utf8_next(p, &len);
+		if (cp < 0 || cp == 0x7f || steers(cp) ||
+		    (cp < 0x20 && !(multiline && (cp == '\n' || cp == '\r' ||
+		    cp == '\t'))))
+			return (-1);
+	}
+	return (n);
+}
+
+/*
  * json_visible - a JSON text (jansson escapes C0 already) with C1 controls
  * and bidi overrides escaped as \uXXXX too: they can occur only inside
  * strings, where the escape means the same character.  Caller frees.

@@ -60,6 +60,7 @@ void	 buf_free(buf *);
 void	 buf_reserve(buf *, size_t);
 
 char	*str_visible(const char *, int multiline);
+long	 str_text_chars(const char *, int multiline);
 char	*json_visible(const char *);
 
 char	*str_trim(char *);

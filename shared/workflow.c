@@ -322,28 +322,14 @@ propose(struct store *st, const struct store_case *c,
 /*
  * may_review - may a's actor approve or decline proposal p of case_no:
  * not its proposer, and an enabled account with the reviewer role or
- * above.  0, or -1 (a refusal naming why).
+ * above (staff_second_person).  0, or -1 (a refusal naming why).
  */
 static int
 may_review(struct store *st, const struct case_action *a,
     const struct case_proposal *p, const char *case_no)
 {
-	struct staff_user	 u;
-	int			 rc;
-
-	if (strcmp(p->proposer, a->actor) == 0)
-		return (store_fail(st, 0, "case %s: %s proposed this disposal "
-		    "and cannot %s it: a second person decides (审处分离, "
-		    "工作规范 第二十六、二十七条)", case_no, a->actor, a->action));
-	if ((rc = store_staff_get(st, a->actor, &u, NULL)) < 0)
-		return (-1);
-	if (rc == 1 || u.disabled || !staff_may(u.role, ROLE_REVIEWER))
-		return (store_fail(st, 0, "case %s: %s may not %s a disposal: "
-		    "that takes an enabled account with the reviewer or admin "
-		    "role (%s)", case_no, a->actor, a->action, rc == 1 ?
-		    "no such account" : u.disabled ? "the account is disabled" :
-		    staff_role_name(u.role)));
-	return (0);
+	return (staff_second_person(st, a->actor, p->proposer, case_no,
+	    a->action, "disposal", "审处分离, 工作规范 第二十六、二十七条"));
 }
 
 /*

@@ -3,8 +3,8 @@
 #
 # Starts a throw-away Postfix on 127.0.0.1 with jubao-milter in front and an
 # smtp-sink catching what leaves, and jubao-webd's status page; sends sample
-# reports from tests/data/mail, makes a call, shows the cases (jubaoctl
-# list), one acknowledgement as the reporter gets it, and the reporter's
+# reports from tests/data/mail, reports on the web form, makes a call,
+# shows the cases (jubaoctl list), one acknowledgement as the reporter gets it, and the reporter's
 # status query by mail and on the page; then stops everything it started.
 # Needs root (Postfix).
 cd "$(dirname "$0")/.." || exit 2
@@ -58,6 +58,31 @@ ackd() { [ "$(jb_sql "SELECT count(*) FROM outbox WHERE status IN ('sent','suppr
 wait_for -t 30 ackd
 sink_wait "$sink" $((2 * n)) 20 >/dev/null 2>&1
 
+# page_text - a page's words, one line each (no header, forms, styles)
+page_text() {
+	python3 -c '
+import html.parser, sys
+class P(html.parser.HTMLParser):
+    skip = 0
+    def handle_starttag(self, t, a):
+        if t in ("style", "form", "head", "header"): self.skip += 1
+    def handle_endtag(self, t):
+        if t in ("style", "form", "head", "header"): self.skip -= 1
+    def handle_data(self, d):
+        if not self.skip and d.strip(): print(d.strip())
+P().feed(sys.stdin.read())'
+}
+
+say "A report on the web: the cyber-violence zone, with a screenshot (http://127.0.0.1:$web_port/zones)"
+tok=$(curl -s -c "$dir/form.jar" "http://127.0.0.1:$web_port/zone?z=cyberviolence" |
+    sed -n 's/.*name="token" value="\([0-9a-f]*\)".*/\1/p')
+head -c 20000 /dev/urandom >"$dir/screenshot.png"
+curl -s -b "$dir/form.jar" -F "token=$tok" -F zone=cyberviolence -F lang=zh-CN \
+    --form-string "text=有人在论坛上公开我的住址和电话，并煽动他人辱骂我。" \
+    --form-string "urls=https://forum.example.com/t/12345" \
+    --form-string "email=victim@example.org" -F "evidence=@$dir/screenshot.png;type=image/png" \
+    "http://127.0.0.1:$web_port/report" | page_text
+
 say "A call to the hotline (SIPp to jubao-sipd, same store)"
 . tests/sip/sip.sh
 . tests/sip/demo-call.sh
@@ -89,17 +114,7 @@ if [ -n "$pin" ] && [ -n "$to" ]; then
 
 	say "The same on the status page (POST http://127.0.0.1:$web_port/status)"
 	curl -s --data-urlencode "case=$c" --data-urlencode "pin=$pin" \
-	    "http://127.0.0.1:$web_port/status" | python3 -c '
-import html.parser, sys
-class P(html.parser.HTMLParser):
-    skip = 0
-    def handle_starttag(self, t, a):
-        if t in ("style", "form", "head"): self.skip += 1
-    def handle_endtag(self, t):
-        if t in ("style", "form", "head"): self.skip -= 1
-    def handle_data(self, d):
-        if not self.skip and d.strip(): print(d.strip())
-P().feed(sys.stdin.read())'
+	    "http://127.0.0.1:$web_port/status" | page_text
 fi
 
 say "The call centre's console: http://127.0.0.1:$web_port/staff/ (jubao-webd)"

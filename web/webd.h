@@ -48,7 +48,8 @@
 enum webd_lang { WL_ZH, WL_EN, WL_N };
 
 /* the templates: template_dir/LANG/web-NAME.html */
-enum webd_tmpl { WT_PAGE, WT_FORM, WT_STATUS, WT_DONE, WT_ERROR, WT_N };
+enum webd_tmpl { WT_PAGE, WT_FORM, WT_STATUS, WT_DONE, WT_ERROR, WT_LAWS,
+	WT_N };
 
 struct webd_site {
 	char			*tmpl[WL_N][WT_N];
@@ -85,8 +86,35 @@ struct webd_kv {
 struct webd_fields {
 	struct webd_kv	 v[WEBD_KV_MAX];
 	size_t		 n;
+	size_t		 cap;		/* bytes a value; 0: WEBD_TEXT_MAX */
 	int		 too_many;	/* a field past WEBD_KV_MAX */
-	int		 too_long;	/* a value past WEBD_TEXT_MAX */
+	int		 too_long;	/* a value past the cap */
+};
+
+/*
+ * The files of a report or a supplement (multipart/form-data), each
+ * written to spool_dir as it arrives, never held in memory; at most
+ * web_uploads_max of them, each at most web_upload_max bytes.  What the
+ * sender says of a file (its name, its type) is kept as sent, to be made
+ * safe by whoever shows it.
+ */
+#define WEBD_UPLOADS	16		/* the most web_uploads_max may be */
+#define WEBD_REPORT_TEXT (20000 * 4)	/* a report's field: 20000 characters */
+struct webd_upload {
+	char	 field[WEBD_FIELD_MAX];	/* licence, authorisation, evidence */
+	char	*name;			/* as sent */
+	char	*type;			/* as sent */
+	char	*path;			/* the spooled file (unlinked at the end) */
+	int	 fd;
+	size_t	 size;
+};
+
+struct webd_uploads {
+	struct webd_upload v[WEBD_UPLOADS];
+	size_t		 n;
+	int		 too_many;	/* past web_uploads_max */
+	int		 too_big;	/* a file past web_upload_max */
+	int		 failed;	/* the spool could not be written */
 };
 
 struct webd_request {
@@ -99,6 +127,8 @@ struct webd_request {
 	const char		*range;		/* the Range header, or NULL */
 	const char		*client;	/* never logged */
 	int			 https;		/* through a TLS proxy */
+	const char		*form_cookie;	/* the report form's token */
+	struct webd_uploads	*up;		/* a report's files, or NULL */
 };
 
 /* what a page handler answers: the status and the HTML (owned) */
@@ -127,6 +157,11 @@ struct webd_answer {
 #define WE_414	"e414"
 #define WE_415	"e415"
 #define WE_503	"e503"
+
+/* webd_public.c: the reporting zones, the guide, typical cases, laws */
+void	 webd_public(const struct runtime *, const struct webd_request *,
+	    struct webd_answer *);
+int	 webd_public_path(const char *path, int post);
 
 /* webd_staff.c: the call centre's console under /staff/ */
 void	 webd_staff(const struct runtime *, const struct webd_request *,
@@ -158,5 +193,18 @@ void	 webd_page_rate(const struct runtime *, struct webd_form *,
 long	 webd_utf8_chars(const unsigned char *, size_t);
 void	 webd_page_complain(const struct runtime *, struct webd_form *,
 	    const char *client, struct webd_answer *);
+void	 webd_page_public(const struct runtime *, enum webd_lang,
+	    unsigned int status, const char *heading, const char *switch_href,
+	    const char *content, struct webd_answer *);
+void	 webd_size_text(long, char *, size_t);
+void	 webd_page_laws(const struct runtime *, enum webd_lang,
+	    struct webd_answer *);
+int	 webd_page_found(const struct runtime *, struct webd_form *,
+	    const char *client, time_t now, struct lookup_result *,
+	    struct store **, struct webd_answer *);
+
+/* webd_typical.c: the published typical cases, a <section> onto out */
+int	 webd_typical_html(struct store *, const struct runtime *,
+	    enum webd_lang, buf *out);
 
 #endif

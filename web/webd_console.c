@@ -23,6 +23,10 @@
  *				the ledger): a recording plays in the page
  *				(HTTP ranges), anything else is a download,
  *				never shown in our origin
+ *				.../typical a typical case proposed, approved,
+ *				declined or withdrawn (typical.h: a second
+ *				person publishes it)
+ *	  /staff/typical	the typical cases awaiting a second person
  *	  /staff/stats		the statistics of a period, the most reported;
  *				stats.html the published page, stats.csv
  *	  /staff/digest		the daily digest
@@ -42,6 +46,7 @@
 #include "evidence.h"
 #include "log.h"
 #include "stats_html.h"
+#include "typical.h"
 #include "webd_console.h"
 #include "workflow.h"
 
@@ -106,16 +111,32 @@ static const char *const measures[][3] = {
 };
 #define NMEASURES	(sizeof(measures) / sizeof(measures[0]))
 
+static const char *const typical_states[][3] = {
+	{ "pending", "待批准", "awaiting approval" },
+	{ "published", "已发布", "published" },
+	{ "declined", "已驳回", "declined" },
+	{ "withdrawn", "已撤回", "withdrawn" },
+};
+#define NTYPICAL_STATES	(sizeof(typical_states) / sizeof(typical_states[0]))
+
+/* row_name - key s of rows (key, zh, en) in the page's language */
+static const char *
+row_name(const struct sx *x, const char *const (*rows)[3], size_t n,
+    const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s != NULL && i < n; i++)
+		if (strcmp(rows[i][0], s) == 0)
+			return (rows[i][x->l == WL_EN ? 2 : 1]);
+	return ("-");	/* printed as it is (%S): never the store's text */
+}
+
 /* status_name - a status in the page's language */
 static const char *
 status_name(const struct sx *x, const char *s)
 {
-	size_t	 i;
-
-	for (i = 0; s != NULL && i < NSTATUSES; i++)
-		if (strcmp(statuses[i][0], s) == 0)
-			return (statuses[i][x->l == WL_EN ? 2 : 1]);
-	return ("-");	/* printed as it is (%S): never the store's text */
+	return (row_name(x, statuses, NSTATUSES, s));
 }
 
 /* channel_name - a channel in the page's language */
@@ -243,9 +264,10 @@ queue(struct sx *x)
 		    views[i][0], strcmp(views[i][0], f.view) == 0 ?
 		    " class=\"on\"" : "", views[i][x->l == WL_EN ? 2 : 1]);
 	hp(&x->b, "<a href=\"/staff/queue?view=open&amp;assignee=%u\">%S</a>"
-	    "</nav>\n<form method=\"get\" action=\"/staff/queue\" class="
+	    " <a href=\"/staff/typical\">%S</a></nav>\n<form method=\"get\" action=\"/staff/queue\" class="
 	    "\"filter\"><input type=\"hidden\" name=\"view\" value=\"%s\">",
-	    x->ses.user, T(x, "我的案件", "Mine"), f.view);
+	    x->ses.user, T(x, "我的案件", "Mine"), T(x, "典型案例待批准",
+	    "Typical cases to approve"), f.view);
 	select_of(x, "status", T(x, "状态", "Status"), statuses, NSTATUSES,
 	    f.status, 1);
 	hp(&x->b, "<label>%S <select name=\"category\"><option value=\"\">%S"
@@ -628,6 +650,98 @@ case_proposals(struct sx *x, const char *case_no,
 	buf_adds(&x->b, "</ul></section>\n");
 }
 
+/*
+ * typical_buttons - what x's account may do with typical case t of case
+ * no: approve or decline it (a reviewer, not its proposer), withdraw it
+ * (its proposer, an admin).  The store applies the rule again.
+ */
+static void
+typical_buttons(struct sx *x, const char *no, const struct typical *t)
+{
+	int	 pending = strcmp(t->state, "pending") == 0;
+	int	 mine = strcmp(t->proposer, x->ses.user) == 0;
+
+	if (pending && !mine && staff_may(x->ses.role, ROLE_REVIEWER))
+		hp(&x->b, "<form method=\"post\" action=\"/staff/case/%s/"
+		    "typical\" class=\"inline\"><input type=\"hidden\" name="
+		    "\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"id\" "
+		    "value=\"%L\"><button name=\"action\" value=\"approve\" "
+		    "id=\"typical-approve\">%S</button> <input name=\"reason\" "
+		    "maxlength=\"500\" placeholder=\"%S\"> <button name=\"action\""
+		    " value=\"decline\">%S</button></form>", no, x->ses.csrf,
+		    t->id, T(x, "批准发布", "Approve and publish"),
+		    T(x, "驳回理由", "why not"), T(x, "驳回", "Decline"));
+	else if (pending)
+		hp(&x->b, " <em>%S</em>", T(x, "等待另一名复核员批准",
+		    "waits for another person, a reviewer"));
+	if ((pending || strcmp(t->state, "published") == 0) && (mine ||
+	    staff_may(x->ses.role, ROLE_ADMIN)))
+		hp(&x->b, "<form method=\"post\" action=\"/staff/case/%s/"
+		    "typical\" class=\"inline\"><input type=\"hidden\" name="
+		    "\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"id\" "
+		    "value=\"%L\"><button name=\"action\" value=\"withdraw\">%S"
+		    "</button></form>", no, x->ses.csrf, t->id, T(x, "撤回",
+		    "Withdraw"));
+}
+
+/*
+ * case_typical - a closed case's typical cases (指导意见 二十), the form
+ * that proposes one (what was typed kept after a refusal), the buttons
+ */
+static void
+case_typical(struct sx *x, const struct case_view *v, const struct typical *t,
+    size_t n)
+{
+	const char	*no = v->row.case_no, *title, *summary;
+	int		 open = 0;
+	size_t		 i;
+
+	if (strcmp(v->row.status, "closed") != 0 &&
+	    strcmp(v->row.status, "feedback_sent") != 0 && n == 0)
+		return;
+	hp(&x->b, "<section id=\"typical\"><h2>%S</h2><p class=\"note\">%S"
+	    "</p><ul>", T(x, "典型案例", "Typical case"), T(x, "办结的案件可作为"
+	    "典型案例公开：须经另一名复核员批准后发布，提议人不能批准自己的提议。"
+	    "标题和摘要不得含有举报人的任何信息，也不得含有手机号码或电子邮件地址。",
+	    "A closed case may be published as a typical case when a second "
+	    "person, a reviewer, approves it; never the proposer.  Its title "
+	    "and summary hold nothing of the reporter, and no mobile number or "
+	    "e-mail address."));
+	for (i = 0; i < n; i++) {
+		open |= strcmp(t[i].state, "pending") == 0 ||
+		    strcmp(t[i].state, "published") == 0;
+		hp(&x->b, "<li class=\"%s\" id=\"typical-%L\"><strong>%v</strong>"
+		    " · %S · %S %s %t", t[i].state, t[i].id, t[i].title,
+		    row_name(x, typical_states, NTYPICAL_STATES, t[i].state),
+		    T(x, "提议人", "proposed by"),
+		    t[i].proposer, t[i].proposed_at);
+		if (t[i].decided_by != NULL)
+			hp(&x->b, " · %S %s %t%S%v", T(x, "决定人", "decided by"),
+			    t[i].decided_by, t[i].decided_at, t[i].reason ?
+			    " · " : "", t[i].reason ? t[i].reason : "");
+		typical_buttons(x, no, &t[i]);
+		hp(&x->b, "<pre class=\"text\">%v</pre></li>", t[i].summary);
+	}
+	buf_adds(&x->b, "</ul>");
+	if (!open && (strcmp(v->row.status, "closed") == 0 ||
+	    strcmp(v->row.status, "feedback_sent") == 0)) {
+		title = field(x, "title");
+		summary = field(x, "summary");
+		hp(&x->b, "<form method=\"post\" action=\"/staff/case/%s/typical"
+		    "\" class=\"act\" id=\"typicalform\"><input type=\"hidden\" "
+		    "name=\"csrf\" value=\"%s\"><input type=\"hidden\" name="
+		    "\"action\" value=\"propose\"><label>%S <input name=\"title\" "
+		    "required maxlength=\"100\" size=\"40\" value=\"%s\"></label>"
+		    "<label>%S <textarea name=\"summary\" required rows=\"6\" "
+		    "cols=\"60\" maxlength=\"2000\">%s</textarea></label><button "
+		    "type=\"submit\">%S</button></form>", no, x->ses.csrf,
+		    T(x, "标题", "Title"), title ? title : "", T(x, "公开摘要",
+		    "Public summary"), summary ? summary : "", T(x, "提交复核",
+		    "Propose for approval"));
+	}
+	buf_adds(&x->b, "</section>\n");
+}
+
 /* case_forms - the workflow's actions, the disposal, the reveal */
 static void
 case_forms(struct sx *x, const struct case_view *v)
@@ -714,7 +828,8 @@ case_page(struct sx *x, const char *no, const char *reason,
 {
 	struct case_view	 v;
 	struct case_proposal	*p = NULL;
-	size_t			 np = 0;
+	struct typical		*t = NULL;
+	size_t			 np = 0, nt = 0;
 
 	if (store_case_view_why(x->st, no, reason, x->ses.user, x->now,
 	    &v) < 0) {
@@ -726,12 +841,15 @@ case_page(struct sx *x, const char *no, const char *reason,
 	if (reason != NULL)
 		log_info("%s: the reporter revealed to %s on the console", no,
 		    x->ses.user);
-	if (store_proposals(x->st, no, &p, &np) < 0) {
+	if (store_proposals(x->st, no, &p, &np) < 0 ||
+	    store_typical_of_case(x->st, no, &t, &nt) < 0) {
+		case_proposals_free(p, np);
 		case_view_free(&v);
 		return (-1);
 	}
 	case_head(x, &v);
 	case_proposals(x, no, p, np);
+	case_typical(x, &v, t, nt);
 	case_report(x, &v);
 	case_evidence(x, &v);
 	case_forms(x, &v);
@@ -740,6 +858,7 @@ case_page(struct sx *x, const char *no, const char *reason,
 	case_ledger(x, &v);
 	x->a->media = v.nev > 0;
 	case_proposals_free(p, np);
+	typical_free(t, nt);
 	case_view_free(&v);
 	sx_page(x, status, no);
 	return (0);
@@ -860,6 +979,86 @@ act(struct sx *x, const char *no)
 	snprintf(loc, sizeof(loc), "/staff/case/%s?done=%s", no,
 	    strcmp(status, "proposed") == 0 ? "propose" : a.action);
 	sx_redirect(x, loc);
+	return (0);
+}
+
+/*
+ * typical - POST /staff/case/N/typical: a typical case proposed (title,
+ * summary) or, by id, approved, declined or withdrawn, as the logged-in
+ * name; the store keeps the rules (typical.h).  A refusal shows the case
+ * again with what was typed; it never echoes the reporter.
+ */
+static int
+typical(struct sx *x, const char *no)
+{
+	static const char *const acts[] = { "approve", "decline", "withdraw" };
+	const char	*action = field(x, "action"), *id = field(x, "id");
+	char		 loc[96];
+	size_t		 k;
+	int		 rc;
+
+	if (action == NULL || strcmp(action, "propose") == 0) {
+		action = "propose";
+		rc = store_typical_propose(x->st, no, x->ses.user,
+		    field(x, "title"), field(x, "summary"), x->now, NULL);
+	} else {
+		for (k = 0; k < sizeof(acts) / sizeof(acts[0]); k++)
+			if (strcmp(acts[k], action) == 0)
+				break;
+		if (k == sizeof(acts) / sizeof(acts[0]) || id == NULL ||
+		    strspn(id, "0123456789") != strlen(id) || strlen(id) > 15) {
+			sx_error(x, 400, "请求不完整。",
+			    "The request is incomplete.");
+			return (0);
+		}
+		action = acts[k];
+		rc = store_typical_decide(x->st, no, atoll(id),
+		    (enum typical_act)k, x->ses.user, field(x, "reason"),
+		    x->now);
+	}
+	if (rc < 0) {
+		if (store_busy(x->st))
+			return (-1);
+		log_info("%s: typical case %s by %s on the console refused: %s",
+		    no, action, x->ses.user, store_error(x->st));
+		sx_flash(x, 1, "%s", store_error(x->st));
+		return (case_page(x, no, NULL, 409));
+	}
+	log_info("%s: typical case %s by %s on the console", no, action,
+	    x->ses.user);
+	snprintf(loc, sizeof(loc), "/staff/case/%s?done=typical_%s", no,
+	    action);
+	sx_redirect(x, loc);
+	return (0);
+}
+
+/* typical_queue - GET /staff/typical: the typical cases awaiting approval */
+static int
+typical_queue(struct sx *x)
+{
+	struct typical	*t;
+	size_t		 n, i;
+
+	if (store_typical_pending(x->st, QUEUE_PAGE, &t, &n) < 0)
+		return (-1);
+	hp(&x->b, "<h1>%S</h1><p class=\"note\">%S <a href=\"/typical\">%S</a>"
+	    "</p><table class=\"list\" id=\"typical\"><tr><th>%S</th><th>%S"
+	    "</th><th>%S</th><th>%S</th></tr>", T(x, "典型案例待批准",
+	    "Typical cases to approve"), T(x, "须由提议人以外的复核员批准后发布。",
+	    "Published when a reviewer other than the proposer approves."),
+	    T(x, "已发布的典型案例", "The published typical cases"),
+	    T(x, "案件", "Case"), T(x, "标题", "Title"), T(x, "提议人",
+	    "Proposed by"), T(x, "提议时间", "Proposed"));
+	for (i = 0; i < n; i++)
+		hp(&x->b, "<tr><td><a href=\"/staff/case/%s#typical\">%s</a></td>"
+		    "<td>%v</td><td>%s</td><td>%t</td></tr>", t[i].case_no,
+		    t[i].case_no, t[i].title, t[i].proposer, t[i].proposed_at);
+	if (n == 0)
+		hp(&x->b, "<tr><td colspan=\"4\">%S</td></tr>", T(x, "没有待批准的"
+		    "典型案例。", "None awaits approval."));
+	buf_adds(&x->b, "</table>\n");
+	typical_free(t, n);
+	sx_page(x, 200, T(x, "典型案例待批准", "Typical cases to approve"));
 	return (0);
 }
 
@@ -1164,6 +1363,8 @@ console_page(struct sx *x, const char *p)
 		return (bulk(x));
 	if (strcmp(p, "/digest") == 0 && !x->rq->post)
 		return (digest(x));
+	if (strcmp(p, "/typical") == 0 && !x->rq->post)
+		return (typical_queue(x));
 	if ((strcmp(p, "/stats") == 0 || strcmp(p, "/stats.html") == 0 ||
 	    strcmp(p, "/stats.csv") == 0) && !x->rq->post)
 		return (stats(x, p + strlen("/stats")));
@@ -1184,6 +1385,18 @@ console_page(struct sx *x, const char *p)
 				    "复核员批准后生效。", "Proposed: it takes "
 				    "effect when another person, a reviewer, "
 				    "approves it."));
+			else if (done != NULL && strcmp(done,
+			    "typical_propose") == 0)
+				sx_flash(x, 0, "%s", T(x, "典型案例已提交：须经另一名"
+				    "复核员批准后发布。", "Typical case proposed: it is "
+				    "published when another person, a reviewer, "
+				    "approves it."));
+			else if (done != NULL && (strcmp(done,
+			    "typical_approve") == 0 || strcmp(done,
+			    "typical_decline") == 0 || strcmp(done,
+			    "typical_withdraw") == 0))
+				sx_flash(x, 0, "%s %s", T(x, "已完成：", "Done:"),
+				    done);
 			else if (done != NULL && (workflow_known(done) ||
 			    strcmp(done, "callback") == 0 ||
 			    strcmp(done, "approve") == 0 ||
@@ -1205,6 +1418,8 @@ console_page(struct sx *x, const char *p)
 		}
 		if (strcmp(rest, "/callback") == 0 && x->rq->post)
 			return (callback(x, no));
+		if (strcmp(rest, "/typical") == 0 && x->rq->post)
+			return (typical(x, no));
 		if (strncmp(rest, "/evidence/", 10) == 0)
 			return (evidence(x, no, rest + 10));
 	}

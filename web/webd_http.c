@@ -5,7 +5,11 @@
  *	Every request is hostile until shown otherwise:
  *
  *	  routes	GET (HEAD) /, GET /static/style.css, POST /status,
- *			/rate, /complain; any other path 404, any other
+ *			/rate, /complain; the console under /staff/
+ *			(webd_staff.c); the zones, guide, typical cases and
+ *			laws, POST /report and /supplement (webd_public.c,
+ *			multipart/form-data: each file streamed to the
+ *			spool, capped); any other path 404, any other
  *			method 405 with Allow, a target over WEBD_URL_MAX
  *			414; a query string is read only for "lang", so a
  *			PIN put in a URL is never looked up
@@ -32,6 +36,8 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -45,7 +51,8 @@
 #include "log.h"
 #include "webd.h"
 
-enum route { R_NONE, R_FORM, R_CSS, R_STATUS, R_RATE, R_COMPLAIN, R_STAFF };
+enum route { R_NONE, R_FORM, R_CSS, R_STATUS, R_RATE, R_COMPLAIN, R_STAFF,
+	R_PUBLIC };
 
 /* a request in progress (libmicrohttpd's req_cls) */
 struct req {
@@ -56,6 +63,8 @@ struct req {
 	size_t			 body;		/* bytes of body so far */
 	struct webd_form	 form;
 	struct webd_fields	 kv;		/* the console's fields */
+	struct webd_uploads	 up;		/* a report's files */
+	size_t			 body_max;	/* this request's body cap */
 };
 
 static const struct {
@@ -272,7 +281,7 @@ kv_add(struct webd_fields *f, const char *key, const char *data, size_t size,
 	} else if (f->n == 0 || f->too_many)
 		return (0);
 	k = &f->v[f->n - 1];
-	if (k->value.len + size > WEBD_TEXT_MAX) {
+	if (k->value.len + size > (f->cap ? f->cap : WEBD_TEXT_MAX)) {
 		f->too_long = 1;
 		return (0);
 	}
@@ -320,6 +329,86 @@ webd_fields_free(struct webd_fields *f)
 }
 
 /*
+ * upload - a chunk of a file of a report (a multipart part with a file
+ * name): a new file in spool_dir at offset 0, written as it comes.  Past
+ * web_uploads_max files, or web_upload_max bytes in one, the request is
+ * marked and what came is dropped (the page says why); the body keeps
+ * being read, up to its cap, so that the sender gets the page.
+ */
+static enum MHD_Result
+upload(struct req *rq, const char *key, const char *name, const char *type,
+    const char *data, uint64_t off, size_t size)
+{
+	struct webd_uploads	*u = &rq->up;
+	struct webd_upload	*f;
+	const struct cfg	*cfg = rq->rt->cfg;
+	ssize_t			 w;
+	size_t			 done;
+
+	if (u->too_many || u->too_big || u->failed)
+		return (MHD_YES);
+	if (off == 0) {
+		if (*name == '\0' && size == 0)
+			return (MHD_YES);	/* a file input left empty */
+		if (u->n >= (size_t)cfg->web_uploads_max || u->n >= WEBD_UPLOADS) {
+			u->too_many = 1;
+			return (MHD_YES);
+		}
+		f = &u->v[u->n];
+		memset(f, 0, sizeof(*f));
+		snprintf(f->field, sizeof(f->field), "%s", key);
+		f->name = xstrndup(name, 1024);
+		f->type = xstrndup(type ? type : "", 200);
+		f->path = xasprintf("%s/.web-XXXXXX", cfg->spool_dir);
+		if ((f->fd = mkostemp(f->path, O_CLOEXEC)) < 0) {
+			log_warn("spool %s", f->path);
+			free(f->name);
+			free(f->type);
+			free(f->path);
+			u->failed = 1;
+			return (MHD_YES);
+		}
+		u->n++;
+	} else if (u->n == 0)
+		return (MHD_YES);
+	f = &u->v[u->n - 1];
+	if (f->size + size > (size_t)cfg->web_upload_max) {
+		u->too_big = 1;
+		return (MHD_YES);
+	}
+	for (done = 0; done < size; done += (size_t)w)
+		if ((w = write(f->fd, data + done, size - done)) < 0) {
+			if (errno == EINTR) {
+				w = 0;
+				continue;
+			}
+			log_warn("spool %s", f->path);
+			u->failed = 1;
+			return (MHD_YES);
+		}
+	f->size += size;
+	return (MHD_YES);
+}
+
+/* uploads_free - the spooled files removed, the list emptied */
+static void
+uploads_free(struct webd_uploads *u)
+{
+	size_t	 i;
+
+	for (i = 0; i < u->n; i++) {
+		if (u->v[i].fd >= 0)
+			close(u->v[i].fd);
+		if (u->v[i].path != NULL)
+			(void)unlink(u->v[i].path);
+		free(u->v[i].path);
+		free(u->v[i].name);
+		free(u->v[i].type);
+	}
+	memset(u, 0, sizeof(*u));
+}
+
+/*
  * field - one chunk of a form field from the post processor: appended at
  * off, within the field's cap; an unknown field is ignored, a known one
  * sent twice marks the form
@@ -334,10 +423,13 @@ field(void *cls, enum MHD_ValueKind kind, const char *key, const char *name,
 	char			*dst = NULL;
 	size_t			 have;
 
-	(void)kind; (void)name; (void)type; (void)enc;
-	if (rq->route == R_STAFF)
+	(void)kind; (void)enc;
+	if (rq->route == R_PUBLIC && name != NULL)
+		return (upload(rq, key, name, type, data, off, size));
+	if (rq->route == R_STAFF || rq->route == R_PUBLIC)
 		return (kv_add(&rq->kv, key, data, size, off) < 0 ? MHD_NO :
 		    MHD_YES);
+	(void)name; (void)type;
 	if (strcmp(key, "text") == 0) {
 		if (off == 0 && f->text.len > 0)
 			f->repeated = 1;
@@ -599,6 +691,15 @@ start(struct MHD_Connection *c, const char *url, const char *method,
 		}
 		*rq = xcalloc(1, sizeof(**rq));
 		(*rq)->route = R_STAFF;
+	} else if (webd_public_path(url, -1)) {
+		if (!webd_public_path(url, post)) {
+			rc = refuse(c, rt, l, 405, WE_405, webd_public_path(url,
+			    1) ? "POST" : "GET, HEAD");
+			goto out;
+		}
+		*rq = xcalloc(1, sizeof(**rq));
+		(*rq)->route = R_PUBLIC;
+		(*rq)->kv.cap = WEBD_REPORT_TEXT;
 	} else {
 		for (i = 0; i < NROUTES; i++)
 			if (strcmp(url, routes[i].path) == 0)
@@ -622,18 +723,28 @@ start(struct MHD_Connection *c, const char *url, const char *method,
 	if (!post)
 		return (MHD_YES);
 	ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-	if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded",
-	    33) != 0 || (ct[33] != '\0' && ct[33] != ';')) {
+	(*rq)->body_max = WEBD_BODY_MAX;
+	if ((*rq)->route == R_PUBLIC && ct != NULL && strncasecmp(ct,
+	    "multipart/form-data", 19) == 0 && (ct[19] == ';' ||
+	    ct[19] == '\0'))
+		/* a report's files, each streamed to the spool, and its text */
+		(*rq)->body_max = (size_t)(rt->cfg->web_uploads_max + 1) *
+		    (size_t)rt->cfg->web_upload_max + 1024 * 1024;
+	else if (ct == NULL || strncasecmp(ct,
+	    "application/x-www-form-urlencoded", 33) != 0 || (ct[33] != '\0' &&
+	    ct[33] != ';')) {
 		rc = refuse(c, rt, l, 415, WE_415, NULL);
 		goto out;
 	}
+	if ((*rq)->route == R_PUBLIC && (*rq)->body_max == WEBD_BODY_MAX)
+		(*rq)->body_max = 2 * WEBD_REPORT_TEXT;
 	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 	if (cl != NULL && (strspn(cl, "0123456789") != strlen(cl) ||
-	    strlen(cl) > 9 || atol(cl) > WEBD_BODY_MAX)) {
+	    strlen(cl) > 12 || strtoull(cl, NULL, 10) > (*rq)->body_max)) {
 		rc = refuse(c, rt, l, 413, WE_413, NULL);
 		goto out;
 	}
-	if (((*rq)->pp = MHD_create_post_processor(c, 1024, field,
+	if (((*rq)->pp = MHD_create_post_processor(c, 16 * 1024, field,
 	    *rq)) == NULL) {
 		rc = refuse(c, rt, l, 400, WE_400, NULL);
 		goto out;
@@ -690,6 +801,41 @@ staff(struct MHD_Connection *c, struct req *rq, const char *client)
 	return (answer_range(c, &a, 0, r.range));
 }
 
+/*
+ * public - a request for the zones, the guide, typical cases, laws, a
+ * report or a supplement: its fields, files and cookies handed to
+ * webd_public
+ */
+static enum MHD_Result
+public(struct MHD_Connection *c, struct req *rq, const char *client)
+{
+	struct webd_request	 r;
+	struct webd_answer	 a = { 0 };
+	size_t			 i;
+
+	memset(&r, 0, sizeof(r));
+	if (rq->pp == NULL)
+		(void)MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND,
+		    query_arg, &rq->kv);
+	if (rq->kv.too_many)
+		return (refuse(c, rq->rt, WL_ZH, 413, WE_413, NULL));
+	for (i = 0; i < rq->up.n; i++)
+		if (rq->up.v[i].fd >= 0 && close(rq->up.v[i].fd) < 0)
+			rq->up.failed = 1;
+		else
+			rq->up.v[i].fd = -1;
+	r.path = rq->path;
+	r.post = rq->pp != NULL;
+	r.f = &rq->kv;
+	r.lang = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "jubao_lang");
+	r.form_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND,
+	    "jubao_form");
+	r.client = client;
+	r.up = &rq->up;
+	webd_public(rq->rt, &r, &a);
+	return (answer_range(c, &a, 0, NULL));
+}
+
 /* finish - the whole body is in: the page for the request */
 static enum MHD_Result
 finish(struct MHD_Connection *c, struct req *rq)
@@ -708,6 +854,8 @@ finish(struct MHD_Connection *c, struct req *rq)
 		snprintf(client, sizeof(client), "unknown");
 	if (rq->route == R_STAFF)
 		return (staff(c, rq, client));
+	if (rq->route == R_PUBLIC)
+		return (public(c, rq, client));
 	if (rq->form.text.s == NULL)
 		buf_adds(&rq->form.text, "");
 	if (rq->form.repeated || (rq->form.too_long &&
@@ -755,7 +903,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		rq->body += *size;
 		/* a chunked body past the cap: hang up (a response cannot be
 		 * queued in the middle of a body); a GET's body is ignored */
-		if (rq->body > WEBD_BODY_MAX || (rq->pp != NULL &&
+		if (rq->body > rq->body_max || (rq->pp != NULL &&
 		    MHD_post_process(rq->pp, data, *size) == MHD_NO))
 			return (MHD_NO);
 		*size = 0;
@@ -781,6 +929,7 @@ completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		explicit_bzero(rq->form.text.s, rq->form.text.len);
 	buf_free(&rq->form.text);
 	webd_fields_free(&rq->kv);
+	uploads_free(&rq->up);
 	free(rq->path);
 	runtime_put(rq->rt);
 	free(rq);

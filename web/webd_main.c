@@ -27,6 +27,7 @@
 
 #include "conffile.h"
 #include "log.h"
+#include "privdrop.h"
 #include "webd.h"
 
 static int		 lfd[WEBD_LISTEN_MAX];
@@ -143,7 +144,7 @@ file_load(const char *path, size_t *lenp, buf *err)
 
 static const char *const lang_dir[WL_N] = { "zh-CN", "en" };
 static const char *const tmpl_name[WT_N] = { "page", "form", "status", "done",
-	"error" };
+	"error", "laws" };
 
 /* unload - release a site */
 static void
@@ -285,8 +286,9 @@ workers(void)
 
 /*
  * run - as run_user: libmicrohttpd on each socket, then the signals here
- * until a stop; the outbox is not started (a rating and a complaint owe
- * no message: the other daemons deliver what the store queues)
+ * until a stop; the outbox is not started: what the store queues (a web
+ * report's acknowledgement, the console's feedback) the other daemons
+ * deliver, jubao-milter on the mail host, jubao-sipd on the telephony one
  */
 static int
 run(struct runtime *rt)
@@ -294,9 +296,12 @@ run(struct runtime *rt)
 	struct MHD_Daemon	*d[WEBD_LISTEN_MAX];
 	sigset_t		 set;
 	size_t			 i;
-	int			 sig;
+	int			 sig, n;
 
 	webd_http_init();
+	/* the files of reports a crash cut short (webd_http.c): never cases */
+	if ((n = daemon_spool_clear(rt->cfg->spool_dir, ".web-")) > 0)
+		log_info("removed %d file(s) of web reports never completed", n);
 	for (i = 0; i < nlfd; i++)
 		if ((d[i] = webd_http_start(lfd[i], rt->cfg, workers())) == NULL)
 			log_fatal("cannot start libmicrohttpd on %s",
@@ -326,8 +331,15 @@ run(struct runtime *rt)
 
 static const struct outbox_transport *const transports[] = { NULL };
 
+/* prepare - (root) the spool directory (a report's files), handed to run_user */
+static void
+prepare(const struct cfg *cfg, buf *err)
+{
+	privdrop_dir(cfg->run_user, cfg->spool_dir, 0750, err);
+}
+
 static const struct daemon webd_daemon = {
-	WEBD_NAME, load, unload, NULL, listen_web, run, transports,
+	WEBD_NAME, load, unload, prepare, listen_web, run, transports,
 };
 
 int

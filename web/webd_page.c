@@ -37,7 +37,8 @@
 /* every variable every template may use */
 static const char *const vars[] = {
 	"lang", "other", "site", "content", "switch_post",
-	"page_form", "page_status", "page_done", "page_error",
+	"page_form", "page_status", "page_done", "page_error", "page_public",
+	"page_laws", "switch_href", "upload_max", "uploads_max",
 	"case", "pin", "heading", "text", "ok", "limited", "missing",
 	"rating", "rated", "complained", "refused",
 	"rating_bad", "text_empty", "text_long", "text_bad", "max_chars",
@@ -119,10 +120,23 @@ pv_esc(struct pv *p, const char *name, const char *value)
 	p->v[i].value = p->own[i];
 }
 
+/* webd_size_text - a size for people: "10 MB", "256 KB", "100 bytes" */
+void
+webd_size_text(long n, char *out, size_t len)
+{
+	if (n >= 1024 * 1024 && n % (1024 * 1024) == 0)
+		snprintf(out, len, "%ld MB", n / (1024 * 1024));
+	else if (n >= 1024)
+		snprintf(out, len, "%ld KB", n / 1024);
+	else
+		snprintf(out, len, "%ld bytes", n);
+}
+
 /* pv_init - every variable empty, then what every page has */
 static void
 pv_init(struct pv *p, const struct runtime *rt, enum webd_lang l)
 {
+	char	 n[32];
 	size_t	 i;
 
 	for (i = 0; i < NVARS; i++) {
@@ -134,6 +148,10 @@ pv_init(struct pv *p, const struct runtime *rt, enum webd_lang l)
 	pv_set(p, "other", lang_code[l == WL_EN ? WL_ZH : WL_EN]);
 	pv_esc(p, "site", rt->cfg->site_name);
 	pv_set(p, "max_chars", "2000");
+	webd_size_text(rt->cfg->web_upload_max, n, sizeof(n));
+	pv_esc(p, "upload_max", n);
+	snprintf(n, sizeof(n), "%ld", rt->cfg->web_uploads_max);
+	pv_esc(p, "uploads_max", n);
 }
 
 /* pv_free - release what pv_esc made */
@@ -156,7 +174,7 @@ page(const struct runtime *rt, enum webd_lang l, enum webd_tmpl t,
     struct pv *p)
 {
 	static const char *const flag[WT_N] = { NULL, "page_form",
-		"page_status", "page_done", "page_error" };
+		"page_status", "page_done", "page_error", "page_laws" };
 	const struct webd_site	*s = rt->own;
 	buf			 err = { 0 };
 	char			*content, *html = NULL;
@@ -185,7 +203,7 @@ int
 webd_site_check(struct webd_site *s, buf *err)
 {
 	static const char *const name[WT_N] = { "page", "form", "status",
-		"done", "error" };
+		"done", "error", "laws" };
 	struct tmpl_var	 v[NVARS];
 	char		*out;
 	size_t		 i;
@@ -369,14 +387,14 @@ webd_page_status(const struct runtime *rt, struct webd_form *f,
 }
 
 /*
- * found - (a rating, a complaint) the lookup that must find the case
- * first: 1 with the case in res (clear it) and the store handle in
- * *stp; 0 when *a already holds the page (the form again, the lookup's
- * own answer, a 503)
+ * webd_page_found - (a rating, a complaint, a supplement) the lookup
+ * that must find the case first: 1 with the case in res (clear it) and
+ * the store handle in *stp; 0 when *a already holds the page (the form
+ * again, the lookup's own answer, a 503)
  */
-static int
-found(const struct runtime *rt, struct webd_form *f, const char *client,
-    time_t now, struct lookup_result *res, struct store **stp,
+int
+webd_page_found(const struct runtime *rt, struct webd_form *f,
+    const char *client, time_t now, struct lookup_result *res, struct store **stp,
     struct webd_answer *a)
 {
 	enum webd_lang	 l = webd_lang(f->lang);
@@ -412,7 +430,7 @@ webd_page_rate(const struct runtime *rt, struct webd_form *f,
 		return;
 	}
 	rating = *f->rating - '0';
-	if (!found(rt, f, client, now, &res, &st, a))
+	if (!webd_page_found(rt, f, client, now, &res, &st, a))
 		return;
 	if (workflow_rate(st, res.case_no, rating, "reporter", now) < 0) {
 		log_error("%s: rating on the web page: %s", res.case_no,
@@ -511,7 +529,7 @@ webd_page_complain(const struct runtime *rt, struct webd_form *f,
 		bad_input(rt, l, "text_empty", a);
 		return;
 	}
-	if (!found(rt, f, client, now, &res, &st, a))
+	if (!webd_page_found(rt, f, client, now, &res, &st, a))
 		return;
 	memset(&act, 0, sizeof(act));
 	act.action = "complaint";
@@ -544,4 +562,48 @@ webd_page_complain(const struct runtime *rt, struct webd_form *f,
 	a->html = page(rt, l, WT_DONE, &p);
 	pv_free(&p);
 	lookup_result_clear(&res);
+}
+
+/*
+ * webd_page_public - a page of the reporting zones (webd_public.c): our
+ * own HTML (content, every value in it escaped by its maker) in the
+ * layout, under heading; switch_href the same page in the other language
+ */
+void
+webd_page_public(const struct runtime *rt, enum webd_lang l,
+    unsigned int status, const char *heading, const char *switch_href,
+    const char *content, struct webd_answer *a)
+{
+	const struct webd_site	*s = rt->own;
+	struct pv		 p;
+	buf			 err = { 0 };
+
+	pv_init(&p, rt, l);
+	pv_set(&p, "page_public", "1");
+	pv_esc(&p, "heading", heading);
+	pv_esc(&p, "switch_href", switch_href);
+	pv_set(&p, "content", content);
+	buf_adds(&err, "");
+	if ((a->html = tmpl_render(s->tmpl[l][WT_PAGE], p.v, NVARS,
+	    &err)) == NULL) {
+		log_error("web page template: %s", err.s);
+		a->html = xstrdup("<!DOCTYPE html><title>jubao</title><p>500</p>\n");
+	}
+	a->status = status;
+	buf_free(&err);
+	pv_free(&p);
+}
+
+/* webd_page_laws - GET /laws: the rules and laws the site configures */
+void
+webd_page_laws(const struct runtime *rt, enum webd_lang l,
+    struct webd_answer *a)
+{
+	struct pv	 p;
+
+	pv_init(&p, rt, l);
+	pv_set(&p, "switch_href", l == WL_EN ? "laws" : "laws?lang=en");
+	a->status = 200;
+	a->html = page(rt, l, WT_LAWS, &p);
+	pv_free(&p);
 }

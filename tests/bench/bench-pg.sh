@@ -191,7 +191,7 @@ diag "$out"
 "$JB_CTL" -c "$sconf" rebuild-stats >/dev/null || fail "rebuild-stats"	# storebench wrote by hand
 t0=$(now_us)
 "$JB_CTL" -c "$pconf" copy-from "$d/big/jubao.db" >"$d/copy.out" 2>&1 &&
-	grep -q "^copied and verified: 13 tables" "$d/copy.out" &&
+	grep -q "^copied and verified: 14 tables" "$d/copy.out" &&
 	pass "$ncases cases copied into PostgreSQL and verified" || fail "copy-from: $(tail -3 "$d/copy.out")"
 t1=$(now_us)
 figure pg.copy_from_seconds "$(calc "round(($t1 - $t0) / 1e6, 1)")" s "$me (jubaoctl copy-from of $ncases generated cases, with its verification)"

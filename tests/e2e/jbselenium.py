@@ -7,6 +7,8 @@ import os
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def check(ok, what):
@@ -34,3 +36,12 @@ def page(driver, shots, name):
 
 def text(driver):
     return driver.find_element(By.TAG_NAME, "body").text
+
+
+def submit(driver, el):
+    """click el (a button or link) and wait until the next page is loaded"""
+    old = driver.find_element(By.TAG_NAME, "html")
+    el.click()
+    WebDriverWait(driver, 30).until(EC.staleness_of(old))
+    WebDriverWait(driver, 30).until(
+        lambda d: d.execute_script("return document.readyState") == "complete")

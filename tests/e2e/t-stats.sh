@@ -43,7 +43,7 @@ if [ "$JB_ENGINE" = postgresql ]; then
 	    --role reviewer >/dev/null || fail "user add in the SQLite store"
 	jb_ctl copy-from "$db" >"$dir/copy.out" 2>&1 &&
 	    grep -q "^cases *$((N + 1)) rows .* same$" "$dir/copy.out" &&
-	    grep -q "^copied and verified: 13 tables and the evidence files$" "$dir/copy.out" &&
+	    grep -q "^copied and verified: 14 tables and the evidence files$" "$dir/copy.out" &&
 		pass "jubaoctl copy-from: $((N + 1)) cases into PostgreSQL, every table verified" ||
 		{ fail "copy-from: $(cat "$dir/copy.out")"; finish; }
 	[ "$(jb_sql "SELECT count(*) FROM cases")" = $((N + 1)) ] &&

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "staff.h"
 #include "store_fx.h"
+#include "typical.h"
 
 /* test_workflow - actions, refusals, feedback, rating, reopen, the ledger */
 static void
@@ -444,6 +445,125 @@ test_staff(struct store *st)
 	see(st, NULL, 0);
 }
 
+/* typicals - the typical cases of case no: how many, the first's state */
+static size_t
+typicals(struct store *st, const char *no, char *state, size_t len)
+{
+	struct typical	*v;
+	size_t		 n;
+
+	*state = '\0';
+	if (store_typical_of_case(st, no, &v, &n) < 0)
+		return ((size_t)-1);
+	if (n > 0)
+		snprintf(state, len, "%s", v[0].state);
+	typical_free(v, n);
+	return (n);
+}
+
+/*
+ * test_typical - a typical case (指导意见 二十): proposed on a closed case
+ * only, anonymous (the reporter's name and phone refused without being
+ * named, any mobile number or address), published by a second person
+ */
+static void
+test_typical(struct store *st)
+{
+	static const char *const warn[] = { "warn", NULL };
+	static const struct kind landline = { "举报诈骗", "诈骗网站 "
+	    "https://scam-typical.example/ 我的电话 010-62345678。", 72 };
+	struct intake_result	 res;
+	struct report		*r;
+	struct typical		*pub;
+	size_t			 n;
+	char			 no[CASENO_MAX], status[32], state[16];
+	char			 title[128];
+	const struct case_view	*v;
+	time_t			 t = base - 5 * D;
+	long long		 id;
+	int			 rc;
+
+	r = mail("wu.tip@example.net", &landline, t);
+	r->from_name = xstrdup("Tipster Wu");
+	if (submit(st, r, &res) < 0)
+		die("typical", "no case");
+	memcpy(no, res.case_no, CASENO_MAX);
+	check(store_typical_propose(st, no, "hana", "钓鱼网站案", "摘要。", t,
+	    &id) < 0 && strstr(store_error(st), "closed") != NULL,
+	    "a case not yet closed is no typical case: %s", store_error(st));
+	rc = act(st, no, "accept", "hana", t + 1, NULL, status);
+	rc |= act(st, no, "dispose", "hana", t + 2, warn, status);
+	if (strcmp(see(st, no, 0)->row.status, "feedback_sent") != 0)
+		rc |= act(st, no, "feedback", "hana", t + 2, NULL, status);
+	check(rc == 0 && strcmp(see(st, no, 0)->row.status, "feedback_sent") ==
+	    0, "the case is disposed and its reporter told (feedback_sent)");
+	rc = store_typical_propose(st, no, "hana", "钓鱼网站案", "举报人 "
+	    "TIPSTER wu 发现钓鱼网站。", t + 3, &id);
+	check(rc < 0 && strcmp(store_error(st), "the summary names the "
+	    "reporter") == 0 && !store_busy(st), "the reporter's name, in any "
+	    "case: refused, and the refusal does not echo it (%s)",
+	    store_error(st));
+	check(store_typical_propose(st, no, "hana", "钓鱼网站案", "可拨打 "
+	    "6234 5678 核实。", t + 3, &id) < 0 && strcmp(store_error(st),
+	    "the summary names the reporter") == 0, "the reporter's phone, "
+	    "without its area code and grouped: refused");
+	check(store_typical_propose(st, no, "hana", "联系 +86 139-0000-0000",
+	    "摘要。", t + 3, &id) < 0 && strstr(store_error(st), "mobile") !=
+	    NULL && store_typical_propose(st, no, "hana", "钓鱼网站案", "写信给 "
+	    "someone@example.org。", t + 3, &id) < 0 && strstr(store_error(st),
+	    "e-mail") != NULL, "any mobile number or e-mail address is refused");
+	memset(title, 'x', 101);
+	title[101] = '\0';
+	check(store_typical_propose(st, no, "hana", title, "摘要。", t + 3, &id)
+	    < 0 && store_typical_propose(st, no, "hana", "两行\n标题", "摘要。",
+	    t + 3, &id) < 0 && store_typical_propose(st, no, "hana", "标题",
+	    "\x1b[31m", t + 3, &id) < 0 && store_typical_propose(st, no, "hana",
+	    "标题", "", t + 3, &id) < 0, "a title over 100 characters or of two "
+	    "lines, a control character, an empty summary: refused");
+	check(typicals(st, no, state, sizeof(state)) == 0, "nothing refused "
+	    "was stored");
+	check(store_typical_propose(st, no, "hana", "冒充银行的钓鱼网站",
+	    "有人冒充银行建立钓鱼网站骗取密码。\n经核查已依法处置。", t + 4, &id)
+	    == 0 && typicals(st, no, state, sizeof(state)) == 1 &&
+	    strcmp(state, "pending") == 0, "hana proposes it: pending");
+	check(store_typical_propose(st, no, "henry", "再一次", "摘要。", t + 4,
+	    NULL) < 0, "one typical case a case: a second proposal is refused");
+	check(store_typical_published(st, 10, &pub, &n) == 0 && n == 0,
+	    "nothing is published yet");
+	typical_free(pub, n);
+	check(store_typical_decide(st, no, id, TYPICAL_APPROVE, "hana", NULL,
+	    t + 5) < 0 && strstr(store_error(st), "cannot approve it") != NULL,
+	    "the proposer cannot approve: %s", store_error(st));
+	check(store_typical_decide(st, no, id, TYPICAL_APPROVE, "henry", NULL,
+	    t + 5) < 0 && strstr(store_error(st), "reviewer or admin role "
+	    "(handler)") != NULL, "another handler cannot approve: %s",
+	    store_error(st));
+	check(store_typical_decide(st, no, id, TYPICAL_DECLINE, "rita", NULL,
+	    t + 5) < 0, "a decline without a reason is refused");
+	check(store_typical_decide(st, no, id, TYPICAL_APPROVE, "rita", NULL,
+	    t + 6) == 0 && typicals(st, no, state, sizeof(state)) == 1 &&
+	    strcmp(state, "published") == 0, "rita, a reviewer, approves: "
+	    "published");
+	check(store_typical_published(st, 10, &pub, &n) == 0 && n == 1 &&
+	    pub[0].case_no == NULL && pub[0].proposer == NULL &&
+	    pub[0].decided_by == NULL && strcmp(pub[0].category, "fraud") == 0
+	    && pub[0].decided_at == t + 6 && strstr(pub[0].summary, "钓鱼网站")
+	    != NULL, "the public list: title, category, summary, when; no case "
+	    "number, no staff name");
+	typical_free(pub, n);
+	v = see(st, no, 0);
+	check(events(v, "typical_propose", "hana") == 1 && events(v,
+	    "typical_publish", "rita") == 1, "the ledger: hana proposed, rita "
+	    "published");
+	check(store_typical_decide(st, no, id, TYPICAL_WITHDRAW, "henry", NULL,
+	    t + 7) < 0 && store_typical_decide(st, no, id, TYPICAL_WITHDRAW,
+	    "hana", "已过时", t + 7) == 0 && store_typical_published(st, 10, &pub,
+	    &n) == 0 && n == 0, "withdrawn by its proposer (not by another "
+	    "handler): no longer published");
+	typical_free(pub, n);
+	see(st, NULL, 0);
+}
+
 /* main - every group of checks, in one throw-away directory */
 int
 main(void)
@@ -460,6 +580,7 @@ main(void)
 	test_workflow(st);
 	test_purge(st);
 	test_staff(st);
+	test_typical(st);
 	store_close(st);
 	test_queries();
 	fx_done();
