@@ -212,6 +212,9 @@ static const char *const migrations[] = {
 	/* one pending or published a case, even with two writers at once */
 	"CREATE UNIQUE INDEX typical_open ON typical (case_id)"
 	"  WHERE state IN ('pending', 'published');",
+	/* 10 -> 11: a case's proposals by its id: the console's case page
+	 * read every proposal to find its own (tests/bench/bench-web.sh) */
+	"CREATE INDEX proposals_case ON proposals (case_id);",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -172,9 +172,9 @@ test_migrate(void)
 	int		 rc, temporary = -1;
 
 	st = open_store("mig.db");
-	check(store_schema_version(st) == 10, "a new store is at schema version 10");
+	check(store_schema_version(st) == 11, "a new store is at schema version 11");
 	st2 = open_store("mig.db");
-	check(store_schema_version(st2) == 10, "opening it again changes nothing");
+	check(store_schema_version(st2) == 11, "opening it again changes nothing");
 	store_close(st2);
 	db = raw("mig.db", 1);
 	rc = db_int(db, &v, "SELECT count(*) FROM meta WHERE key = "
@@ -188,14 +188,14 @@ test_migrate(void)
 	check(rc && !db_temporary(db), "a duplicate case_no is refused, not "
 	    "temporary (%s)", db_error(db));
 	store_close(st);
-	if (db_exec(db, "UPDATE meta SET value = '11' WHERE key = 'schema_version'",
+	if (db_exec(db, "UPDATE meta SET value = '12' WHERE key = 'schema_version'",
 	    NULL) < 0)
 		die("meta", db_error(db));
 	db_close(db);
 	buf_adds(&err, "");
 	rc = store_open(NULL, tpath("mig.db"), 1, &st2, &temporary, &err);
 	check(rc < 0 && st2 == NULL && strstr(err.s, "newer") != NULL &&
-	    strstr(err.s, "version 11") != NULL && temporary == 0, "a newer "
+	    strstr(err.s, "version 12") != NULL && temporary == 0, "a newer "
 	    "schema is refused, not as temporary: %s", err.s);
 	buf_free(&err);
 }
