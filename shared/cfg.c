@@ -120,6 +120,7 @@ static const struct cfg_param cfg_table[] = {
 	{ "lookup_source_limit", I(lookup_source_limit), "60",		0,	1000000, NULL },
 	{ "web_listen",		L(web_listen),		"127.0.0.1:8025", 0,	0,	NULL },
 	{ "web_public_url",	S(web_public_url),	"",		0,	0,	NULL },
+	{ "web_stats_url",	S(web_stats_url),	"",		0,	0,	NULL },
 	{ "web_trusted_proxies", L(web_trusted_proxies), "127.0.0.1, ::1", 0,	0,	NULL },
 	{ "web_max_connections", I(web_max_connections), "256",	1,	100000,	NULL },
 	{ "web_timeout",	T(web_timeout),		"30s",		1,	3600,	NULL },

@@ -102,6 +102,7 @@ struct cfg {
 	long	 lookup_source_limit;	/* lookups an hour from one source */
 	strlist	 web_listen;
 	char	*web_public_url;
+	char	*web_stats_url;		/* the published statistics (a link) */
 	strlist	 web_trusted_proxies;
 	long	 web_max_connections;
 	long	 web_timeout;		/* seconds */

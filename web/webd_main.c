@@ -196,6 +196,13 @@ load(struct runtime *rt, const char *path, buf *err)
 			rc = -1;
 	if (proxies_load(s, cfg, err) < 0)
 		rc = -1;
+	if (*cfg->web_stats_url && strncmp(cfg->web_stats_url, "/", 1) != 0 &&
+	    strncmp(cfg->web_stats_url, "http://", 7) != 0 &&
+	    strncmp(cfg->web_stats_url, "https://", 8) != 0) {
+		buf_printf(err, "%s: web_stats_url: begins with /, http:// or "
+		    "https://\n", path);
+		rc = -1;
+	}
 	for (l = 0; l < WL_N; l++)
 		for (t = 0; t < WT_N; t++) {
 			p = xasprintf("%s/%s/web-%s.html", cfg->template_dir,

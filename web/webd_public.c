@@ -211,6 +211,16 @@ fail(struct px *x, unsigned int status, const char *zh, const char *en,
 
 /* --- the zones, the guide, typical cases -------------------------------- */
 
+/* stats_link - sep and the published statistics, when web_stats_url says where */
+static void
+stats_link(struct px *x, const char *sep)
+{
+	if (*x->rt->cfg->web_stats_url)
+		hp(&x->b, "%S<a href=\"%s\" id=\"stats\">%S</a>", sep,
+		    x->rt->cfg->web_stats_url, T(x, "统计数据（信息公开）",
+		    "Published statistics"));
+}
+
 /* zones - GET zones: every zone, with its scope and deadline */
 static void
 zones(struct px *x)
@@ -237,8 +247,10 @@ zones(struct px *x)
 		    "Handled within: "), d);
 	}
 	hp(&x->b, "</ul><p><a href=\"guide%S\">%S</a> · <a href=\"./%S\">%S"
-	    "</a></p>", x->lq, T(x, "举报指南", "How to report"), x->lq,
+	    "</a>", x->lq, T(x, "举报指南", "How to report"), x->lq,
 	    T(x, "查询举报处理进度", "Follow a report"));
+	stats_link(x, " · ");
+	buf_adds(&x->b, "</p>");
 	done(x, 200, T(x, "网上举报专区", "Report online"), "zones");
 }
 
@@ -288,6 +300,11 @@ guide(struct px *x)
 			    x->lang));
 		hp(&x->b, "<p><a href=\"zone?z=%u%S\">%S</a></p>", z->key,
 		    x->la, T(x, "进入专区", "Report in this zone"));
+	}
+	if (*x->rt->cfg->web_stats_url) {
+		buf_adds(&x->b, "<p>");
+		stats_link(x, "");
+		buf_adds(&x->b, "</p>");
 	}
 	buf_adds(&x->b, "</section>");
 	done(x, 200, T(x, "举报指南", "How to report"), "guide");

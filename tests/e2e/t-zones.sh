@@ -29,7 +29,7 @@ sink="$dir/sink"
 JB_CONF=$(jb_conf "$dir/jubao" 1 "web_listen = 127.0.0.1:$port" \
     "delivery_method = smtp" "smtp_relay = 127.0.0.1:$sink_port" \
     "web_upload_max = 256k" "web_uploads_max = 3" "web_report_limit = 12" \
-    "web_flood_hour = 9" "web_zone_hour = 100")
+    "web_flood_hour = 9" "web_zone_hour = 100" "web_stats_url = /jubao-stats.html")
 log="$dir/webd.log"
 sink_start "$sink" "$sink_port" || { fail "smtp-sink did not start"; finish; }
 
@@ -79,7 +79,11 @@ n=0; for z in cyberviolence minors enterprise privacy extortion general; do
 	grep -q "id=\"guide-$z\"" "$dir/guide.html" && n=$((n + 1))
 done
 [ "$n" = 6 ] && grep -q '工作规范第五条' "$dir/guide.html" && grep -q 'jubao@example.cn' "$dir/guide.html" &&
-	pass "GET /guide: each zone's guide, and the reporting mailbox" || fail "guide: $n"
+	grep -q '<a href="/jubao-stats.html" id="stats">' "$dir/guide.html" && grep -q 'id="stats"' "$dir/zones.html" &&
+	pass "GET /guide: each zone's guide, the reporting mailbox, the published statistics (web_stats_url)" || fail "guide: $n"
+sed -e 's|^web_stats_url = .*|web_stats_url = javascript:alert(1)|' "$JB_CONF" >"$dir/badstats.conf"
+out=$("$JB_WEBD" -n -c "$dir/badstats.conf" 2>&1)
+[ $? = 1 ] && echo "$out" | grep -q 'web_stats_url' && pass "-n: a web_stats_url that is not a path or http(s) is an error" || fail "-n web_stats_url: $out"
 curl -s "$base/laws" >"$dir/laws.html"; curl -s "$base/laws?lang=en" >"$dir/laws-en.html"
 grep -q '《中华人民共和国网络安全法》' "$dir/laws.html" && grep -q 'Cybersecurity Law' "$dir/laws-en.html" &&
 	pass "GET /laws: the site's web-laws.html, in both languages" || fail "laws"
