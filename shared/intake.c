@@ -507,7 +507,9 @@ fail:
 /*
  * web_flood - is a report by the web form past web_flood_hour from its
  * client address, or past web_zone_hour into its zone, in the last hour
- * (工作规范 第十八条)?  Why into out, "" when not; 0 or -1.
+ * (工作规范 第十八条)?  Why into out, "" when not; 0 or -1.  Not per
+ * reporter, as mail is (flood): the address typed in the form proves
+ * nothing, and counting it would let anyone mark a stranger's reports.
  */
 static int
 web_flood(const struct intake_ctx *x, struct store *st, const struct report *r,
