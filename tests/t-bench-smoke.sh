@@ -54,6 +54,9 @@ for f in static.requests_per_s static.p99 lookup.requests_per_s lookup.p99 \
     ratio.lookup_vs_static; do
 	positive web "web.$f"
 done
+for f in web.reports_per_s web.p99 mail.reports_per_s mail.p99 ratio.web_vs_mail.reports_per_s; do
+	positive zones "zones.$f"
+done
 [ -s "$out/RESULTS-smoke.md" ] && grep -q '^| mail.ratio.jubao_vs_none |' "$out/RESULTS-smoke.md" &&
 	pass "the smoke run's RESULTS-smoke.md has the table" ||
 	fail "no table in $out/RESULTS-smoke.md"

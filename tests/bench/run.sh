@@ -1,7 +1,7 @@
 #!/bin/bash
 # run.sh - run jubao's benchmarks, print one table, write RESULTS.md
 #
-# usage: tests/bench/run.sh [--smoke] [BENCH ...]   (default: mail milter store pg complexity web)
+# usage: tests/bench/run.sh [--smoke] [BENCH ...]   (default: mail milter store pg complexity web zones)
 #
 # Runs tests/bench/bench-BENCH.sh for each BENCH (with --smoke: CI's short
 # run of each, only to keep them working), collects the FIGURE lines they
@@ -18,7 +18,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
 smoke=
 [ "${1:-}" = --smoke ] && { smoke=1; shift; }
-benches=${*:-mail milter store pg complexity web}
+benches=${*:-mail milter store pg complexity web zones}
 export JUBAO_TEST_TMP="${JUBAO_TEST_TMP:-/tmp/jubao-test}"
 # a directory of this run's own: runs at the same time must not mix logs
 mkdir -p "$JUBAO_TEST_TMP" || exit 2
