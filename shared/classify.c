@@ -91,10 +91,10 @@ zone_entry(struct load_ctx *lc, struct category *c, const char *key,
 	}
 	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		if (strcmp(key, texts[i]) == 0)
-			slot = &(&c->zone_title[0])[2 * i];
+			slot = &c->zone_text[i][0];
 		else if (strncmp(key, texts[i], strlen(texts[i])) == 0 &&
 		    strcmp(key + strlen(texts[i]), "_en") == 0)
-			slot = &(&c->zone_title[0])[2 * i + 1];
+			slot = &c->zone_text[i][1];
 	}
 	if (slot != NULL) {
 		if (strlen(v) > 4000) {
@@ -263,11 +263,9 @@ cat_free(struct categories *c)
 		strlist_free(&c->v[i].keywords);
 		strlist_free(&c->v[i].requires);
 		free(c->v[i].zone);
-		for (k = 0; k < 2; k++) {
-			free(c->v[i].zone_title[k]);
-			free(c->v[i].zone_scope[k]);
-			free(c->v[i].zone_evidence[k]);
-			free(c->v[i].zone_guide[k]);
+		for (k = 0; k < 4; k++) {
+			free(c->v[i].zone_text[k][0]);
+			free(c->v[i].zone_text[k][1]);
 		}
 	}
 	free(c->v);
@@ -311,7 +309,7 @@ cat_zones(const struct categories *cats, struct zone *z, size_t max)
 const char *
 zone_text(const struct zone *z, int which, const char *lang)
 {
-	char *const	*t = &(&z->first->zone_title[0])[2 * which];
+	char *const	*t = z->first->zone_text[which];
 	int		 en = lang != NULL && strcmp(lang, "en") == 0;
 
 	if (en && t[1] != NULL)

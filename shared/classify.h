@@ -32,8 +32,7 @@ struct category {
 	 * than one category asks the reporter which.
 	 */
 	char	*zone;
-	char	*zone_title[2], *zone_scope[2], *zone_evidence[2];
-	char	*zone_guide[2];
+	char	*zone_text[4][2];	/* ZONE_TITLE ... ZONE_GUIDE */
 	int	 zone_contact;	/* 1: the reporter's contact is required */
 	int	 zone_statement; /* 1: the true-and-lawful statement too */
 	int	 zone_classify;	/* 1: the category from the text (general) */

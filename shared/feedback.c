@@ -113,6 +113,19 @@ feedback_init(struct feedback_ctx *f, const struct cfg *cfg,
 		    "feedback-sms", err)) != NULL &&
 		    (out = tmpl_render(f->sms[l], sv, 3, err)) != NULL)
 			free(out);
+		if ((f->web[l] = tmpl_load(cfg->template_dir, langs[l],
+		    "feedback-web", err)) == NULL ||
+		    (out = tmpl_render(f->web[l], sv, 2, err)) == NULL)
+			continue;
+		if (tmpl_split(out, &subj, &body) < 0)
+			buf_printf(err, "%s/%s/feedback-web.txt: the first line "
+			    "must be 'Subject: ...'\n", cfg->template_dir,
+			    langs[l]);
+		else {
+			free(subj);
+			free(body);
+		}
+		free(out);
 	}
 	for (l = 0; l < 2; l++)
 		for (k = 0; k < FB_NOUTCOME; k++) {
@@ -155,6 +168,8 @@ feedback_free(struct feedback_ctx *f)
 		}
 		free(f->sms[l]);
 		f->sms[l] = NULL;
+		free(f->web[l]);
+		f->web[l] = NULL;
 	}
 }
 
@@ -398,6 +413,36 @@ sms_text(const struct feedback_ctx *f, const struct feedback_info *fi, int l, in
 }
 
 /*
+ * web_text - a web report's feedback by mail (feedback-web.txt), in place
+ * of the outcome's own text: the address was typed in a form and nobody
+ * confirmed it, so it is told that the case has an outcome, to be read on
+ * the status page with the PIN, and nothing of the case.  0 or -1.
+ */
+static int
+web_text(const struct feedback_ctx *f, const struct feedback_info *fi, int l,
+    char **subj, char **body)
+{
+	struct tmpl_var	 v[2] = { { "site", f->cfg->site_name },
+			    { "case", fi->case_no } };
+	char		*text;
+	buf		 err = { 0 };
+	int		 rc = -1;
+
+	free(*subj);
+	free(*body);
+	*subj = *body = NULL;
+	if ((text = tmpl_render(f->web[l], v, 2, &err)) != NULL &&
+	    tmpl_split(text, subj, body) == 0)
+		rc = 0;
+	else
+		log_error("case %s: feedback-web template: %s", fi->case_no,
+		    err.s ? err.s : "no Subject line");
+	free(text);
+	buf_free(&err);
+	return (rc);
+}
+
+/*
  * feedback_render - the feedback of a case's outcome into out (channel,
  * recipient, message, or why it is not sent); 0, or -1 when there is no
  * template for the outcome (logged)
@@ -469,6 +514,12 @@ feedback_render(const struct feedback_ctx *f, const struct feedback_info *fi,
 		free(subj);
 		free(body);
 		return (out->message ? 0 : -1);
+	}
+	if (strcmp(fi->channel, "web") == 0 && web_text(f, fi, l, &subj,
+	    &body) < 0) {
+		free(subj);
+		free(body);
+		return (-1);
 	}
 	out->channel = "email";
 	out->recipient = fi->recipient ? xstrdup(fi->recipient) : NULL;

@@ -26,6 +26,7 @@ struct feedback_ctx {
 	const struct categories	*cats;
 	char			*tmpl[2][FB_NOUTCOME];
 	char			*sms[2];	/* feedback-sms.txt */
+	char			*web[2];	/* feedback-web.txt */
 };
 
 int	 feedback_init(struct feedback_ctx *, const struct cfg *,

@@ -356,8 +356,8 @@ files_settle(const struct intake_ctx *x, struct store *st,
     const struct report *r, int rc, const struct intake_result *res)
 {
 	size_t	 i;
-	int	 named = !res->rated && (rc < 0 ? res->commit_failed :
-		    !res->duplicate);
+	int	 named = !res->rated && !res->limited && (rc < 0 ?
+		    res->commit_failed : !res->duplicate);
 
 	if (!named || store_keeps_evidence(st))
 		intake_drop_files(x->cfg->evidence_dir, r);
@@ -506,29 +506,29 @@ fail:
 
 /*
  * web_flood - is a report by the web form past web_flood_hour from its
- * client address, or past web_zone_hour into its zone, in the last hour
- * (工作规范 第十八条)?  Why into out, "" when not; 0 or -1.  Not per
- * reporter, as mail is (flood): the address typed in the form proves
- * nothing, and counting it would let anyone mark a stranger's reports.
+ * client address in the last hour (工作规范 第十八条)?  Why into out, ""
+ * when not.  Not per reporter, as mail is (flood): the address typed in
+ * the form proves nothing, and counting it would let anyone mark a
+ * stranger's reports.  Past web_zone_hour reports into its zone from
+ * anyone, surge says so: a sign for the handlers, not a mark on the
+ * report (its reporter may be honest).  0 or -1.
  */
 static int
 web_flood(const struct intake_ctx *x, struct store *st, const struct report *r,
-    const struct intake_web *w, char *out, size_t len)
+    const struct intake_web *w, char *out, char *surge, size_t len)
 {
 	long	 n = 0, k;
 	size_t	 i;
 
-	out[0] = '\0';
+	out[0] = surge[0] = '\0';
 	if (x->cfg->web_flood_hour > 0 && r->client_addr != NULL) {
 		if ((n = store_reports_since(st, 1, r->client_addr,
 		    r->received_at - 3600)) < 0)
 			return (-1);
-		if (n >= x->cfg->web_flood_hour) {
+		if (n >= x->cfg->web_flood_hour)
 			snprintf(out, len, "flood: %ld reports from this client "
 			    "address in the last hour (cap %ld)", n + 1,
 			    x->cfg->web_flood_hour);
-			return (0);
-		}
 	}
 	if (x->cfg->web_zone_hour <= 0)
 		return (0);
@@ -539,8 +539,8 @@ web_flood(const struct intake_ctx *x, struct store *st, const struct report *r,
 		n += k;
 	}
 	if (n >= x->cfg->web_zone_hour)
-		snprintf(out, len, "flood: %ld reports into this zone in the "
-		    "last hour (cap %ld)", n + 1, x->cfg->web_zone_hour);
+		snprintf(surge, len, "%ld reports into this zone in the last "
+		    "hour (web_zone_hour %ld)", n + 1, x->cfg->web_zone_hour);
 	return (0);
 }
 
@@ -587,19 +587,35 @@ web_tx(const struct intake_ctx *x, struct store *st, struct report *r,
     const struct intake_web *w, struct intake_result *res)
 {
 	struct owed	 m = { 0 };
-	char		 fl[160] = "";
+	char		 fl[160] = "", surge[160];
 	long long	 id;
+	long		 n;
 	int		 rc;
 
 	web_enrich(x, r, w, w->category);
 	r->authenticated = 0;
 	if ((rc = begin(st, r, res)) != 0)
 		return (rc < 0 ? -1 : 0);
-	if (web_flood(x, st, r, w, fl, sizeof(fl)) < 0 ||
+	/* web_report_limit again, under the writers' lock: the caller's
+	 * check, before the files, let reports sent at once all pass */
+	if (x->cfg->web_report_limit > 0 && r->client_addr != NULL) {
+		if ((n = store_reports_since(st, 1, r->client_addr,
+		    r->received_at - 3600)) < 0)
+			goto fail;
+		if (n >= x->cfg->web_report_limit) {
+			res->limited = 1;
+			store_rollback(st);
+			return (0);
+		}
+	}
+	if (web_flood(x, st, r, w, fl, surge, sizeof(fl)) < 0 ||
 	    new_case(x, st, r, res, &id) < 0)
 		goto fail;
 	if (*fl && (store_case_flood(st, id) < 0 || ledger_add(st, id,
 	    r->received_at, x->actor, "flood", fl) < 0))
+		goto fail;
+	if (*surge && ledger_add(st, id, r->received_at, x->actor,
+	    "zone_surge", surge) < 0)
 		goto fail;
 	if (ack_render(x->ack, r, "ack", res->case_no, res->pin,
 	    r->received_at + r->deadline_secs, r->enterprise ? r->missing : 0,
@@ -642,9 +658,12 @@ web_supplement_tx(const struct intake_ctx *x, struct store *st,
 	if ((rc = begin(st, r, res)) != 0)
 		return (rc < 0 ? -1 : 0);
 	if (store_case_target(st, case_no, &t) < 0 || t.id == 0 ||
-	    supplement(x, st, r, &t, &missing) < 0)
+	    supplement(x, st, r, &t, &missing) < 0 ||
+	    ((r->from_addr || r->reporter_name || r->phones.n) &&
+	    store_reporter_fill(st, t.id, r) < 0))
 		return (end(x, st, r, &m, 0, res));
 	res->supplement = 1;
+	res->missing = missing;
 	snprintf(res->case_no, sizeof(res->case_no), "%s", case_no);
 	return (end(x, st, r, &m, 1, res));
 }

@@ -49,6 +49,8 @@ struct intake_result {
 	int	 duplicate;	/* the same message was committed before */
 	int	 supplement;	/* joined its reporter's case */
 	int	 rated;		/* a rating (1-5) of the case's outcome */
+	int	 limited;	/* a web report past web_report_limit: no case */
+	unsigned missing;	/* a supplement: the elements still missing */
 	char	 ack_status[16];	/* the acknowledgement (email) or the
 					 * staff notice (call): queued,
 					 * suppressed, none */

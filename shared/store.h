@@ -81,6 +81,8 @@ int	 store_reply_target(struct store *, const char *case_no,
 	    const char *sender, struct store_target *);
 int	 store_case_target(struct store *, const char *case_no,
 	    struct store_target *);
+int	 store_reporter_fill(struct store *, long long case_id,
+	    const struct report *);
 long	 store_web_reports_since(struct store *, const char *category,
 	    time_t since);
 long	 store_reports_since(struct store *, int by_client, const char *who,

@@ -75,10 +75,37 @@ store_reply_target(struct store *st, const char *case_no, const char *sender,
 	store_index(st, sender ? sender : "", idx);
 	q = db_query(st->db, "SELECT c.id, c.status, c.category, c.missing, "
 	    "c.deadline FROM cases c LEFT JOIN reporters r ON r.case_id = c.id "
-	    "WHERE c.case_no = $1 AND (r.sender_idx = $2 OR EXISTS (SELECT 1 "
-	    "FROM outbox o WHERE o.case_id = c.id AND o.kind = 'ack' AND "
-	    "o.recipient_idx = $2))", "tt", case_no, idx);
+	    "WHERE c.case_no = $1 AND c.channel <> 'web' AND (r.sender_idx = "
+	    "$2 OR EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = c.id AND "
+	    "o.kind = 'ack' AND o.recipient_idx = $2))", "tt", case_no, idx);
 	return (target_read(st, q, t));
+}
+
+/*
+ * store_reporter_fill - the contact a supplement brings (the status page's
+ * form: name, address, telephone), sealed, where the case's reporter row
+ * has none; what it had stays.  0 or -1.
+ */
+int
+store_reporter_fill(struct store *st, long long case_id,
+    const struct report *r)
+{
+	char	*v[3], aidx[33];
+	int	 rc;
+
+	v[0] = store_seal(st, r->from_addr);
+	v[1] = store_seal(st, r->reporter_name);
+	v[2] = store_seal(st, r->phones.n ? r->phones.v[0] : NULL);
+	store_index(st, r->from_addr ? r->from_addr : r->phones.n ?
+	    r->phones.v[0] : NULL, aidx);
+	rc = db_exec(st->db, "UPDATE reporters SET address = COALESCE(address, "
+	    "$2), name = COALESCE(name, $3), phone = COALESCE(phone, $4), "
+	    "address_idx = COALESCE(address_idx, $5) WHERE case_id = $1",
+	    "ittttt", case_id, v[0], v[1], v[2], *aidx ? aidx : NULL);
+	free(v[0]);
+	free(v[1]);
+	free(v[2]);
+	return (rc < 0 ? store_dbfail(st) : 0);
 }
 
 /*
@@ -246,7 +273,10 @@ add_reporter(struct store *st, long long case_id, const struct report *r)
 	store_index(st, r->from_addr ? r->from_addr : r->phones.n ?
 	    r->phones.v[0] : NULL, aidx);
 	store_index(st, r->client_addr, cidx);
-	store_index(st, r->env_from && *r->env_from ? r->env_from : NULL, sidx);
+	/* a web form's address is typed, not a sender's: replies from it
+	 * prove nothing (store_reply_target) */
+	store_index(st, r->env_from && *r->env_from && strcmp(r->channel,
+	    "web") != 0 ? r->env_from : NULL, sidx);
 	rc = db_exec(st->db, "INSERT INTO reporters (case_id, address, name, "
 	    "phone, client_addr, address_idx, client_idx, sender_idx) VALUES "
 	    "($1, $2, $3, $4, $5, $6, $7, $8)", "ittttttt", case_id, v[0], v[1],

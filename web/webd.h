@@ -87,6 +87,8 @@ struct webd_fields {
 	struct webd_kv	 v[WEBD_KV_MAX];
 	size_t		 n;
 	size_t		 cap;		/* bytes a value; 0: WEBD_TEXT_MAX */
+	size_t		 total;		/* bytes of all values */
+	size_t		 total_cap;	/* ... at most; 0: no cap but n's */
 	int		 too_many;	/* a field past WEBD_KV_MAX */
 	int		 too_long;	/* a value past the cap */
 };
@@ -100,6 +102,7 @@ struct webd_fields {
  */
 #define WEBD_UPLOADS	16		/* the most web_uploads_max may be */
 #define WEBD_REPORT_TEXT (20000 * 4)	/* a report's field: 20000 characters */
+#define WEBD_PUBLIC_FIELDS (2 * WEBD_REPORT_TEXT + 64 * 1024) /* all of them */
 struct webd_upload {
 	char	 field[WEBD_FIELD_MAX];	/* licence, authorisation, evidence */
 	char	*name;			/* as sent */
@@ -162,6 +165,8 @@ struct webd_answer {
 void	 webd_public(const struct runtime *, const struct webd_request *,
 	    struct webd_answer *);
 int	 webd_public_path(const char *path, int post);
+int	 webd_public_early(const struct runtime *, enum webd_lang,
+	    const char *cookie, const char *client, struct webd_answer *);
 
 /* webd_staff.c: the call centre's console under /staff/ */
 void	 webd_staff(const struct runtime *, const struct webd_request *,

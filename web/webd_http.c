@@ -281,11 +281,13 @@ kv_add(struct webd_fields *f, const char *key, const char *data, size_t size,
 	} else if (f->n == 0 || f->too_many)
 		return (0);
 	k = &f->v[f->n - 1];
-	if (k->value.len + size > (f->cap ? f->cap : WEBD_TEXT_MAX)) {
+	if (k->value.len + size > (f->cap ? f->cap : WEBD_TEXT_MAX) ||
+	    (f->total_cap && f->total + size > f->total_cap)) {
 		f->too_long = 1;
 		return (0);
 	}
 	buf_add(&k->value, data, size);
+	f->total += size;
 	return (0);
 }
 
@@ -353,6 +355,14 @@ upload(struct req *rq, const char *key, const char *name, const char *type,
 		if (u->n >= (size_t)cfg->web_uploads_max || u->n >= WEBD_UPLOADS) {
 			u->too_many = 1;
 			return (MHD_YES);
+		}
+		/* the file before is whole: one descriptor a request */
+		if (u->n > 0 && u->v[u->n - 1].fd >= 0) {
+			if (close(u->v[u->n - 1].fd) < 0)
+				u->failed = 1;
+			u->v[u->n - 1].fd = -1;
+			if (u->failed)
+				return (MHD_YES);
 		}
 		f = &u->v[u->n];
 		memset(f, 0, sizeof(*f));
@@ -424,6 +434,11 @@ field(void *cls, enum MHD_ValueKind kind, const char *key, const char *name,
 	size_t			 have;
 
 	(void)kind; (void)enc;
+	/* libmicrohttpd 0.9.75's multipart parser may hand a part's start
+	 * twice, first without data when fewer than 4 bytes of it are in:
+	 * a field begins with its first byte (an empty one is absent) */
+	if (rq->route == R_PUBLIC && off == 0 && size == 0)
+		return (MHD_YES);
 	if (rq->route == R_PUBLIC && name != NULL)
 		return (upload(rq, key, name, type, data, off, size));
 	if (rq->route == R_STAFF || rq->route == R_PUBLIC)
@@ -655,6 +670,22 @@ query_lang(struct MHD_Connection *c)
 	    MHD_GET_ARGUMENT_KIND, "lang")));
 }
 
+/* early - webd_public_early for a report, from its headers; 1: answered in *a */
+static int
+early(struct MHD_Connection *c, const struct runtime *rt, enum webd_lang l,
+    struct webd_answer *a)
+{
+	char	 client[64];
+	int	 rc;
+
+	if (client_text(c, rt->own, client, sizeof(client)) < 0)
+		snprintf(client, sizeof(client), "unknown");
+	rc = webd_public_early(rt, l, MHD_lookup_connection_value(c,
+	    MHD_COOKIE_KIND, "jubao_form"), client, a);
+	explicit_bzero(client, sizeof(client));
+	return (rc);
+}
+
 /*
  * start - the first call for a request: route, method, target and body
  * checked before any of the body is read.  MHD_YES with *rq set to go
@@ -666,6 +697,7 @@ start(struct MHD_Connection *c, const char *url, const char *method,
     struct req **rq, int *done)
 {
 	struct runtime	*rt = runtime_get();
+	struct webd_answer a = { 0 };
 	const char	*ct, *cl;
 	enum webd_lang	 l = query_lang(c);
 	enum MHD_Result	 rc;
@@ -700,6 +732,13 @@ start(struct MHD_Connection *c, const char *url, const char *method,
 		*rq = xcalloc(1, sizeof(**rq));
 		(*rq)->route = R_PUBLIC;
 		(*rq)->kv.cap = WEBD_REPORT_TEXT;
+		(*rq)->kv.total_cap = WEBD_PUBLIC_FIELDS;
+		/* a report without the form's cookie, or from a client past
+		 * its limit, is answered before its body (and files) is read */
+		if (post && strcmp(url, "/report") == 0 && early(c, rt, l, &a)) {
+			rc = answer(c, &a, 1);
+			goto out;
+		}
 	} else {
 		for (i = 0; i < NROUTES; i++)
 			if (strcmp(url, routes[i].path) == 0)
@@ -761,6 +800,19 @@ out:
 	return (rc);
 }
 
+/* https - came through a trusted proxy that says the client used TLS */
+static int
+https(struct MHD_Connection *c, const struct webd_site *s)
+{
+	const char	*proto = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+			    "X-Forwarded-Proto");
+	char		 peer[64];
+
+	return (proto != NULL && strcasecmp(proto, "https") == 0 &&
+	    peer_text(c, peer, sizeof(peer)) == 0 &&
+	    strlist_has(&s->proxies, peer));
+}
+
 /*
  * staff - a console request: its fields (the query of a GET, the form of
  * a POST), cookies and Range handed to webd_staff
@@ -771,8 +823,6 @@ staff(struct MHD_Connection *c, struct req *rq, const char *client)
 	struct webd_site	*s = rq->rt->own;
 	struct webd_request	 r;
 	struct webd_answer	 a = { 0 };
-	const char		*proto;
-	char			 peer[64];
 	enum MHD_Result		 rc;
 
 	memset(&r, 0, sizeof(r));
@@ -792,11 +842,7 @@ staff(struct MHD_Connection *c, struct req *rq, const char *client)
 	r.lang = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "jubao_lang");
 	r.range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Range");
 	r.client = client;
-	proto = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    "X-Forwarded-Proto");
-	r.https = proto != NULL && strcasecmp(proto, "https") == 0 &&
-	    peer_text(c, peer, sizeof(peer)) == 0 &&
-	    strlist_has(&s->proxies, peer);
+	r.https = https(c, s);
 	webd_staff(rq->rt, &r, &a);
 	return (answer_range(c, &a, 0, r.range));
 }
@@ -832,6 +878,7 @@ public(struct MHD_Connection *c, struct req *rq, const char *client)
 	    "jubao_form");
 	r.client = client;
 	r.up = &rq->up;
+	r.https = https(c, rq->rt->own);
 	webd_public(rq->rt, &r, &a);
 	return (answer_range(c, &a, 0, NULL));
 }

@@ -12,10 +12,13 @@
  *	GET  zone?z=KEY		a zone: its scope, the evidence it asks for,
  *				its guide, and the form (multipart: the files
  *				are streamed to spool_dir by webd_http.c)
- *	POST report		a report: the form's token, the files' caps,
- *				web_report_limit, then the fields checked and
- *				intake_web; the confirmation with the case
- *				number and PIN, and what is missing
+ *	POST report		a report: the form's cookie and the client's
+ *				web_report_limit from the headers, before the
+ *				body (webd_public_early); the token, the files'
+ *				caps, the fields checked, then intake_web (the
+ *				limit again, under the writers' lock); the
+ *				confirmation with the case number and PIN, and
+ *				what is missing
  *	POST supplement		more for a case, by its number and PIN (a
  *				lookup, counted as every lookup is), through
  *				intake_web_supplement
@@ -48,6 +51,7 @@
 #include <sodium.h>
 
 #include "evidence.h"
+#include "extract.h"
 #include "intake.h"
 #include "log.h"
 #include "webd.h"
@@ -338,6 +342,17 @@ typical(struct px *x)
 
 /* --- the form ------------------------------------------------------------ */
 
+/* secure - is the form's cookie Secure (web_cookie_secure, as the console's)? */
+static int
+secure(const struct px *x)
+{
+	const char	*s = x->rt->cfg->web_cookie_secure;
+
+	if (strcmp(s, "yes") == 0 || strcmp(s, "no") == 0)
+		return (*s == 'y');
+	return (x->rq->https);
+}
+
 /* token - the form's token: the cookie's when it is one of ours, else new */
 static void
 token(struct px *x, char out[TOKEN_HEX + 1])
@@ -353,7 +368,7 @@ token(struct px *x, char out[TOKEN_HEX + 1])
 	randombytes_buf(r, sizeof(r));
 	sodium_bin2hex(out, TOKEN_HEX + 1, r, sizeof(r));
 	x->a->cookie[0] = xasprintf("jubao_form=%s; HttpOnly; "
-	    "SameSite=Strict", out);
+	    "SameSite=Strict%s", out, secure(x) ? "; Secure" : "");
 }
 
 /* keep - a field the visitor typed, shown back (made visible, escaped) */
@@ -407,8 +422,10 @@ form(struct px *x, const struct zone *z, const char *error, unsigned status)
 		hp(&x->b, "<p class=\"note\">%s</p>", zone_text(z, ZONE_GUIDE,
 		    x->lang));
 	if (error != NULL)
-		hp(&x->b, "<p class=\"error\" role=\"alert\" id=\"error\">%S</p>",
-		    error);
+		hp(&x->b, "<p class=\"error\" role=\"alert\" id=\"error\">%S%S</p>",
+		    error, x->rq->up != NULL && x->rq->up->n > 0 ? T(x,
+		    "您选择的文件没有保存，请重新选择。", " The files you chose "
+		    "were not kept: choose them again.") : "");
 	hp(&x->b, "<form method=\"post\" action=\"report\" class=\"report\" "
 	    "id=\"report-form\" enctype=\"multipart/form-data\">"
 	    "<input type=\"hidden\" name=\"token\" value=\"%S\">"
@@ -529,6 +546,19 @@ text_ok(const struct px *x, const char *name, long chars, int multiline)
 	return (n >= 0 && n <= chars);
 }
 
+/* unix_lines - field name's CRLF as LF, in place */
+static void
+unix_lines(const struct px *x, const char *name)
+{
+	char	*v = (char *)field(x, name), *w;
+
+	for (w = v; v != NULL && *v; v++)
+		if (!(v[0] == '\r' && v[1] == '\n'))
+			*w++ = *v;
+	if (w != NULL)
+		*w = '\0';
+}
+
 /* phone_ok - digits, and + - space ( ) */
 static int
 phone_ok(const char *s)
@@ -557,7 +587,7 @@ lines(const struct px *x, const char *name, const char *label, buf *text)
 		}
 		if (len == 0)
 			continue;
-		if (++n > LINES_MAX)
+		if (++n > LINES_MAX || len > LINE_CHARS * 4)
 			return (-1);
 		buf_printf(text, "%s%.*s\n", label, (int)len, p);
 	}
@@ -636,8 +666,12 @@ files(const struct px *x, struct report *r, int *nlic, int *nauth, int *nev)
 		}
 		name = safe_name(u->v[i].name, i);
 		type = safe_type(u->v[i].type);
+		/* the handler sees which field a file came in */
 		snprintf(report_add_evidence(r, name, type, size, sha,
-		    NULL)->file, EVIDENCE_ID, "%s", id);
+		    strcmp(u->v[i].field, "licence") == 0 ? "form field: "
+		    "licence (proof of standing)" : strcmp(u->v[i].field,
+		    "authorisation") == 0 ? "form field: authorisation (power "
+		    "of attorney)" : NULL)->file, EVIDENCE_ID, "%s", id);
 		free(name);
 		free(type);
 		if (strcmp(u->v[i].field, "licence") == 0)
@@ -649,6 +683,21 @@ files(const struct px *x, struct report *r, int *nlic, int *nauth, int *nev)
 	}
 	buf_free(&err);
 	return (rc);
+}
+
+/* has_url - does the urls field hold an address extract_urls knows? */
+static int
+has_url(const struct px *x)
+{
+	strlist	 u = { 0 };
+	int	 n;
+
+	if (!has(x, "urls"))
+		return (0);
+	extract_urls(field(x, "urls"), &u);
+	n = u.n > 0;
+	strlist_free(&u);
+	return (n);
 }
 
 /*
@@ -668,7 +717,7 @@ missing(const struct px *x, const struct category *c, int nlic, int nauth,
 		m |= ELEM_STANDING;
 	if (!has(x, "name") || (!has(x, "email") && !has(x, "phone")))
 		m |= ELEM_CONTACT;
-	if (!has(x, "urls"))
+	if (!has_url(x))
 		m |= ELEM_ADDRESS;
 	if (c->evidence && nev == 0)
 		m |= ELEM_EVIDENCE;
@@ -693,6 +742,14 @@ build(const struct px *x, time_t now, const char **why)
 	buf		 text = { 0 };
 
 	*why = NULL;
+	/* a browser sends CRLF: a line ends as the textarea counted it */
+	unix_lines(x, "text");
+	unix_lines(x, "urls");
+	unix_lines(x, "accounts");
+	if (email != NULL)
+		email = str_trim((char *)email);
+	if (phone != NULL)
+		phone = str_trim((char *)phone);
 	if (!text_ok(x, "text", TEXT_CHARS, 1) ||
 	    !text_ok(x, "subject", SUBJECT_CHARS, 0) ||
 	    !text_ok(x, "name", NAME_CHARS, 0) ||
@@ -702,17 +759,18 @@ build(const struct px *x, time_t now, const char **why)
 		    "A field is too long or holds characters that cannot be "
 		    "read: correct it and submit again.");
 	else if (has(x, "email") && (strlen(email) > EMAIL_MAX ||
-	    !addr_plain(str_trim((char *)email))))
+	    !addr_plain(email)))
 		*why = T(x, "电子邮箱格式不正确。", "The email address is not "
 		    "valid.");
-	else if (has(x, "phone") && !phone_ok(str_trim((char *)phone)))
+	else if (has(x, "phone") && !phone_ok(phone))
 		*why = T(x, "电话号码只能包含数字和 + - ( ) 空格。", "A telephone "
 		    "number holds digits and + - ( ) and spaces only.");
 	buf_adds(&text, "");
 	if (*why == NULL && (lines(x, "urls", "", &text) < 0 ||
 	    lines(x, "accounts", T(x, "涉事账号：", "Account: "), &text) < 0))
-		*why = T(x, "涉事网址和账号各不超过 50 个。", "At most 50 "
-		    "addresses and 50 accounts.");
+		*why = T(x, "涉事网址和账号各不超过 50 个，每行不超过 2000 字。",
+		    "At most 50 addresses and 50 accounts, each line at most "
+		    "2000 characters.");
 	if (*why != NULL) {
 		buf_free(&text);
 		return (NULL);
@@ -726,11 +784,13 @@ build(const struct px *x, time_t now, const char **why)
 	r->lang = xstrdup(x->lang);
 	r->subject = has(x, "subject") ? xstrdup(str_trim((char *)field(x,
 	    "subject"))) : xstrdup("");
+	if (has(x, "agent"))
+		buf_adds(&text, T(x, "举报人为代理人。\n", "Reported by an "
+		    "agent.\n"));
 	r->text = xasprintf("%s\n%s%s", has(x, "text") ? field(x, "text") : "",
 	    text.len ? "\n" : "", text.s);
 	buf_free(&text);
 	sha256_hex(r->text, strlen(r->text), r->content_hash);
-	r->spf = xstrdup("none");
 	r->client_addr = xstrdup(x->rq->client);
 	if (has(x, "name"))
 		r->reporter_name = xstrdup(str_trim((char *)field(x, "name")));
@@ -856,12 +916,87 @@ confirm(struct px *x, const struct report *r, const struct intake_result *res)
 	}
 	if (r->from_addr != NULL)
 		hp(&x->b, "<p class=\"note\">%S</p>", T(x,
-		    "我们会向您填写的邮箱发送一封确认邮件，其中只有案件编号，不含查询密码和举报内容。",
-		    "We send a mail to the address you gave with the case number "
-		    "only: neither the PIN nor what you reported."));
+		    "发往您所填邮箱的确认邮件和处理结果通知只含案件编号，不含查询密码和举报内容；"
+		    "处理结果请凭查询密码在进度查询页查看。",
+		    "A mail to the address you gave, now or with the outcome, "
+		    "holds the case number only, neither the PIN nor what you "
+		    "reported; read the outcome on the status page with the "
+		    "PIN."));
 	hp(&x->b, "</section><p><a href=\"./%S\" id=\"to-status\">%S</a></p>",
 	    x->lq, T(x, "查询处理进度", "Follow the report"));
 	done(x, 200, T(x, "举报已提交", "Report received"), "zones");
+}
+
+/* expired - no token, or not the cookie's: 403 */
+static void
+expired(struct px *x, const char *back)
+{
+	fail(x, 403, "表单已过期或不是从本站页面提交的，没有保存。请重新打开举报页面填写。",
+	    "The form expired or did not come from this site's page: nothing "
+	    "was saved. Open the reporting page again.", back);
+}
+
+/* limited - web_report_limit: 429 */
+static void
+limited(struct px *x, const char *back)
+{
+	x->a->retry_after = 3600;
+	fail(x, 429, "此网络地址一小时内提交的举报已达上限，没有保存。请稍后再试，或通过举报电话、举报邮箱举报。",
+	    "Too many reports from this network address in an hour: nothing "
+	    "was saved. Try later, or report by telephone or mail.", back);
+}
+
+/*
+ * webd_public_early - (webd_http.c, a POST report's headers) a report
+ * without the form's cookie, or from a client past web_report_limit, is
+ * answered now, before its body and files are read: 1 with the page in
+ * *a; 0 to read on
+ */
+int
+webd_public_early(const struct runtime *rt, enum webd_lang l,
+    const char *cookie, const char *client, struct webd_answer *a)
+{
+	struct webd_fields	 none;
+	struct webd_request	 rq;
+	struct store		*st;
+	struct px		 x;
+	long			 n = 0;
+	int			 rc = 1;
+
+	memset(&none, 0, sizeof(none));
+	memset(&rq, 0, sizeof(rq));
+	memset(&x, 0, sizeof(x));
+	rq.path = "/report";
+	rq.post = 1;
+	rq.f = &none;
+	rq.client = client;
+	x.rt = rt;
+	x.rq = &rq;
+	x.a = a;
+	x.l = l;
+	x.lang = l == WL_EN ? "en" : "zh-CN";
+	x.lq = l == WL_EN ? "?lang=en" : "";
+	x.la = l == WL_EN ? "&amp;lang=en" : "";
+	if (cookie == NULL || strlen(cookie) != TOKEN_HEX ||
+	    strspn(cookie, "0123456789abcdef") != TOKEN_HEX)
+		expired(&x, "zones");
+	else if (rt->cfg->web_report_limit <= 0)
+		rc = 0;
+	else if ((st = store_of(&x, "web report")) == NULL)
+		;
+	else if ((n = store_reports_since(st, 1, client, time(NULL) -
+	    3600)) < 0) {
+		log_error("web report: %s", store_error(st));
+		daemon_store_failed(st);
+		fail(&x, 503, "服务暂时繁忙，您的举报没有保存，请稍后再试。",
+		    "The service is busy: your report was not saved. Try "
+		    "again later.", NULL);
+	} else if (n >= rt->cfg->web_report_limit)
+		limited(&x, "zones");
+	else
+		rc = 0;
+	buf_free(&x.b);
+	return (rc);
 }
 
 /* report - POST report */
@@ -879,10 +1014,9 @@ report(struct px *x)
 	struct intake_result	 res;
 	const struct category	*c = NULL;
 	struct store		*st;
-	struct report		*r;
+	struct report		*r = NULL;
 	time_t			 now = time(NULL);
 	char			*back;
-	long			 n;
 	size_t			 i;
 	int			 nlic, nauth, nev;
 
@@ -890,9 +1024,7 @@ report(struct px *x)
 	if (x->rq->form_cookie == NULL || tok == NULL ||
 	    strlen(x->rq->form_cookie) != TOKEN_HEX || strlen(tok) !=
 	    TOKEN_HEX || sodium_memcmp(x->rq->form_cookie, tok, TOKEN_HEX) != 0) {
-		fail(x, 403, "表单已过期或不是从本站页面提交的，没有保存。请重新打开举报页面填写。",
-		    "The form expired or did not come from this site's page: "
-		    "nothing was saved. Open the reporting page again.", back);
+		expired(x, back);
 		goto out;
 	}
 	if (uploads_refused(x, back))
@@ -904,31 +1036,16 @@ report(struct px *x)
 	}
 	if ((st = store_of(x, "web report")) == NULL)
 		goto out;
-	if (x->rt->cfg->web_report_limit > 0) {
-		if ((n = store_reports_since(st, 1, x->rq->client, now -
-		    3600)) < 0) {
-			log_error("web report: %s", store_error(st));
-			daemon_store_failed(st);
-			fail(x, 503, "服务暂时繁忙，您的举报没有保存，请稍后再试。",
-			    "The service is busy: your report was not saved. "
-			    "Try again later.", back);
-			goto out;
-		}
-		if (n >= x->rt->cfg->web_report_limit) {
-			x->a->retry_after = 3600;
-			fail(x, 429, "此网络地址一小时内提交的举报已达上限，没有保存。请稍后再试，或通过举报电话、举报邮箱举报。",
-			    "Too many reports from this network address in an "
-			    "hour: nothing was saved. Try later, or report by "
-			    "telephone or mail.", back);
-			goto out;
-		}
-	}
 	for (i = 0; i < z->n; i++)
 		if (cat != NULL && strcmp(cat, z->cats[i]->key) == 0)
 			c = z->cats[i];
 	if (c == NULL)
 		c = z->cats[0];
-	if ((r = build(x, now, &why)) == NULL) {
+	if (!has(x, "text"))
+		why = T(x, "请填写举报内容。", "Say what you report.");
+	else
+		r = build(x, now, &why);
+	if (r == NULL) {
 		buf_free(&x->b);
 		form(x, z, why, 400);
 		goto out;
@@ -957,6 +1074,11 @@ report(struct px *x)
 		    "again later.", back);
 		goto out;
 	}
+	if (res.limited) {
+		report_free(r);
+		limited(x, back);
+		goto out;
+	}
 	log_info("case %s: web report in zone %s, category %s, %zu evidence "
 	    "item(s), acknowledgement %s", res.case_no, z->key, r->category,
 	    r->nev, res.ack_status);
@@ -977,7 +1099,6 @@ supplement(struct px *x)
 	struct intake_web	 w = { 0 };
 	struct intake_result	 res;
 	struct lookup_result	 lr;
-	struct store_target	 t;
 	struct webd_form	 f;
 	const struct category	*c;
 	struct store		*st;
@@ -1021,8 +1142,7 @@ supplement(struct px *x)
 	w.category = lr.category;
 	w.missing = c != NULL && c->enterprise ? (int)missing(x, c, nlic,
 	    nauth, nev) : -1;
-	if (intake_web_supplement(&ic, st, lr.case_no, r, &w, &res) < 0 ||
-	    store_case_target(st, lr.case_no, &t) < 0) {
+	if (intake_web_supplement(&ic, st, lr.case_no, r, &w, &res) < 0) {
 		log_error("%s: web supplement: %s", lr.case_no,
 		    store_error(st));
 		daemon_store_failed(st);
@@ -1039,9 +1159,9 @@ supplement(struct px *x)
 	    "<span id=\"case\">%s</span></p>", T(x, "补充材料已收到",
 	    "Material added"), T(x, "已加入案件 ", "Added to case "),
 	    lr.case_no);
-	if (t.missing && c != NULL && c->enterprise) {
+	if (res.missing && c != NULL && c->enterprise) {
 		hp(&x->b, "<h2>%S</h2>", T(x, "尚缺少的材料", "Still missing"));
-		missing_list(x, t.missing);
+		missing_list(x, res.missing);
 	} else if (c != NULL && c->enterprise)
 		hp(&x->b, "<p id=\"complete\">%S</p>", T(x,
 		    "材料已齐全，我们将依规受理。", "The report is complete and "
