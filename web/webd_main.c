@@ -196,6 +196,14 @@ load(struct runtime *rt, const char *path, buf *err)
 			rc = -1;
 	if (proxies_load(s, cfg, err) < 0)
 		rc = -1;
+	/* a file is evidence, which a PostgreSQL store takes whole, as a
+	 * message of at most max_message_size */
+	if (cfg->web_upload_max > cfg->max_message_size) {
+		buf_printf(err, "%s: web_upload_max (%ld) is over "
+		    "max_message_size (%ld)\n", path, cfg->web_upload_max,
+		    cfg->max_message_size);
+		rc = -1;
+	}
 	if (*cfg->web_stats_url && strncmp(cfg->web_stats_url, "/", 1) != 0 &&
 	    strncmp(cfg->web_stats_url, "http://", 7) != 0 &&
 	    strncmp(cfg->web_stats_url, "https://", 8) != 0) {
