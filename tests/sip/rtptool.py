@@ -101,7 +101,8 @@ def sniff(out, pmin, pmax):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.ntohs(3))
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 << 20)
     s.bind(("lo", 0))
-    f = open(out, "w")
+    # a line at a time: "heard" reads the file while the sniffer runs on
+    f = open(out, "w", buffering=1)
     stop = []
     signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
     s.settimeout(0.2)

@@ -350,6 +350,17 @@ show() {
 	    $PY -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$2"
 }
 
+# settled - settled FILE: wait (at most 5 s) until FILE stops growing for
+# 0.4 s: the RTP sniffer has written what it caught of a call just ended
+settled() {
+	local a b i
+	for i in $(seq 1 12); do
+		a=$(stat -c %s "$1" 2>/dev/null); sleep 0.4; b=$(stat -c %s "$1" 2>/dev/null)
+		[ "$a" = "$b" ] && return 0
+	done
+	return 0
+}
+
 # sms_gateway_start - sms_gateway_start DIR PORT COUNT: a SIPp UAS taking COUNT
 # MESSAGEs (an SMS gateway), each logged to DIR/gw.msg; its PID in GW_PID
 sms_gateway_start() {

@@ -181,6 +181,7 @@ grep -q "$(tag_of g729-1@jubao.test): offer refused (no PCMU or PCMA offered): 4
 # what the caller heard: the prompts, in order, then the case number and PIN
 c=$(case_of heard-1@jubao.test)
 port=$(rtp_port_of heard-1@jubao.test)
+settled "$d/sent.jsonl"
 $PY "$RTPTOOL" heard "$d/sent.jsonl" "$port" conf/prompts/zh ulaw >"$d/heard.txt"
 # the store keeps only the PIN's keyed hash: what the caller heard must be
 # the PIN that hash is of (tests/tools/jbkey.py computes it apart)

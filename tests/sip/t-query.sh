@@ -52,6 +52,7 @@ keys() {
 
 # heard_of NAME: the prompts the bridge sent in call NAME, one a line
 heard_of() {
+	settled "$d/sent.jsonl"
 	$PY "$RTPTOOL" heard "$d/sent.jsonl" "$(rtp_port_of "$1-1@jubao.test")" conf/prompts/zh ulaw
 }
 
