@@ -165,6 +165,27 @@ pv_free(struct pv *p)
 }
 
 /*
+ * layout - the layout of language l with p's values (the content among
+ * them); err, when it holds a reason already, makes it a bare page.  The
+ * HTML (caller frees); err freed.
+ */
+static char *
+layout(const struct runtime *rt, enum webd_lang l, struct pv *p, buf *err)
+{
+	const struct webd_site	*s = rt->own;
+	char			*html = NULL;
+
+	if (err->len == 0)
+		html = tmpl_render(s->tmpl[l][WT_PAGE], p->v, NVARS, err);
+	if (html == NULL) {
+		log_error("web page template: %s", err->s);
+		html = xstrdup("<!DOCTYPE html><title>jubao</title><p>500</p>\n");
+	}
+	buf_free(err);
+	return (html);
+}
+
+/*
  * page - template t of language l in the layout, with p's values; the
  * HTML (caller frees).  The templates were rendered at load with every
  * variable: a failure here is a bug, answered with a bare page.
@@ -177,21 +198,16 @@ page(const struct runtime *rt, enum webd_lang l, enum webd_tmpl t,
 		"page_status", "page_done", "page_error", "page_laws" };
 	const struct webd_site	*s = rt->own;
 	buf			 err = { 0 };
-	char			*content, *html = NULL;
+	char			*content, *html;
 
 	buf_adds(&err, "");
 	pv_set(p, flag[t], "1");
-	if ((content = tmpl_render(s->tmpl[l][t], p->v, NVARS, &err)) != NULL) {
-		pv_set(p, "content", content);
-		html = tmpl_render(s->tmpl[l][WT_PAGE], p->v, NVARS, &err);
-		pv_set(p, "content", "");
-		free(content);
-	}
-	if (html == NULL) {
-		log_error("web page template: %s", err.s);
-		html = xstrdup("<!DOCTYPE html><title>jubao</title><p>500</p>\n");
-	}
-	buf_free(&err);
+	if ((content = tmpl_render(s->tmpl[l][t], p->v, NVARS, &err)) == NULL)
+		return (layout(rt, l, p, &err));
+	pv_set(p, "content", content);
+	html = layout(rt, l, p, &err);
+	pv_set(p, "content", "");
+	free(content);
 	return (html);
 }
 
@@ -574,7 +590,6 @@ webd_page_public(const struct runtime *rt, enum webd_lang l,
     unsigned int status, const char *heading, const char *switch_href,
     const char *content, struct webd_answer *a)
 {
-	const struct webd_site	*s = rt->own;
 	struct pv		 p;
 	buf			 err = { 0 };
 
@@ -584,13 +599,8 @@ webd_page_public(const struct runtime *rt, enum webd_lang l,
 	pv_esc(&p, "switch_href", switch_href);
 	pv_set(&p, "content", content);
 	buf_adds(&err, "");
-	if ((a->html = tmpl_render(s->tmpl[l][WT_PAGE], p.v, NVARS,
-	    &err)) == NULL) {
-		log_error("web page template: %s", err.s);
-		a->html = xstrdup("<!DOCTYPE html><title>jubao</title><p>500</p>\n");
-	}
+	a->html = layout(rt, l, &p, &err);
 	a->status = status;
-	buf_free(&err);
 	pv_free(&p);
 }
 

@@ -89,6 +89,23 @@ static const struct {
 	{ "/laws", 0 }, { "/report", 1 }, { "/supplement", 1 },
 };
 
+/* px_init - a request of ours in language l */
+static void
+px_init(struct px *x, const struct runtime *rt, const struct webd_request *rq,
+    struct webd_answer *a, enum webd_lang l)
+{
+	memset(x, 0, sizeof(*x));
+	x->rt = rt;
+	x->rq = rq;
+	x->a = a;
+	x->l = l;
+	x->lang = l == WL_EN ? "en" : "zh-CN";
+	x->lq = l == WL_EN ? "?lang=en" : "";
+	x->la = l == WL_EN ? "&amp;lang=en" : "";
+	x->nz = cat_zones(rt->cats, x->z, ZONES_MAX);
+	buf_adds(&x->b, "");
+}
+
 /* webd_public_path - is path ours (post -1); for POST (1), for GET (0)? */
 int
 webd_public_path(const char *path, int post)
@@ -211,6 +228,29 @@ fail(struct px *x, unsigned int status, const char *zh, const char *en,
 		hp(&x->b, "<p><a href=\"%S%S\" id=\"again\">%S</a></p>", back,
 		    strchr(back, '?') ? x->la : x->lq, T(x, "返回", "Back"));
 	done(x, status, T(x, "无法完成请求", "Request not completed"), "zones");
+}
+
+/* not_saved - 503: the store (NS_BUSY) or the disk (NS_FILES) failed
+ * before the report or supplement was committed; nothing of it is kept */
+#define NS_BUSY		0
+#define NS_FILES	1
+static void
+not_saved(struct px *x, int why, const char *back)
+{
+	int	 sup = strcmp(x->rq->path, "/supplement") == 0;
+
+	if (why == NS_FILES)
+		fail(x, 503, sup ? "文件暂时无法保存，补充材料没有保存，请稍后再试。" :
+		    "文件暂时无法保存，您的举报没有保存，请稍后再试。", sup ?
+		    "The files could not be kept: nothing was saved. Try again "
+		    "later." : "The files could not be kept: your report was "
+		    "not saved. Try again later.", back);
+	else
+		fail(x, 503, sup ? "服务暂时繁忙，补充材料没有保存，请稍后再试。" :
+		    "服务暂时繁忙，您的举报没有保存，请稍后再试。", sup ?
+		    "The service is busy: nothing was saved. Try again later." :
+		    "The service is busy: your report was not saved. Try again "
+		    "later.", back);
 }
 
 /* --- the zones, the guide, typical cases -------------------------------- */
@@ -814,9 +854,7 @@ store_of(struct px *x, const char *what)
 	buf_adds(&err, "");
 	if ((st = daemon_store(x->rt->cfg, &err)) == NULL) {
 		log_error("%s: %s", what, err.s);
-		fail(x, 503, "服务暂时繁忙，您的举报没有保存，请稍后再试。",
-		    "The service is busy: your report was not saved. Try "
-		    "again later.", NULL);
+		not_saved(x, NS_BUSY, NULL);
 	}
 	buf_free(&err);
 	return (st);
@@ -832,9 +870,7 @@ uploads_refused(struct px *x, const char *back)
 	if (u == NULL)
 		return (0);
 	if (u->failed) {
-		fail(x, 503, "文件暂时无法保存，您的举报没有保存，请稍后再试。",
-		    "The files could not be kept: your report was not saved. "
-		    "Try again later.", back);
+		not_saved(x, NS_FILES, back);
 		return (1);
 	}
 	if (!u->too_many && !u->too_big && !x->rq->f->too_long)
@@ -965,18 +1001,11 @@ webd_public_early(const struct runtime *rt, enum webd_lang l,
 
 	memset(&none, 0, sizeof(none));
 	memset(&rq, 0, sizeof(rq));
-	memset(&x, 0, sizeof(x));
 	rq.path = "/report";
 	rq.post = 1;
 	rq.f = &none;
 	rq.client = client;
-	x.rt = rt;
-	x.rq = &rq;
-	x.a = a;
-	x.l = l;
-	x.lang = l == WL_EN ? "en" : "zh-CN";
-	x.lq = l == WL_EN ? "?lang=en" : "";
-	x.la = l == WL_EN ? "&amp;lang=en" : "";
+	px_init(&x, rt, &rq, a, l);
 	if (cookie == NULL || strlen(cookie) != TOKEN_HEX ||
 	    strspn(cookie, "0123456789abcdef") != TOKEN_HEX)
 		expired(&x, "zones");
@@ -988,9 +1017,7 @@ webd_public_early(const struct runtime *rt, enum webd_lang l,
 	    3600)) < 0) {
 		log_error("web report: %s", store_error(st));
 		daemon_store_failed(st);
-		fail(&x, 503, "服务暂时繁忙，您的举报没有保存，请稍后再试。",
-		    "The service is busy: your report was not saved. Try "
-		    "again later.", NULL);
+		not_saved(&x, NS_BUSY, NULL);
 	} else if (n >= rt->cfg->web_report_limit)
 		limited(&x, "zones");
 	else
@@ -1053,9 +1080,7 @@ report(struct px *x)
 	if (files(x, r, &nlic, &nauth, &nev) < 0) {
 		intake_drop_files(x->rt->cfg->evidence_dir, r);
 		report_free(r);
-		fail(x, 503, "文件暂时无法保存，您的举报没有保存，请稍后再试。",
-		    "The files could not be kept: your report was not saved. "
-		    "Try again later.", back);
+		not_saved(x, NS_FILES, back);
 		goto out;
 	}
 	for (i = 0; i < z->n && i < 16; i++)
@@ -1069,9 +1094,7 @@ report(struct px *x)
 		log_error("web report: cannot commit: %s", store_error(st));
 		daemon_store_failed(st);
 		report_free(r);
-		fail(x, 503, "服务暂时繁忙，您的举报没有保存，请稍后再试。",
-		    "The service is busy: your report was not saved. Try "
-		    "again later.", back);
+		not_saved(x, NS_BUSY, back);
 		goto out;
 	}
 	if (res.limited) {
@@ -1133,9 +1156,7 @@ supplement(struct px *x)
 		intake_drop_files(x->rt->cfg->evidence_dir, r);
 		report_free(r);
 		lookup_result_clear(&lr);
-		fail(x, 503, "文件暂时无法保存，补充材料没有保存，请稍后再试。",
-		    "The files could not be kept: nothing was saved. Try "
-		    "again later.", "./");
+		not_saved(x, NS_FILES, "./");
 		goto wipe;
 	}
 	c = cat_find(x->rt->cats, lr.category);
@@ -1148,9 +1169,7 @@ supplement(struct px *x)
 		daemon_store_failed(st);
 		report_free(r);
 		lookup_result_clear(&lr);
-		fail(x, 503, "服务暂时繁忙，补充材料没有保存，请稍后再试。",
-		    "The service is busy: nothing was saved. Try again later.",
-		    "./");
+		not_saved(x, NS_BUSY, "./");
 		goto wipe;
 	}
 	log_info("%s: web supplement, %zu evidence item(s)", lr.case_no,
@@ -1183,16 +1202,7 @@ webd_public(const struct runtime *rt, const struct webd_request *rq,
 	struct px	 x;
 	const char	*l = webd_fields_get(rq->f, "lang");
 
-	memset(&x, 0, sizeof(x));
-	x.rt = rt;
-	x.rq = rq;
-	x.a = a;
-	x.l = webd_lang(l != NULL ? l : rq->lang);
-	x.lang = x.l == WL_EN ? "en" : "zh-CN";
-	x.lq = x.l == WL_EN ? "?lang=en" : "";
-	x.la = x.l == WL_EN ? "&amp;lang=en" : "";
-	x.nz = cat_zones(rt->cats, x.z, ZONES_MAX);
-	buf_adds(&x.b, "");
+	px_init(&x, rt, rq, a, webd_lang(l != NULL ? l : rq->lang));
 	if (strcmp(rq->path, "/zones") == 0)
 		zones(&x);
 	else if (strcmp(rq->path, "/zone") == 0)
