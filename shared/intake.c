@@ -650,15 +650,17 @@ web_supplement_tx(const struct intake_ctx *x, struct store *st,
 	unsigned		 missing;
 	int			 rc;
 
-	if (store_case_target(st, case_no, &t) < 0)
-		return (-1);
-	if (t.id == 0)
-		return (store_fail(st, 0, "no case %s", case_no));
-	web_enrich(x, r, w, t.category);
+	/* w->category is the case's, which the caller's lookup found */
+	web_enrich(x, r, w, w->category);
 	if ((rc = begin(st, r, res)) != 0)
 		return (rc < 0 ? -1 : 0);
-	if (store_case_target(st, case_no, &t) < 0 || t.id == 0 ||
-	    supplement(x, st, r, &t, &missing) < 0 ||
+	if (store_case_target(st, case_no, &t) < 0)
+		return (end(x, st, r, &m, 0, res));
+	if (t.id == 0) {
+		store_rollback(st);
+		return (store_fail(st, 0, "no case %s", case_no));
+	}
+	if (supplement(x, st, r, &t, &missing) < 0 ||
 	    ((r->from_addr || r->reporter_name || r->phones.n) &&
 	    store_reporter_fill(st, t.id, r) < 0))
 		return (end(x, st, r, &m, 0, res));

@@ -75,7 +75,8 @@ struct intake_call {		/* what a call brings beside its report */
 };
 
 struct intake_web {		/* what a web form decided beside its report */
-	const char	*category;	/* the zone's, or NULL: from the text */
+	const char	*category;	/* the zone's (a supplement: the case's),
+					 * or NULL: from the text */
 	const char	*const *zone_cats; /* the zone's categories (flood) */
 	size_t		 nzone_cats;
 	int		 missing;	/* ELEM_* the form lacks; -1: the text's */
