@@ -20,7 +20,6 @@ import sys
 
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import jbselenium as jb
@@ -41,17 +40,9 @@ def text():
     return jb.text(driver)
 
 
-def wait_new(old):
-    WebDriverWait(driver, 30).until(EC.staleness_of(old))
-    WebDriverWait(driver, 30).until(
-        lambda d: d.execute_script("return document.readyState") == "complete")
-
-
 def submit(el):
     """click el (a button) and wait for the next page"""
-    old = driver.find_element(By.TAG_NAME, "html")
-    el.click()
-    wait_new(old)
+    jb.submit(driver, el)
 
 
 def login(name, pw):

@@ -6,6 +6,7 @@ import os
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -39,9 +40,17 @@ def text(driver):
 
 
 def submit(driver, el):
-    """click el (a button or link) and wait until the next page is loaded"""
+    """click el (a button or link) and wait until the next page is loaded.
+    When the click's navigation replaces the document before chromedriver
+    has finished with the node, chromedriver reports "Node with given id
+    does not belong to the document" although the click was delivered; the
+    wait for the old page to go stale below decides whether it was."""
     old = driver.find_element(By.TAG_NAME, "html")
-    el.click()
+    try:
+        el.click()
+    except WebDriverException as e:
+        if "does not belong to the document" not in str(e):
+            raise
     WebDriverWait(driver, 30).until(EC.staleness_of(old))
     WebDriverWait(driver, 30).until(
         lambda d: d.execute_script("return document.readyState") == "complete")

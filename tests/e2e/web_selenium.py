@@ -13,8 +13,6 @@ to count.  The page needs no JavaScript: none is run here but Selenium's.
 import sys
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
 import jbselenium as jb
 
@@ -37,11 +35,7 @@ def text():
 
 def click(what):
     """click the element with id what and wait for the next page"""
-    old = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.ID, what).click()
-    WebDriverWait(driver, 30).until(EC.staleness_of(old))
-    WebDriverWait(driver, 30).until(
-        lambda d: d.execute_script("return document.readyState") == "complete")
+    jb.submit(driver, driver.find_element(By.ID, what))
 
 
 def lookup(c, p):
