@@ -6,9 +6,8 @@ import os
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 
@@ -39,18 +38,39 @@ def text(driver):
     return driver.find_element(By.TAG_NAME, "body").text
 
 
+# Chromium's DevTools answer a node of a replaced document with this
+# instead of a stale-element error (SeleniumHQ/selenium#15401), to a
+# click whose navigation has begun as well as to staleness_of's probe.
+GONE = ("does not belong to the document", "No node with given id")
+
+
+def gone(e):
+    return isinstance(e, StaleElementReferenceException) or \
+        any(g in str(e) for g in GONE)
+
+
+def stale(old):
+    """a wait condition: old (an element) belongs to a replaced page"""
+    def probe(_):
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException as e:
+            if gone(e):
+                return True
+            raise
+    return probe
+
+
 def submit(driver, el):
-    """click el (a button or link) and wait until the next page is loaded.
-    When the click's navigation replaces the document before chromedriver
-    has finished with the node, chromedriver reports "Node with given id
-    does not belong to the document" although the click was delivered; the
-    wait for the old page to go stale below decides whether it was."""
+    """click el (a button or link) and wait until the next page is loaded;
+    whether the click was delivered is decided by the old page going stale"""
     old = driver.find_element(By.TAG_NAME, "html")
     try:
         el.click()
     except WebDriverException as e:
-        if "does not belong to the document" not in str(e):
+        if not gone(e):
             raise
-    WebDriverWait(driver, 30).until(EC.staleness_of(old))
+    WebDriverWait(driver, 30).until(stale(old))
     WebDriverWait(driver, 30).until(
         lambda d: d.execute_script("return document.readyState") == "complete")
