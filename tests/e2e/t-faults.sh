@@ -95,7 +95,7 @@ wait_for -t 30 allsent && pass "the relay is back: all twenty sent" ||
 	fail "sent: $(q "SELECT status, count(*) FROM outbox GROUP BY status")"
 sleep 2
 n=$(sink_count "$dir/acks")
-ids=$(for f in $(sink_files "$dir/acks"); do python3 tests/lib/mail.py show "$f" | sed -n 's/^Message-Id: //p'; done | sort -u | wc -l)
+ids=$(sink_files "$dir/acks" | xargs -r -d '\n' python3 tests/lib/mail.py get Message-Id | sort -u | wc -l)
 [ "$n" = 20 ] && [ "$ids" = 20 ] && pass "each delivered exactly once (20 messages, 20 Message-IDs)" ||
 	fail "$n messages captured, $ids distinct"
 finish

@@ -75,9 +75,9 @@ read -r rok rbad <"$dir/readers"
 jb_cases_once "$N"
 m=$(jb_sql "SELECT count(DISTINCT message_id) FROM messages WHERE message_id LIKE 'kill9-%'")
 [ "$m" = "$N" ] && pass "every one of the $N Message-IDs has its case" || fail "$m distinct Message-IDs"
-delivered=$(python3 tests/lib/mail.py find "$sink" rcpt=jubao@example.cn header=X-Jubao-Case | wc -l)
-uniq=$(for f in $(python3 tests/lib/mail.py find "$sink" rcpt=jubao@example.cn header=X-Jubao-Case); do
-	python3 tests/lib/mail.py show "$f" | sed -n 's/^X-Jubao-Case: //p'; done | sort -u | wc -l)
+python3 tests/lib/mail.py find "$sink" rcpt=jubao@example.cn header=X-Jubao-Case >"$dir/delivered"
+delivered=$(wc -l <"$dir/delivered")
+uniq=$(xargs -r -d '\n' -a "$dir/delivered" python3 tests/lib/mail.py get X-Jubao-Case | sort -u | wc -l)
 [ "$delivered" = "$N" ] && [ "$uniq" = "$N" ] &&
 	pass "$N reports delivered to the mailbox, each with its own case number" ||
 	fail "$delivered reports delivered, $uniq distinct case numbers"

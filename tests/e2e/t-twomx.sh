@@ -149,8 +149,7 @@ a=$(jb_sql "SELECT count(*) FROM outbox WHERE kind = 'ack' AND status = 'sent'")
 sleep 2
 python3 tests/lib/mail.py find "$sink" header=Auto-Submitted >"$dir/acks"
 got=$(wc -l <"$dir/acks")
-while read -r f; do python3 tests/lib/mail.py show "$f" | sed -n 's/^Message-Id: //p'; done <"$dir/acks" |
-	sort >"$dir/ack-ids"
+xargs -r -d '\n' -a "$dir/acks" python3 tests/lib/mail.py get Message-Id | sort >"$dir/ack-ids"
 uniq=$(sort -u "$dir/ack-ids" | wc -l)
 dup=$((got - uniq))
 [ "$uniq" = "$N" ] && [ "$dup" -le 2 ] &&
