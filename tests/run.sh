@@ -39,7 +39,24 @@ fi
 
 # the suites that measure time: nothing else runs beside them
 SOLO=" tests/t-bench-smoke.sh tests/e2e/t-complexity.sh tests/e2e/t-purge.sh tests/e2e/t-stop.sh tests/t-deb.sh "
+# the longest suites, longest first (seconds in CI, issue 15's runs)
+LONG=" tests/e2e/t-twomx.sh tests/t-fuzz.sh tests/sip/t-query.sh tests/t-asan.sh tests/e2e/t-kill9.sh tests/t-hostile.sh tests/e2e/t-failover.sh tests/sip/t-abuse.sh tests/sip/t-media.sh "
 jobs_max=${JUBAO_TEST_JOBS:-2}
+
+# The whole run, in an order that ends soonest: the SOLO suites first,
+# one by one, while nothing else needs the machine (later each would wait
+# for the running suites to drain); then the longest, so that the short
+# ones fill in beside them and the two lanes end together.
+if [ $# -eq 0 ]; then
+	first= rest=
+	for s in $SOLO $LONG; do
+		case " $suites " in *" $s "*) first="$first $s" ;; esac
+	done
+	for s in $suites; do
+		case " $SOLO$LONG " in *" $s "*) ;; *) rest="$rest $s" ;; esac
+	done
+	suites="$first $rest"
+fi
 
 # run_suite - run_suite SUITE: run one (pg:SUITE on PostgreSQL), its log in
 # $logs/NAME.log and "passed failed exit seconds" in $logs/NAME.res
