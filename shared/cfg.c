@@ -134,6 +134,7 @@ static const struct cfg_param cfg_table[] = {
 	/* the online reporting zones: uploads and the limits of the form */
 	{ "web_upload_max",	Z(web_upload_max),	"10m",		1024,	1L << 30, NULL },
 	{ "web_uploads_max",	I(web_uploads_max),	"5",		0,	16,	NULL },
+	{ "web_spool_max",	Z(web_spool_max),	"1g",		1L << 20, 1L << 40, NULL },
 	{ "web_report_limit",	I(web_report_limit),	"20",		0,	100000,	NULL },
 	{ "web_flood_hour",	I(web_flood_hour),	"5",		0,	100000,	NULL },
 	{ "web_zone_hour",	I(web_zone_hour),	"200",		0,	1000000, NULL },

@@ -117,6 +117,7 @@ struct cfg {
 	/* the online reporting zones (webd_public.c) */
 	long	 web_upload_max;	/* bytes a file */
 	long	 web_uploads_max;	/* files a report */
+	long	 web_spool_max;		/* bytes of reports in flight at once */
 	long	 web_report_limit;	/* reports an hour from a client: 429 */
 	long	 web_flood_hour;	/* ... past which they are flood */
 	long	 web_zone_hour;		/* reports an hour into a zone: flood */

@@ -45,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 #include <sodium.h>
 
@@ -65,6 +66,7 @@ struct req {
 	struct webd_fields	 kv;		/* the console's fields */
 	struct webd_uploads	 up;		/* a report's files */
 	size_t			 body_max;	/* this request's body cap */
+	size_t			 spool;		/* its part of web_spool_max */
 };
 
 static const struct {
@@ -96,6 +98,55 @@ static pthread_mutex_t	 cc_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cc	*cc_tab[CC_BUCKETS];
 static uint64_t		 cc_seed;
 static int		 cc_over;	/* the mark of a connection over its cap */
+
+/*
+ * The bytes of reports with files being received now, against
+ * web_spool_max: taken from the Content-Length when a report begins,
+ * given back when it is over, whatever its end.
+ */
+static pthread_mutex_t	 spool_lock = PTHREAD_MUTEX_INITIALIZER;
+static size_t		 spool_now;	/* bytes taken */
+static long		 spool_refused;	/* refusals not yet logged */
+static time_t		 spool_logged;	/* when they last were */
+
+/*
+ * spool_take - take n bytes of max for a report; 0 when that would pass
+ * max and another report is being received (one alone always goes)
+ */
+static int
+spool_take(size_t n, size_t max)
+{
+	time_t	 now = time(NULL);
+	long	 refused = 0;
+	int	 ok;
+
+	pthread_mutex_lock(&spool_lock);
+	ok = spool_now == 0 || (spool_now < max && n <= max - spool_now);
+	if (ok)
+		spool_now += n;
+	else if (++spool_refused, now - spool_logged >= 60) {
+		refused = spool_refused;
+		spool_refused = 0;
+		spool_logged = now;
+	}
+	pthread_mutex_unlock(&spool_lock);
+	/* at most a line a minute, however many are refused */
+	if (refused > 0)
+		log_warnx("%ld report(s) refused with 503: web_spool_max (%zu "
+		    "bytes) in use by reports being received", refused, max);
+	return (ok);
+}
+
+/* spool_give - n bytes back (spool_take's) */
+static void
+spool_give(size_t n)
+{
+	if (n == 0)
+		return;
+	pthread_mutex_lock(&spool_lock);
+	spool_now -= n < spool_now ? n : spool_now;
+	pthread_mutex_unlock(&spool_lock);
+}
 
 /* webd_http_init - once, before the listeners start */
 void
@@ -702,7 +753,7 @@ start(struct MHD_Connection *c, const char *url, const char *method,
 	enum webd_lang	 l = query_lang(c);
 	enum MHD_Result	 rc;
 	size_t		 i;
-	int		 get, post;
+	int		 get, post, files = 0;
 
 	*done = 1;
 	get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
@@ -765,11 +816,12 @@ start(struct MHD_Connection *c, const char *url, const char *method,
 	(*rq)->body_max = WEBD_BODY_MAX;
 	if ((*rq)->route == R_PUBLIC && ct != NULL && strncasecmp(ct,
 	    "multipart/form-data", 19) == 0 && (ct[19] == ';' ||
-	    ct[19] == '\0'))
+	    ct[19] == '\0')) {
 		/* a report's files, each streamed to the spool, and its text */
 		(*rq)->body_max = (size_t)(rt->cfg->web_uploads_max + 1) *
 		    (size_t)rt->cfg->web_upload_max + 1024 * 1024;
-	else if (ct == NULL || strncasecmp(ct,
+		files = 1;
+	} else if (ct == NULL || strncasecmp(ct,
 	    "application/x-www-form-urlencoded", 33) != 0 || (ct[33] != '\0' &&
 	    ct[33] != ';')) {
 		rc = refuse(c, rt, l, 415, WE_415, NULL);
@@ -783,6 +835,18 @@ start(struct MHD_Connection *c, const char *url, const char *method,
 		rc = refuse(c, rt, l, 413, WE_413, NULL);
 		goto out;
 	}
+	/* files go to the spool: within web_spool_max, or come back later */
+	if (files) {
+		(*rq)->spool = cl != NULL ? (size_t)strtoull(cl, NULL, 10) :
+		    (*rq)->body_max;
+		if (!spool_take((*rq)->spool, (size_t)rt->cfg->web_spool_max)) {
+			(*rq)->spool = 0;
+			webd_page_error(rt, l, 503, WE_503, &a);
+			a.retry_after = 30;
+			rc = answer(c, &a, 1);
+			goto out;
+		}
+	}
 	if (((*rq)->pp = MHD_create_post_processor(c, 16 * 1024, field,
 	    *rq)) == NULL) {
 		rc = refuse(c, rt, l, 400, WE_400, NULL);
@@ -792,6 +856,7 @@ start(struct MHD_Connection *c, const char *url, const char *method,
 out:
 	/* answered (and to be closed): nothing of the request is kept */
 	if (*rq != NULL) {
+		spool_give((*rq)->spool);
 		free(*rq);
 		*rq = NULL;
 	}
@@ -977,6 +1042,7 @@ completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	buf_free(&rq->form.text);
 	webd_fields_free(&rq->kv);
 	uploads_free(&rq->up);
+	spool_give(rq->spool);
 	free(rq->path);
 	runtime_put(rq->rt);
 	free(rq);

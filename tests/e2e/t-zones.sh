@@ -318,7 +318,8 @@ nscript=$(jb_sql "SELECT count(*) FROM cases WHERE body LIKE '%脚本灌水%'")
 awk '/^\[/ { sec = $0 } !(sec == "[privacy]" && /^zone/)' conf/categories.conf >"$dir/cats.conf"
 grep -q '^zone = privacy' "$dir/cats.conf" && fail "the privacy zone still in the copy"
 port2=$(free_port)
-conf2=$(jb_conf "$dir/two" 1 "web_listen = 127.0.0.1:$port2" "categories_file = $dir/cats.conf" "web_zone_hour = 2")
+conf2=$(jb_conf "$dir/two" 1 "web_listen = 127.0.0.1:$port2" "categories_file = $dir/cats.conf" "web_zone_hour = 2" \
+    "web_spool_max = 1m")
 pid1=$JB_WEBD_PID; JB_WEBD_PID=
 jb_webd_start "$conf2" "$port2" "$dir/webd2.log" || { fail "second jubao-webd"; diag <"$dir/webd2.log"; }
 curl -s "http://127.0.0.1:$port2/zones" >"$dir/zones2.html"
@@ -331,6 +332,82 @@ base=$base0
 fz=$(JB_CONF=$conf2 jb_sql "SELECT group_concat(flood || s, '') FROM (SELECT c.flood, (SELECT count(*) FROM events e WHERE e.case_id = c.id AND e.action = 'zone_surge') AS s FROM cases c ORDER BY c.id)")
 [ "$fz" = 000001 ] && pass "web_zone_hour = 2: the third report into a zone in an hour, from anyone, has a zone_surge event, no flood mark" ||
 	fail "zone surge (flood, surge events): $fz"
+
+# --- web_spool_max = 1m: the bytes of reports with files received at once ---
+# A (700 KB) is half sent and held; B (700 KB more) is refused with 503
+# and Retry-After from its headers; C (text only) fits beside A; A is
+# finished; B sent again is taken; D (1.5 MB) alone is taken though over
+# the budget.  Each from its own address, with its form's cookie.
+n0=$(JB_CONF=$conf2 jb_sql "SELECT count(*) FROM cases")
+spool_run=$(/usr/bin/python3 - "$port2" <<'PY'
+import os, re, socket, sys, time, urllib.request
+port = int(sys.argv[1])
+def form(ip):
+    req = urllib.request.Request("http://127.0.0.1:%d/zone?z=general" % port,
+                                 headers={"X-Forwarded-For": ip})
+    with urllib.request.urlopen(req) as r:
+        cookie = r.headers["Set-Cookie"].split(";")[0]
+        token = re.search(rb'name="token" value="([0-9a-f]+)"', r.read()).group(1).decode()
+    return cookie, token
+def post(ip, words, size):
+    cookie, token = form(ip)
+    b = "----jubaospool"
+    body = b""
+    for k, v in (("token", token), ("zone", "general"), ("text", words + " 诈骗网站")):
+        body += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n" % (b, k, v)).encode()
+    if size:
+        body += ("--%s\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"shot.png\"\r\n"
+                 "Content-Type: image/png\r\n\r\n" % b).encode() + os.urandom(size) + b"\r\n"
+    body += ("--%s--\r\n" % b).encode()
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(("POST /report HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: %s\r\nCookie: %s\r\n"
+               "Content-Type: multipart/form-data; boundary=%s\r\nContent-Length: %d\r\n\r\n"
+               % (ip, cookie, b, len(body))).encode())
+    return s, body
+def answer(s):
+    s.settimeout(30)
+    out = b""
+    while b"</html>" not in out:
+        d = s.recv(65536)
+        if not d:
+            break
+        out += d
+    s.close()
+    code = out.split(b" ", 2)[1].decode() if out.startswith(b"HTTP/") else "none"
+    ra = re.search(rb"\r\nRetry-After: *([0-9]+)", out, re.I)
+    return code + ("/" + ra.group(1).decode() if ra else "")
+a, abody = post("198.51.100.71", "预算内的大举报 A", 700 * 1024)
+a.sendall(abody[:100 * 1024])
+b, bbody = post("198.51.100.72", "超出预算的举报 B", 700 * 1024)
+rb = answer(b)
+c, cbody = post("198.51.100.73", "预算内的小举报 C", 0)
+c.sendall(cbody)
+rc = answer(c)
+a.sendall(abody[100 * 1024:])
+ra = answer(a)
+def again(ip, words, size):
+    """post until not 503: the server gives a report's bytes back just
+    after its last byte is sent, which a client may outrun"""
+    for i in range(20):
+        s, body = post(ip, words, size)
+        s.sendall(body)
+        r = answer(s)
+        if not r.startswith("503"):
+            return r
+        time.sleep(0.5)
+    return r
+rb2 = again("198.51.100.72", "超出预算的举报 B", 700 * 1024)
+rd = again("198.51.100.74", "独自超出预算的举报 D", 1536 * 1024)
+print("B=%s C=%s A=%s B2=%s D=%s" % (rb, rc, ra, rb2, rd))
+PY
+)
+n1=$(JB_CONF=$conf2 jb_sql "SELECT count(*) FROM cases")
+bodies=$(JB_CONF=$conf2 jb_sql "SELECT count(*) FROM cases WHERE body LIKE '%预算内的大举报 A%' OR body LIKE '%预算内的小举报 C%' OR body LIKE '%超出预算的举报 B%' OR body LIKE '%独自超出预算的举报 D%'")
+[ "$spool_run" = "B=503/30 C=200 A=200 B2=200 D=200" ] && [ $((n1 - n0)) = 4 ] && [ "$bodies" = 4 ] &&
+	pass "web_spool_max = 1m: a second 700 KB report while one is received is answered 503, Retry-After: 30; a text report fits beside; sent again, it is taken; a 1.5 MB one alone is taken (4 cases)" ||
+	fail "web_spool_max: $spool_run, $((n1 - n0)) cases, $bodies bodies"
+grep -q "report(s) refused with 503: web_spool_max (1048576 bytes)" "$dir/webd2.log" && [ -z "$(ls -A "$dir/two/spool" | grep '^\.web-')" ] &&
+	pass "the refusal is logged; nothing is left in the spool" || fail "spool budget: log or spool: $(ls -A "$dir/two/spool")"
 jb_webd_stop; JB_WEBD_PID=$pid1
 
 # --- in Chromium: a report in each zone, the supplement, English ---
