@@ -43,6 +43,8 @@
 #define WEBD_FIELD_MAX	64		/* case number, PIN, lang, rating */
 #define WEBD_PER_CLIENT	16		/* connections from one address
 					 * (trusted proxies: no cap) */
+#define WEBD_UPLOADS_AT_ONCE 2		/* reports with files from one
+					 * client being received at once */
 #define WEBD_TMPL_MAX	(64 * 1024)	/* a template or the stylesheet */
 
 enum webd_lang { WL_ZH, WL_EN, WL_N };

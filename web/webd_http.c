@@ -67,6 +67,7 @@ struct req {
 	struct webd_uploads	 up;		/* a report's files */
 	size_t			 body_max;	/* this request's body cap */
 	size_t			 spool;		/* its part of web_spool_max */
+	char			 up_client[64];	/* counted in up_tab */
 };
 
 static const struct {
@@ -95,9 +96,15 @@ struct cc {
 };
 
 static pthread_mutex_t	 cc_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct cc	*cc_tab[CC_BUCKETS];
+static struct cc	*cc_tab[CC_BUCKETS];	/* connections, by peer */
+static struct cc	*up_tab[CC_BUCKETS];	/* reports with files being
+						 * received, by client */
 static uint64_t		 cc_seed;
 static int		 cc_over;	/* the mark of a connection over its cap */
+
+static long	cc_change(struct cc **, const char *, int);
+static int	client_text(struct MHD_Connection *, const struct webd_site *,
+		    char *, size_t);
 
 /*
  * The bytes of reports with files being received now, against
@@ -137,15 +144,43 @@ spool_take(size_t n, size_t max)
 	return (ok);
 }
 
-/* spool_give - n bytes back (spool_take's) */
+/* spool_give - a request's bytes and its count for its client back */
 static void
-spool_give(size_t n)
+spool_give(struct req *rq)
 {
-	if (n == 0)
-		return;
-	pthread_mutex_lock(&spool_lock);
-	spool_now -= n < spool_now ? n : spool_now;
-	pthread_mutex_unlock(&spool_lock);
+	if (rq->spool > 0) {
+		pthread_mutex_lock(&spool_lock);
+		spool_now -= rq->spool < spool_now ? rq->spool : spool_now;
+		pthread_mutex_unlock(&spool_lock);
+		rq->spool = 0;
+	}
+	if (rq->up_client[0] != '\0') {
+		(void)cc_change(up_tab, rq->up_client, -1);
+		explicit_bzero(rq->up_client, sizeof(rq->up_client));
+	}
+}
+
+/*
+ * spool_admit - a report with files from the client of c: at most
+ * WEBD_UPLOADS_AT_ONCE of one client's at once (a slow sender holds
+ * its part of web_spool_max until web_timeout), then its bytes within
+ * web_spool_max.  1, or 0 (answer 503).
+ */
+static int
+spool_admit(struct MHD_Connection *c, const struct runtime *rt,
+    struct req *rq, const char *cl)
+{
+	if (client_text(c, rt->own, rq->up_client, sizeof(rq->up_client)) < 0)
+		snprintf(rq->up_client, sizeof(rq->up_client), "unknown");
+	if (cc_change(up_tab, rq->up_client, 1) > WEBD_UPLOADS_AT_ONCE)
+		return (0);
+	rq->spool = cl != NULL ? (size_t)strtoull(cl, NULL, 10) :
+	    rq->body_max;
+	if (!spool_take(rq->spool, (size_t)rt->cfg->web_spool_max)) {
+		rq->spool = 0;
+		return (0);
+	}
+	return (1);
 }
 
 /* webd_http_init - once, before the listeners start */
@@ -167,17 +202,18 @@ cc_hash(const char *s)
 }
 
 /*
- * cc_change - count a connection from addr in (d 1) or out (d -1);
- * returns the count now.  An address whose count falls to 0 is dropped.
+ * cc_change - count a connection (cc_tab) or a report (up_tab) from
+ * addr in (d 1) or out (d -1); returns the count now.  An address whose
+ * count falls to 0 is dropped.
  */
 static long
-cc_change(const char *addr, int d)
+cc_change(struct cc **tab, const char *addr, int d)
 {
 	struct cc	**pp, *c;
 	long		 n;
 
 	pthread_mutex_lock(&cc_lock);
-	for (pp = &cc_tab[cc_hash(addr)]; (c = *pp) != NULL; pp = &c->next)
+	for (pp = &tab[cc_hash(addr)]; (c = *pp) != NULL; pp = &c->next)
 		if (strcmp(c->addr, addr) == 0)
 			break;
 	if (c == NULL && d > 0) {
@@ -258,10 +294,10 @@ notify(void *cls, struct MHD_Connection *c, void **socket_ctx,
 	if (peer_text(c, addr, sizeof(addr)) < 0 || trusted(addr))
 		return;
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-		if (cc_change(addr, 1) > WEBD_PER_CLIENT)
+		if (cc_change(cc_tab, addr, 1) > WEBD_PER_CLIENT)
 			*socket_ctx = &cc_over;
 	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
-		(void)cc_change(addr, -1);
+		(void)cc_change(cc_tab, addr, -1);
 }
 
 /* over_cap - was this connection marked by notify? */
@@ -836,16 +872,11 @@ start(struct MHD_Connection *c, const char *url, const char *method,
 		goto out;
 	}
 	/* files go to the spool: within web_spool_max, or come back later */
-	if (files) {
-		(*rq)->spool = cl != NULL ? (size_t)strtoull(cl, NULL, 10) :
-		    (*rq)->body_max;
-		if (!spool_take((*rq)->spool, (size_t)rt->cfg->web_spool_max)) {
-			(*rq)->spool = 0;
-			webd_page_error(rt, l, 503, WE_503, &a);
-			a.retry_after = 30;
-			rc = answer(c, &a, 1);
-			goto out;
-		}
+	if (files && !spool_admit(c, rt, *rq, cl)) {
+		webd_page_error(rt, l, 503, WE_503, &a);
+		a.retry_after = 30;
+		rc = answer(c, &a, 1);
+		goto out;
 	}
 	if (((*rq)->pp = MHD_create_post_processor(c, 16 * 1024, field,
 	    *rq)) == NULL) {
@@ -856,7 +887,7 @@ start(struct MHD_Connection *c, const char *url, const char *method,
 out:
 	/* answered (and to be closed): nothing of the request is kept */
 	if (*rq != NULL) {
-		spool_give((*rq)->spool);
+		spool_give(*rq);
 		free(*rq);
 		*rq = NULL;
 	}
@@ -1042,7 +1073,7 @@ completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	buf_free(&rq->form.text);
 	webd_fields_free(&rq->kv);
 	uploads_free(&rq->up);
-	spool_give(rq->spool);
+	spool_give(rq);
 	free(rq->path);
 	runtime_put(rq->rt);
 	free(rq);
