@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <sodium.h>
 
@@ -104,13 +105,15 @@ cmd_purge(struct ctl *x, int argc, char **argv)
  * output (a file or a pipe, never a terminal), its opening recorded in the
  * ledger before a byte is written, its SHA-256 checked after; an
  * attachment is found again in its original message (each byte is
- * stored once)
+ * stored once).  The original message names the reporter: opening it is
+ * a reveal too, in the ledger as show --reveal's, before a byte.
  */
 int
 cmd_evidence(struct ctl *x, int argc, char **argv)
 {
 	struct store_evidence	 ev;
-	char			 sha[65], *end;
+	struct case_view	 v;
+	char			 sha[65], *end, *why;
 	long			 n;
 	buf			 err = { 0 };
 	int			 rc;
@@ -130,6 +133,17 @@ cmd_evidence(struct ctl *x, int argc, char **argv)
 	}
 	if (store_evidence_open(x->st, argv[1], n, x->actor, x->now, &ev) < 0)
 		return (ctl_store_fail(x));
+	if (ev.is_original) {
+		/* at the real time, whatever --now says, as show --reveal */
+		why = xasprintf("the original message (item %ld) opened with "
+		    "jubaoctl evidence", n);
+		rc = store_case_view_why(x->st, argv[1], why, x->actor,
+		    time(NULL), &v);
+		free(why);
+		if (rc < 0)
+			return (ctl_store_fail(x));
+		case_view_free(&v);
+	}
 	buf_adds(&err, "");
 	rc = evidence_item_open(x->cfg, x->st, &ev, STDOUT_FILENO, sha, &err);
 	if (rc == -2)

@@ -365,6 +365,8 @@ struct store_evidence {
 	char		 file[65];	/* the sealed file's id (or, from before, its SHA-256) */
 	int		 derived;	/* found again in the original: */
 	char		 original[65];	/* the original's file (as file) */
+	int		 is_original;	/* the message as it came: it names
+					 * the reporter */
 };
 
 long	 store_purge_batch(struct store *, time_t before, time_t now,

@@ -292,7 +292,8 @@ store_evidence_open(struct store *st, const char *case_no, long n,
 	    "COALESCE(e.file, e.sha256), e.note, e.derived, (SELECT "
 	    "COALESCE(o.file, o.sha256) FROM evidence o WHERE o.message = "
 	    "e.message AND o.original = 1 AND o.case_id = e.case_id ORDER BY "
-	    "o.id LIMIT 1) FROM cases c JOIN evidence e ON e.case_id = c.id "
+	    "o.id LIMIT 1), e.original FROM cases c JOIN evidence e ON "
+	    "e.case_id = c.id "
 	    "WHERE c.case_no = $1 ORDER BY e.id LIMIT 1 OFFSET $2", "ti",
 	    case_no, (long long)(n - 1))) == NULL)
 		goto fail;
@@ -308,6 +309,7 @@ store_evidence_open(struct store *st, const char *case_no, long n,
 		ev->derived = (int)db_col_int(q, 7);
 		snprintf(ev->original, sizeof(ev->original), "%s",
 		    db_col_text(q, 8) ? db_col_text(q, 8) : "");
+		ev->is_original = db_col_int(q, 9) != 0;
 	}
 	if (db_done(q) < 0)
 		goto fail;

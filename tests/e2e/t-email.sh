@@ -124,6 +124,11 @@ if [ -n "$c1" ]; then
 	[ "$n" -ge 3 ] && [ ! -s "$dir/ev.check" ] &&
 		pass "all $n evidence items open to their recorded SHA-256: the original sealed, the attachments found again in it" ||
 		fail "evidence files: $(cat "$dir/ev.check")"
+	# the original names the reporter: its opening, and only its, is a reveal
+	[ "$(json "$c1" '[e["detail"] for e in c["events"] if e["action"] == "reveal" and e["actor"] == "auditor-qian"] == ["reporter identity shown: the original message (item %d) opened with jubaoctl evidence" % i for i in [k + 1 for k, e in enumerate(c["evidence"]) if e["original"]]]')" = True ] &&
+	[ "$(json "$c1" 'len([e for e in c["events"] if e["action"] == "evidence_opened" and e["actor"] == "auditor-qian"])')" = "$n" ] &&
+		pass "jubaoctl evidence: each opening in the ledger; the original's also as a reveal" ||
+		fail "openings: $(json "$c1" '[(e["action"], e["detail"]) for e in c["events"] if e["actor"] == "auditor-qian"]')"
 	if [ "$JB_ENGINE" = postgresql ]; then
 		[ "$(jb_sql "SELECT count(*) FROM evidence_data WHERE position(convert_to('星河食品', 'UTF8') IN data) > 0 OR position('weibo.com/u/5566778899'::bytea IN data) > 0 OR position('IHDR'::bytea IN data) > 0")" = 0 ] &&
 		[ "$(jb_sql "SELECT count(*) FROM evidence_data")" -ge 3 ] &&
@@ -368,7 +373,8 @@ if [ -n "$c1" ]; then
 	    legal@xinghe-food.example.cn ] && pass "show --reveal opens the sealed identity" ||
 		fail "reveal: $(jb_ctl --json show --reveal "$c1")"
 	[ "$(json "$c1" '[(e["actor"], e["action"]) for e in c["events"] if e["action"] == "reveal"]')" = \
-	    "[('auditor-zhao', 'reveal')]" ] && pass "and the reveal is in the ledger with who asked" ||
+	    "[('auditor-qian', 'reveal'), ('auditor-zhao', 'reveal')]" ] &&
+		pass "and the reveal is in the ledger with who asked (after the original's opening, above)" ||
 		fail "no reveal event"
 fi
 
