@@ -167,8 +167,10 @@ flood(const struct cfg *cfg, struct store *st, const struct report *r,
 		    r->from_addr : r->phones.n ? r->phones.v[0] : NULL;
 		if (caps[i].cap <= 0 || v == NULL)
 			continue;
+		/* a reporter on any channel; a client address on its own */
 		if ((n = store_reports_since(st, caps[i].by_client, v,
-		    r->received_at - caps[i].secs)) < 0)
+		    r->received_at - caps[i].secs, caps[i].by_client ?
+		    r->channel : NULL)) < 0)
 			return (-1);
 		if (n >= caps[i].cap) {
 			snprintf(out, len, "flood: %ld reports from %s in the "
@@ -523,7 +525,7 @@ web_flood(const struct intake_ctx *x, struct store *st, const struct report *r,
 	out[0] = surge[0] = '\0';
 	if (x->cfg->web_flood_hour > 0 && r->client_addr != NULL) {
 		if ((n = store_reports_since(st, 1, r->client_addr,
-		    r->received_at - 3600)) < 0)
+		    r->received_at - 3600, "web")) < 0)
 			return (-1);
 		if (n >= x->cfg->web_flood_hour)
 			snprintf(out, len, "flood: %ld reports from this client "
@@ -600,7 +602,7 @@ web_tx(const struct intake_ctx *x, struct store *st, struct report *r,
 	 * check, before the files, let reports sent at once all pass */
 	if (x->cfg->web_report_limit > 0 && r->client_addr != NULL) {
 		if ((n = store_reports_since(st, 1, r->client_addr,
-		    r->received_at - 3600)) < 0)
+		    r->received_at - 3600, "web")) < 0)
 			goto fail;
 		if (n >= x->cfg->web_report_limit) {
 			res->limited = 1;

@@ -86,7 +86,7 @@ int	 store_reporter_fill(struct store *, long long case_id,
 long	 store_web_reports_since(struct store *, const char *category,
 	    time_t since);
 long	 store_reports_since(struct store *, int by_client, const char *who,
-	    time_t since);
+	    time_t since, const char *channel);
 long	 store_acks_since(struct store *, const char *recipient, time_t since,
 	    int answers);
 int	 store_case_new(struct store *, const struct report *, const char *pin,

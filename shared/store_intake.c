@@ -142,11 +142,13 @@ store_web_reports_since(struct store *st, const char *category, time_t since)
 /*
  * store_reports_since - the cases received at or after since from one
  * reporter (by_client 0: its address or number) or one client address
- * (by_client 1), by blind index; the count, or -1
+ * (by_client 1), by blind index, on channel (NULL: on any); the count,
+ * or -1.  A client address is counted on its own channel: an MTA, a
+ * SIP trunk and a browser that share an address are not one sender.
  */
 long
 store_reports_since(struct store *st, int by_client, const char *who,
-    time_t since)
+    time_t since, const char *channel)
 {
 	long long	 n;
 	char		 idx[33];
@@ -154,9 +156,11 @@ store_reports_since(struct store *st, int by_client, const char *who,
 	store_index(st, who, idx);
 	if (db_int(st->db, &n, by_client ? "SELECT count(*) FROM reporters r "
 	    "JOIN cases c ON c.id = r.case_id WHERE r.client_idx = $1 AND "
-	    "c.received_at >= $2" : "SELECT count(*) FROM reporters r JOIN "
-	    "cases c ON c.id = r.case_id WHERE r.address_idx = $1 AND "
-	    "c.received_at >= $2", "ti", idx, (long long)since) < 0)
+	    "c.received_at >= $2 AND ($3 IS NULL OR c.channel = $3)" :
+	    "SELECT count(*) FROM reporters r JOIN cases c ON c.id = "
+	    "r.case_id WHERE r.address_idx = $1 AND c.received_at >= $2 AND "
+	    "($3 IS NULL OR c.channel = $3)", "tit", idx, (long long)since,
+	    channel) < 0)
 		return (store_dbfail(st));
 	return ((long)n);
 }

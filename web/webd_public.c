@@ -1014,7 +1014,7 @@ webd_public_early(const struct runtime *rt, enum webd_lang l,
 	else if ((st = store_of(&x, "web report")) == NULL)
 		;
 	else if ((n = store_reports_since(st, 1, client, time(NULL) -
-	    3600)) < 0) {
+	    3600, "web")) < 0) {
 		log_error("web report: %s", store_error(st));
 		daemon_store_failed(st);
 		not_saved(&x, NS_BUSY, NULL);

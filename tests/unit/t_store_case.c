@@ -565,6 +565,38 @@ test_typical(struct store *st)
 }
 
 /* main - every group of checks, in one throw-away directory */
+/*
+ * test_client_channel - a client address is counted on its own channel
+ * (the web form's limits, the flood caps by client): an MTA and a SIP
+ * peer at one address are not one sender; a reporter counts everywhere
+ */
+static void
+test_client_channel(void)
+{
+	struct store		*st = open_store("channel.db");
+	struct intake_result	 res;
+	struct report		*r;
+	const char		*peer = "198.51.100.7";	/* call()'s */
+
+	r = mail("chan@example.net", &fraud, base);
+	free(r->client_addr);
+	r->client_addr = xstrdup(peer);
+	check(submit(st, r, &res) == 0 && !res.duplicate, "a mail from %s",
+	    peer);
+	check(call(st, "13800138077", "chan-call-1", base + 60, &res) == 0,
+	    "a call from %s", peer);
+	check(store_reports_since(st, 1, peer, base - 3600, "email") == 1 &&
+	    store_reports_since(st, 1, peer, base - 3600, "hotline") == 1 &&
+	    store_reports_since(st, 1, peer, base - 3600, "web") == 0 &&
+	    store_reports_since(st, 1, peer, base - 3600, NULL) == 2,
+	    "one client address: 1 by mail, 1 by phone, none by the form, "
+	    "2 on any channel");
+	check(store_reports_since(st, 0, "chan@example.net", base - 3600,
+	    NULL) == 1 && store_reports_since(st, 0, "chan@example.net",
+	    base + 1, NULL) == 0, "a reporter on any channel, from since");
+	store_close(st);
+}
+
 int
 main(void)
 {
@@ -582,6 +614,7 @@ main(void)
 	test_staff(st);
 	test_typical(st);
 	store_close(st);
+	test_client_channel();
 	test_queries();
 	fx_done();
 	return (nfail ? 1 : 0);
