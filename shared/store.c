@@ -484,6 +484,47 @@ rollback:
 }
 
 /*
+ * key_check - one store, one key: the keyed hash of a constant in meta,
+ * written by the first program that opens the store (a store from
+ * before it: once a sealed identity in it is seen to open with this
+ * key).  A program whose key_file is another is refused, rather than
+ * seal identities the others cannot open, or fail their messages as
+ * undecryptable.  0, or -1 (a refusal, or the store failed).
+ */
+static int
+key_check(struct store *st)
+{
+	char	 want[33], have[64], sealed[1024], *p;
+
+	store_index(st, "jubao store key check", want);
+	if (db_text(st->db, have, sizeof(have), "SELECT value FROM meta "
+	    "WHERE key = 'key_check'", NULL) < 0)
+		return (store_dbfail(st));
+	if (have[0] == '\0') {
+		if (db_text(st->db, sealed, sizeof(sealed), "SELECT address "
+		    "FROM reporters WHERE address LIKE 'v1:%' LIMIT 1", NULL) < 0)
+			return (store_dbfail(st));
+		if (sealed[0] != '\0') {
+			if ((p = crypt_open(st->keys, sealed)) == NULL)
+				goto refuse;
+			secret_free(p);
+		}
+		/* two programs opening a new store at once: the first wins */
+		if (db_exec(st->db, "INSERT INTO meta (key, value) VALUES "
+		    "('key_check', $1) ON CONFLICT (key) DO NOTHING", "t",
+		    want) < 0 || db_text(st->db, have, sizeof(have), "SELECT "
+		    "value FROM meta WHERE key = 'key_check'", NULL) < 0)
+			return (store_dbfail(st));
+	}
+	if (strcmp(have, want) == 0)
+		return (0);
+refuse:
+	return (store_refuse(st, "key_file is not the key this store is "
+	    "sealed with: every program and host of one store needs the same "
+	    "key_file"));
+}
+
+/*
  * store_open - a handle on the store of engine ("sqlite" or NULL, or
  * "postgresql") at where (a file; a libpq connection string), created and
  * migrated; 0, or -1 with the reason in err and *out NULL, and in
@@ -523,7 +564,7 @@ store_open(const char *engine, const char *where, long busy_timeout,
 		free(st);
 		goto fail;
 	}
-	if (migrate(st) < 0) {
+	if (migrate(st) < 0 || key_check(st) < 0) {
 		buf_printf(err, "store %s: %s", name.s, st->err);
 		if (temporary != NULL)
 			*temporary = st->busy;

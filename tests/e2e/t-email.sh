@@ -412,4 +412,19 @@ grep -q "jubao-milter: stopped" "$dir/jubao/milter.log" &&
 out=$(jb_stats_same "@$(($(date +%s) - 30 * 86400))" "@$(($(date +%s) + 86400))") &&
 	pass "the statistics' rollup gives what a scan of every case gives" ||
 	fail "rollup and scan differ: $out"
+
+# one store, one key: a program with another key_file is refused, also on
+# a store from before the check (its sealed identities do not open)
+sed "s|^key_file = .*|key_file = $dir/other.key|" "$JB_CONF" >"$dir/other.conf"
+"$JB_CTL" -c "$dir/other.conf" keygen >/dev/null 2>&1
+refused() { ! "$JB_CTL" -c "$dir/other.conf" list >/dev/null 2>"$dir/other.err" &&
+	grep -q "key_file is not the key this store is sealed with" "$dir/other.err"; }
+check_now=$(jb_sql "SELECT value FROM meta WHERE key = 'key_check'")
+refused && [ -n "$check_now" ] && pass "jubaoctl with another key_file is refused: $(cat "$dir/other.err")" ||
+	fail "another key: $(cat "$dir/other.err")"
+JB_SQL_WRITE=" " jb_sql "DELETE FROM meta WHERE key = 'key_check'" >/dev/null
+refused && [ -z "$(jb_sql "SELECT value FROM meta WHERE key = 'key_check'")" ] &&
+	jb_ctl list >/dev/null && [ "$(jb_sql "SELECT value FROM meta WHERE key = 'key_check'")" = "$check_now" ] &&
+	pass "a store from before the check: another key is refused by a sealed identity; its own key records the check again" ||
+	fail "a store without its check: $(cat "$dir/other.err")"
 finish

@@ -250,6 +250,6 @@ jb_sql() {
 	if grep -q '^store_engine = postgresql' "$JB_CONF"; then
 		jb_psql "$(sed -n 's/^store_conninfo = //p' "$JB_CONF" | tail -n 1)" "$1"
 	else
-		sqlite3 -readonly "$(sed -n 's/^store_path = //p' "$JB_CONF" | tail -n 1)" "$1"
+		sqlite3 ${JB_SQL_WRITE:--readonly} "$(sed -n 's/^store_path = //p' "$JB_CONF" | tail -n 1)" "$1"
 	fi
 }

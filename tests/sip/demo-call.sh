@@ -7,10 +7,13 @@
 sip_demo_call() {
 	local dir=$1 conf mailconf=$JB_CONF c
 	mkdir -p "$dir/sipd"
+	# one store, one key (the store refuses another), and the mail
+	# side's relay: the bridge sends from the same outbox
+	cp -p "$(sed -n 's/^key_file = //p' "$mailconf")" "$dir/sipd/jubao.key"
 	conf=$(sip_conf "$dir/sipd" "sip_menu_timeout = 3s")
 	# the same store and evidence as the mail side
-	sed -i '/^store_path = /d; /^evidence_dir = /d' "$conf"
-	sed -n '/^store_path = /p; /^evidence_dir = /p' "$mailconf" >>"$conf"
+	sed -i '/^store_path = /d; /^evidence_dir = /d; /^smtp_relay = /d' "$conf"
+	sed -n '/^store_path = /p; /^evidence_dir = /p; /^smtp_relay = /p' "$mailconf" >>"$conf"
 	sipd_start "$conf" || return 1
 	JB_CONF=$mailconf
 	echo "jubao-sipd: sip:12377@127.0.0.1:$SIPD_PORT"
