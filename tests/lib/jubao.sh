@@ -245,7 +245,8 @@ jb_csrf() {
 	curl -s -b "$2" "$1/staff/queue" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1
 }
 
-# jb_sql - jb_sql SQL: a read-only query on the test's store (independent of jubaoctl)
+# jb_sql - jb_sql SQL: a query on the test's store (independent of jubaoctl),
+# read-only on SQLite unless JB_SQL_WRITE is set (to " ")
 jb_sql() {
 	if grep -q '^store_engine = postgresql' "$JB_CONF"; then
 		jb_psql "$(sed -n 's/^store_conninfo = //p' "$JB_CONF" | tail -n 1)" "$1"
