@@ -50,8 +50,9 @@ static const struct {
 /* and a last line for the evidence files loaded */
 _Static_assert(NTABLES + 1 == STORE_COPY_TABLES, "store.h's STORE_COPY_TABLES");
 
-/* the schema version is the destination's own (it was migrated) */
-#define META_WHERE	" WHERE key <> 'schema_version'"
+/* the schema version and the key's check are the destination's own (it
+ * was migrated, and opened with the same key) */
+#define META_WHERE	" WHERE key NOT IN ('schema_version', 'key_check')"
 
 /* select_sql - every column of table t, in a stable order (caller frees) */
 static char *
